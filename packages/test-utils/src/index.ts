@@ -1,0 +1,7 @@
+export { testCertificates } from './certificates.js';
+export type { TestCertificates } from './certificates.js';
+export { startHttpServer, readBody } from './http-server.js';
+export type { TestHttpServer, TestHttpServerOptions, RequestHandler } from './http-server.js';
+export { closedPort } from './ports.js';
+export { snapshotHandles, leakedHandles, expectNoLeakedHandles } from './open-handles.js';
+export type { HandleSnapshot } from './open-handles.js';

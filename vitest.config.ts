@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Each package is a project; its tests import sibling packages through the `@net/source`
+// export condition, so no build step is needed before testing.
+const packages = ['errors', 'http', 'ws', 'ssh', 'sockets', 'all', 'cli', 'test-utils'];
+const conditions = ['@net/source', 'module', 'node', 'import', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['@net/source'] } },
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    teardownTimeout: 20_000,
+    // Network tests start real servers; 2 cores do not reward more than two workers.
+    maxWorkers: 2,
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.tmp/vitest.json' }]] : ['default'],
+    projects: packages.map((name) => ({
+      extends: true,
+      test: {
+        name: `@net/${name}`,
+        root: `packages/${name}`,
+        include: ['test/**/*.test.ts'],
+      },
+    })),
+  },
+});
