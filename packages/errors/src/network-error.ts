@@ -26,7 +26,7 @@ const HIDDEN_FIELDS = new Set(['response', 'cause', 'stack']);
  */
 export class NetworkError extends Error {
   static readonly brand: symbol = brandFor('NetworkError');
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return hasBrand(this, value);
   }
 

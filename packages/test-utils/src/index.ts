@@ -4,4 +4,4 @@ export { startHttpServer, readBody } from './http-server.js';
 export type { TestHttpServer, TestHttpServerOptions, RequestHandler } from './http-server.js';
 export { closedPort } from './ports.js';
 export { snapshotHandles, leakedHandles, expectNoLeakedHandles } from './open-handles.js';
-export type { HandleSnapshot } from './open-handles.js';
+export { HandleSnapshot } from './open-handles.js';
