@@ -16,17 +16,24 @@ let project: string;
 
 function runNode(file: string, source: string): string {
   writeFileSync(join(project, file), source);
-  return execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8', timeout: 20_000 });
+  return execFileSync(process.execPath, [file], {
+    cwd: project,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
 }
 
 beforeAll(() => {
   const missing = names.filter((n) => !existsSync(join(packagesDir, n, 'dist/index.js')));
   if (missing.length > 0) {
-    throw new Error(`dist/ missing for ${missing.join(', ')}: run \`pnpm build\` first (pnpm test does).`);
+    throw new Error(
+      `dist/ missing for ${missing.join(', ')}: run \`pnpm build\` first (pnpm test does).`,
+    );
   }
   project = mkdtempSync(join(tmpdir(), 'net-consumer-'));
   mkdirSync(join(project, 'node_modules/@net'), { recursive: true });
-  for (const name of names) symlinkSync(join(packagesDir, name), join(project, 'node_modules/@net', name));
+  for (const name of names)
+    symlinkSync(join(packagesDir, name), join(project, 'node_modules/@net', name));
   writeFileSync(join(project, 'package.json'), '{"name":"consumer","private":true}');
 });
 
@@ -62,10 +69,14 @@ describe('published entry points', () => {
        const err = toNetworkError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }));
        console.log(JSON.stringify({ ok: err instanceof ConnectionError && err instanceof NetworkError, code: err.code }));`,
     );
-    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ ok: true, code: 'ERR_NET_CONNECTION_REFUSED' });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({
+      ok: true,
+      code: 'ERR_NET_CONNECTION_REFUSED',
+    });
   });
 
   it('ships type declarations for every package', () => {
-    for (const name of names) expect(existsSync(join(packagesDir, name, 'dist/index.d.ts')), name).toBe(true);
+    for (const name of names)
+      expect(existsSync(join(packagesDir, name, 'dist/index.d.ts')), name).toBe(true);
   });
 });

@@ -32,4 +32,7 @@ export class ConnectionError extends NetworkError {
     this.protocol = options.protocol;
   }
 }
-Object.defineProperty(ConnectionError.prototype, 'name', { value: 'ConnectionError', writable: true });
+Object.defineProperty(ConnectionError.prototype, 'name', {
+  value: 'ConnectionError',
+  writable: true,
+});

@@ -46,7 +46,11 @@ export class HTTPError extends NetworkError {
   readonly body: string | undefined;
   declare readonly response: unknown;
 
-  constructor(message: string, options: HTTPErrorOptions, code: ErrorCode = ErrorCodes.HTTP_STATUS) {
+  constructor(
+    message: string,
+    options: HTTPErrorOptions,
+    code: ErrorCode = ErrorCodes.HTTP_STATUS,
+  ) {
     super(message, { ...options, code }, RETRYABLE_STATUSES.has(options.statusCode));
     this.statusCode = options.statusCode;
     this.statusMessage = options.statusMessage;

@@ -16,11 +16,18 @@ function withCode<E extends Error>(error: E, code: ArgumentErrorCode): E & Argum
 
 /** `TypeError` ERR_INVALID_ARG_VALUE: `The argument 'port' is invalid. <reason>`. */
 export function invalidArgValue(name: string, reason: string): TypeError & ArgumentError {
-  return withCode(new TypeError(`The argument '${name}' is invalid. ${reason}`), 'ERR_INVALID_ARG_VALUE');
+  return withCode(
+    new TypeError(`The argument '${name}' is invalid. ${reason}`),
+    'ERR_INVALID_ARG_VALUE',
+  );
 }
 
 /** `TypeError` ERR_INVALID_ARG_TYPE: `The 'timeout' argument must be of type number. Received string`. */
-export function invalidArgType(name: string, expected: string, actual: unknown): TypeError & ArgumentError {
+export function invalidArgType(
+  name: string,
+  expected: string,
+  actual: unknown,
+): TypeError & ArgumentError {
   const received = actual === null ? 'null' : Array.isArray(actual) ? 'an array' : typeof actual;
   return withCode(
     new TypeError(`The '${name}' argument must be ${expected}. Received ${received}`),
@@ -29,9 +36,15 @@ export function invalidArgType(name: string, expected: string, actual: unknown):
 }
 
 /** `RangeError` ERR_INVALID_ARG_VALUE: `The value of 'port' is out of range. It must be … Received 70000`. */
-export function argOutOfRange(name: string, range: string, actual: unknown): RangeError & ArgumentError {
+export function argOutOfRange(
+  name: string,
+  range: string,
+  actual: unknown,
+): RangeError & ArgumentError {
   return withCode(
-    new RangeError(`The value of '${name}' is out of range. It must be ${range}. Received ${String(actual)}`),
+    new RangeError(
+      `The value of '${name}' is out of range. It must be ${range}. Received ${String(actual)}`,
+    ),
     'ERR_INVALID_ARG_VALUE',
   );
 }

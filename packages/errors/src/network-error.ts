@@ -40,10 +40,7 @@ export class NetworkError extends Error {
     options: NetworkErrorOptions & { code?: ErrorCode } = {},
     defaultRetryable = false,
   ) {
-    super(
-      redactText(message),
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
+    super(redactText(message), options.cause === undefined ? undefined : { cause: options.cause });
     applyBrands(this, new.target);
     this.code = options.code ?? ErrorCodes.NETWORK;
     this.retryable = options.retryable ?? defaultRetryable;
@@ -61,7 +58,11 @@ export class NetworkError extends Error {
   }
 
   /** Node's `util.inspect`: the stack, the fields, and a redacted summary of the causes. */
-  [INSPECT](_depth: number, options: unknown, inspect: (v: unknown, o?: unknown) => string): string {
+  [INSPECT](
+    _depth: number,
+    options: unknown,
+    inspect: (v: unknown, o?: unknown) => string,
+  ): string {
     const fields: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(this)) {
       if (!HIDDEN_FIELDS.has(key) && value !== undefined) fields[key] = value;

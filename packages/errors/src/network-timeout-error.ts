@@ -4,13 +4,7 @@ import { NetworkError, type NetworkErrorOptions } from './network-error.js';
 
 /** Which budget ran out. */
 export type TimeoutPhase =
-  | 'lookup'
-  | 'connect'
-  | 'tls'
-  | 'handshake'
-  | 'response'
-  | 'idle'
-  | 'total';
+  'lookup' | 'connect' | 'tls' | 'handshake' | 'response' | 'idle' | 'total';
 
 export interface NetworkTimeoutErrorOptions extends NetworkErrorOptions {
   timeoutMs?: number;

@@ -24,4 +24,7 @@ export class RateLimitError extends HTTPError {
     this.retryAfterMs = options.retryAfterMs;
   }
 }
-Object.defineProperty(RateLimitError.prototype, 'name', { value: 'RateLimitError', writable: true });
+Object.defineProperty(RateLimitError.prototype, 'name', {
+  value: 'RateLimitError',
+  writable: true,
+});

@@ -118,8 +118,7 @@ const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
 const HEADER_IN_TEXT =
   /\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|passphrase|secret)(\s*[:=]\s*)("[^"]*"|'[^']*'|[^\r\n,;}]+)/gi;
 const BEARER_IN_TEXT = /\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
-const KEY_VALUE_IN_TEXT =
-  /\b([A-Za-z_][A-Za-z0-9_.-]*)(=)("[^"]*"|'[^']*'|[^\s&,;"'}]+)/g;
+const KEY_VALUE_IN_TEXT = /\b([A-Za-z_][A-Za-z0-9_.-]*)(=)("[^"]*"|'[^']*'|[^\s&,;"'}]+)/g;
 
 /**
  * Removes secrets from free text such as an error message from a lower library: URLs are

@@ -67,7 +67,10 @@ function findKnownCode(err: unknown): { code: string; source: unknown } | undefi
     const code = codeOf(current);
     if (
       code &&
-      (code in CONNECTION_CODES || TIMEOUT_CODES.has(code) || DNS_CODES.has(code) || isTlsCode(code))
+      (code in CONNECTION_CODES ||
+        TIMEOUT_CODES.has(code) ||
+        DNS_CODES.has(code) ||
+        isTlsCode(code))
     ) {
       return { code, source: current };
     }

@@ -34,4 +34,7 @@ export class WebSocketError extends NetworkError {
     this.statusCode = options.statusCode;
   }
 }
-Object.defineProperty(WebSocketError.prototype, 'name', { value: 'WebSocketError', writable: true });
+Object.defineProperty(WebSocketError.prototype, 'name', {
+  value: 'WebSocketError',
+  writable: true,
+});

@@ -26,9 +26,15 @@ const samples = () => ({
   ConnectionError: new ConnectionError('refused', { host: '127.0.0.1', port: 1, protocol: 'tcp' }),
   NetworkTimeoutError: new NetworkTimeoutError('slow', { timeoutMs: 10, phase: 'connect' }),
   SSLError: new SSLError('bad cert', { host: 'localhost', reason: 'DEPTH_ZERO_SELF_SIGNED_CERT' }),
-  HTTPError: new HTTPError('Request failed with status code 500', { statusCode: 500, method: 'GET' }),
+  HTTPError: new HTTPError('Request failed with status code 500', {
+    statusCode: 500,
+    method: 'GET',
+  }),
   RateLimitError: new RateLimitError('slow down', { statusCode: 429, retryAfterMs: 1000 }),
-  DNSResolutionError: new DNSResolutionError('no such host', { hostname: 'x.invalid', reason: 'ENOTFOUND' }),
+  DNSResolutionError: new DNSResolutionError('no such host', {
+    hostname: 'x.invalid',
+    reason: 'ENOTFOUND',
+  }),
   WebSocketError: new WebSocketError('queue full', { code: ErrorCodes.WS_QUEUE_FULL }),
   ProxyError: new ProxyError('407', { statusCode: 407 }),
   SSHError: new SSHError('auth', { code: ErrorCodes.SSH_AUTH, host: 'h', port: 22, username: 'u' }),
@@ -50,15 +56,18 @@ describe('error classes', () => {
     ['SSHError', 'ERR_NET_SSH_AUTH', false],
     ['ProtocolError', 'ERR_NET_PROTOCOL', false],
     ['AbortError', 'ERR_NET_ABORTED', false],
-  ] as const)('%s has code %s, retryable %s, its name, and is a NetworkError and an Error', (name, code, retryable) => {
-    const err = samples()[name];
-    expect(err.code).toBe(code);
-    expect(err.retryable).toBe(retryable);
-    expect(err.name).toBe(name);
-    expect(err).toBeInstanceOf(NetworkError);
-    expect(err).toBeInstanceOf(Error);
-    expect(String(err)).toBe(`${name}: ${err.message}`);
-  });
+  ] as const)(
+    '%s has code %s, retryable %s, its name, and is a NetworkError and an Error',
+    (name, code, retryable) => {
+      const err = samples()[name];
+      expect(err.code).toBe(code);
+      expect(err.retryable).toBe(retryable);
+      expect(err.name).toBe(name);
+      expect(err).toBeInstanceOf(NetworkError);
+      expect(err).toBeInstanceOf(Error);
+      expect(String(err)).toBe(`${name}: ${err.message}`);
+    },
+  );
 
   it('keeps the original error as cause', () => {
     const original = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
@@ -75,7 +84,9 @@ describe('error classes', () => {
           otherName === name ||
           otherName === 'NetworkError' ||
           (name === 'RateLimitError' && otherName === 'HTTPError');
-        expect(err instanceof (Other as Function), `${name} instanceof ${otherName}`).toBe(expected);
+        expect(err instanceof (Other as Function), `${name} instanceof ${otherName}`).toBe(
+          expected,
+        );
       }
     }
   });
@@ -91,7 +102,9 @@ describe('error classes', () => {
   it('derives retryable from the status and lets the caller override it', () => {
     expect(new HTTPError('x', { statusCode: 404 }).retryable).toBe(false);
     expect(new HTTPError('x', { statusCode: 503 }).retryable).toBe(true);
-    expect(new ConnectionError('x', { code: ErrorCodes.CONNECTION_UNREACHABLE }).retryable).toBe(false);
+    expect(new ConnectionError('x', { code: ErrorCodes.CONNECTION_UNREACHABLE }).retryable).toBe(
+      false,
+    );
     expect(new DNSResolutionError('x', { reason: 'EAI_AGAIN' }).retryable).toBe(true);
     expect(new NetworkError('x', { retryable: true }).retryable).toBe(true);
   });
@@ -125,7 +138,11 @@ describe('error classes', () => {
 
   it('shows the stack, fields and cause chain in util.inspect', () => {
     const root = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-    const err = new ConnectionError('reset', { code: ErrorCodes.CONNECTION_RESET, cause: root, port: 9 });
+    const err = new ConnectionError('reset', {
+      code: ErrorCodes.CONNECTION_RESET,
+      cause: root,
+      port: 9,
+    });
     const text = inspect(err);
     expect(text).toContain('ConnectionError: reset');
     expect(text).toContain("code: 'ERR_NET_CONNECTION_RESET'");

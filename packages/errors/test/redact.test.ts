@@ -26,7 +26,10 @@ describe('redactUrl', () => {
     ['https://bob:hunter2@example.com/x', 'https://[REDACTED]@example.com/x'],
     ['https://TOKEN@example.com', 'https://[REDACTED]@example.com'],
     ['http://h/p?token=abc&page=2', `http://h/p?token=${REDACTED}&page=2`],
-    ['http://h/p?api_key=abc&Password=x&q=y', `http://h/p?api_key=${REDACTED}&Password=${REDACTED}&q=y`],
+    [
+      'http://h/p?api_key=abc&Password=x&q=y',
+      `http://h/p?api_key=${REDACTED}&Password=${REDACTED}&q=y`,
+    ],
     ['http://h/cb#access_token=abc&state=1', `http://h/cb#access_token=${REDACTED}&state=1`],
     ['http://h/p?q=a@b', 'http://h/p?q=a@b'],
     ['ws://127.0.0.1:8080/socket', 'ws://127.0.0.1:8080/socket'],
@@ -42,12 +45,25 @@ describe('redactUrl', () => {
 describe('redactHeaders', () => {
   it('replaces credential headers in any case and keeps the rest', () => {
     expect(
-      redactHeaders({ Authorization: 'Bearer x', cookie: 'a=b', 'Proxy-Authorization': 'Basic y', accept: 'text/html' }),
-    ).toEqual({ Authorization: REDACTED, cookie: REDACTED, 'Proxy-Authorization': REDACTED, accept: 'text/html' });
+      redactHeaders({
+        Authorization: 'Bearer x',
+        cookie: 'a=b',
+        'Proxy-Authorization': 'Basic y',
+        accept: 'text/html',
+      }),
+    ).toEqual({
+      Authorization: REDACTED,
+      cookie: REDACTED,
+      'Proxy-Authorization': REDACTED,
+      accept: 'text/html',
+    });
   });
 
   it('accepts a Headers instance', () => {
-    expect(redactHeaders(new Headers({ authorization: 'x', 'x-a': '1' }))).toEqual({ authorization: REDACTED, 'x-a': '1' });
+    expect(redactHeaders(new Headers({ authorization: 'x', 'x-a': '1' }))).toEqual({
+      authorization: REDACTED,
+      'x-a': '1',
+    });
   });
 });
 
@@ -62,24 +78,50 @@ describe('redactText', () => {
 
 // Secrets are distinctive so that a hit is never a coincidence.
 const secret = fc.stringMatching(/^[A-Za-z0-9]{8,24}$/).map((s) => `S3CR3T${s}`);
-const queryKey = fc.constantFrom('token', 'access_token', 'api_key', 'apikey', 'password', 'secret', 'sig', 'X-Amz-Signature', 'client_secret', 'auth');
-const headerName = fc.constantFrom('Authorization', 'authorization', 'Cookie', 'cookie', 'Proxy-Authorization', 'Set-Cookie');
+const queryKey = fc.constantFrom(
+  'token',
+  'access_token',
+  'api_key',
+  'apikey',
+  'password',
+  'secret',
+  'sig',
+  'X-Amz-Signature',
+  'client_secret',
+  'auth',
+);
+const headerName = fc.constantFrom(
+  'Authorization',
+  'authorization',
+  'Cookie',
+  'cookie',
+  'Proxy-Authorization',
+  'Set-Cookie',
+);
 
 type Make = (url: string, headers: Record<string, string>, cause: Error) => NetworkError;
 
 /** Every class, fed secrets through every input that can carry one. */
 const makers: Record<string, Make> = {
   NetworkError: (url, _h, cause) => new NetworkError(`failed: ${url}`, { cause }),
-  ConnectionError: (url, _h, cause) => new ConnectionError(`refused: ${url}`, { cause, host: '127.0.0.1' }),
+  ConnectionError: (url, _h, cause) =>
+    new ConnectionError(`refused: ${url}`, { cause, host: '127.0.0.1' }),
   NetworkTimeoutError: (url, _h, cause) => new NetworkTimeoutError(`timeout: ${url}`, { cause }),
   SSLError: (url, _h, cause) => new SSLError(`tls: ${url}`, { cause }),
   HTTPError: (url, headers, cause) =>
-    new HTTPError(`Request failed with status code 500: GET ${url}`, { statusCode: 500, url, headers, cause, method: 'GET' }),
+    new HTTPError(`Request failed with status code 500: GET ${url}`, {
+      statusCode: 500,
+      url,
+      headers,
+      cause,
+      method: 'GET',
+    }),
   RateLimitError: (url, headers, cause) =>
     new RateLimitError(`429: ${url}`, { statusCode: 429, url, headers, cause, retryAfterMs: 5 }),
   DNSResolutionError: (url, _h, cause) => new DNSResolutionError(`dns: ${url}`, { cause }),
   WebSocketError: (url, _h, cause) => new WebSocketError(`ws: ${url}`, { url, cause }),
-  ProxyError: (url, _h, cause) => new ProxyError(`proxy: ${url}`, { proxyUrl: url, cause, statusCode: 407 }),
+  ProxyError: (url, _h, cause) =>
+    new ProxyError(`proxy: ${url}`, { proxyUrl: url, cause, statusCode: 407 }),
   SSHError: (url, _h, cause) => new SSHError(`ssh: ${url}`, { cause }),
   ProtocolError: (url, _h, cause) => new ProtocolError(`bad: ${url}`, { cause }),
   AbortError: (url, _h, cause) => new AbortError(`aborted: ${url}`, { cause }),
@@ -89,19 +131,36 @@ const makers: Record<string, Make> = {
 describe('no error class ever prints a secret', () => {
   it.each(Object.keys(makers))('%s: message, String(), JSON and inspect stay clean', (name) => {
     fc.assert(
-      fc.property(secret, secret, secret, secret, queryKey, headerName, (user, pass, query, header, key, hName) => {
-        const url = `https://${user}:${pass}@127.0.0.1:8443/path?${key}=${query}&page=2`;
-        const headers = { [hName]: `Bearer ${header}`, accept: 'application/json' };
-        // A lower library's error that quotes the URL and the header, as some do.
-        const cause = Object.assign(new Error(`request to ${url} failed, Authorization: Bearer ${header}`), {
-          code: 'ECONNRESET',
-        });
-        const err = makers[name]!(url, headers, cause);
-        const outputs = [err.message, String(err), JSON.stringify(err), inspect(err, { depth: 10 }), err.stack ?? ''];
-        for (const output of outputs) {
-          for (const s of [user, pass, query, header]) expect(output).not.toContain(s);
-        }
-      }),
+      fc.property(
+        secret,
+        secret,
+        secret,
+        secret,
+        queryKey,
+        headerName,
+        (user, pass, query, header, key, hName) => {
+          const url = `https://${user}:${pass}@127.0.0.1:8443/path?${key}=${query}&page=2`;
+          const headers = { [hName]: `Bearer ${header}`, accept: 'application/json' };
+          // A lower library's error that quotes the URL and the header, as some do.
+          const cause = Object.assign(
+            new Error(`request to ${url} failed, Authorization: Bearer ${header}`),
+            {
+              code: 'ECONNRESET',
+            },
+          );
+          const err = makers[name]!(url, headers, cause);
+          const outputs = [
+            err.message,
+            String(err),
+            JSON.stringify(err),
+            inspect(err, { depth: 10 }),
+            err.stack ?? '',
+          ];
+          for (const output of outputs) {
+            for (const s of [user, pass, query, header]) expect(output).not.toContain(s);
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -39,9 +39,20 @@ describe('toNetworkError', () => {
   it('maps ECONNREFUSED from a closed loopback port to ConnectionError refused', async () => {
     const port = await closedPort();
     const original = await socketError(netConnect(port, '127.0.0.1'));
-    const err = toNetworkError(original, { host: '127.0.0.1', port, protocol: 'tcp', operation: 'connect' });
+    const err = toNetworkError(original, {
+      host: '127.0.0.1',
+      port,
+      protocol: 'tcp',
+      operation: 'connect',
+    });
     expect(err).toBeInstanceOf(ConnectionError);
-    expect(err).toMatchObject({ code: 'ERR_NET_CONNECTION_REFUSED', host: '127.0.0.1', port, protocol: 'tcp', retryable: true });
+    expect(err).toMatchObject({
+      code: 'ERR_NET_CONNECTION_REFUSED',
+      host: '127.0.0.1',
+      port,
+      protocol: 'tcp',
+      retryable: true,
+    });
     expect(err.cause).toBe(original);
     expect(err.message).toBe(`connect connection refused (ECONNREFUSED): 127.0.0.1:${port}`);
   });
@@ -51,7 +62,12 @@ describe('toNetworkError', () => {
     const original = await socketError(socket);
     const err = toNetworkError(original, { host: 'nothing-here.invalid', port: 80 });
     expect(err).toBeInstanceOf(DNSResolutionError);
-    expect(err).toMatchObject({ code: 'ERR_NET_DNS', hostname: 'nothing-here.invalid', reason: 'ENOTFOUND', retryable: false });
+    expect(err).toMatchObject({
+      code: 'ERR_NET_DNS',
+      hostname: 'nothing-here.invalid',
+      reason: 'ENOTFOUND',
+      retryable: false,
+    });
     expect(err.cause).toBe(original);
   });
 
@@ -62,7 +78,11 @@ describe('toNetworkError', () => {
     socket.destroy();
     const err = toNetworkError(original, { host: '127.0.0.1', port: server.port });
     expect(err).toBeInstanceOf(SSLError);
-    expect(err).toMatchObject({ code: 'ERR_NET_TLS', reason: 'DEPTH_ZERO_SELF_SIGNED_CERT', host: '127.0.0.1' });
+    expect(err).toMatchObject({
+      code: 'ERR_NET_TLS',
+      reason: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+      host: '127.0.0.1',
+    });
   });
 
   it('maps a certificate signed by an unknown CA to SSLError', async () => {
@@ -120,13 +140,16 @@ describe('toNetworkError', () => {
     ['ERR_TLS_CERT_ALTNAME_INVALID', SSLError, 'ERR_NET_TLS'],
     ['CERT_HAS_EXPIRED', SSLError, 'ERR_NET_TLS'],
     ['ERR_STREAM_PREMATURE_CLOSE', ConnectionError, 'ERR_NET_CONNECTION_CLOSED'],
-  ] as const)('maps %s (system errors that cannot be provoked on loopback)', (code, Class, netCode) => {
-    const original = Object.assign(new Error(`something ${code}`), { code });
-    const err = toNetworkError(original);
-    expect(err).toBeInstanceOf(Class);
-    expect(err.code).toBe(netCode);
-    expect(err.cause).toBe(original);
-  });
+  ] as const)(
+    'maps %s (system errors that cannot be provoked on loopback)',
+    (code, Class, netCode) => {
+      const original = Object.assign(new Error(`something ${code}`), { code });
+      const err = toNetworkError(original);
+      expect(err).toBeInstanceOf(Class);
+      expect(err.code).toBe(netCode);
+      expect(err.cause).toBe(original);
+    },
+  );
 
   it('finds a known code in the cause chain of a wrapper error', () => {
     const root = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });

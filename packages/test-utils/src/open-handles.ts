@@ -10,7 +10,15 @@ import { createHook } from 'node:async_hooks';
  */
 
 /** Resource types worth tracking: network handles and referenced timers. */
-const TRACKED = new Set(['TCPWRAP', 'TCPSERVERWRAP', 'UDPWRAP', 'TLSWRAP', 'PIPEWRAP', 'Timeout', 'Immediate']);
+const TRACKED = new Set([
+  'TCPWRAP',
+  'TCPSERVERWRAP',
+  'UDPWRAP',
+  'TLSWRAP',
+  'PIPEWRAP',
+  'Timeout',
+  'Immediate',
+]);
 
 interface Tracked {
   type: string;
@@ -21,7 +29,7 @@ export class HandleSnapshot {
   readonly #live = new Map<number, Tracked>();
   readonly #hook = createHook({
     init: (asyncId, type, _trigger, resource) => {
-      if (TRACKED.has(type)) this.#live.set(asyncId, { type, resource: resource as Tracked['resource'] });
+      if (TRACKED.has(type)) this.#live.set(asyncId, { type, resource: resource });
     },
     destroy: (asyncId) => {
       this.#live.delete(asyncId);
@@ -64,7 +72,10 @@ export function leakedHandles(snapshot: HandleSnapshot): string[] {
  * Resolves when everything created since `snapshot` has closed, polling because sockets close
  * asynchronously; rejects with the list of leaks after `timeoutMs`. Stops the watch either way.
  */
-export async function expectNoLeakedHandles(snapshot: HandleSnapshot, timeoutMs = 2_000): Promise<void> {
+export async function expectNoLeakedHandles(
+  snapshot: HandleSnapshot,
+  timeoutMs = 2_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {

@@ -1,7 +1,13 @@
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { closedPort, snapshotHandles, expectNoLeakedHandles, startHttpServer, testCertificates } from '../src/index.js';
+import {
+  closedPort,
+  snapshotHandles,
+  expectNoLeakedHandles,
+  startHttpServer,
+  testCertificates,
+} from '../src/index.js';
 
 describe('startHttpServer', () => {
   it('serves HTTP on loopback, records requests and leaves no handle after close', async () => {
@@ -34,7 +40,9 @@ describe('startHttpServer', () => {
 describe('closedPort', () => {
   it('returns a port where a connection is refused', async () => {
     const port = await closedPort();
-    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({ cause: { code: 'ECONNREFUSED' } });
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({
+      cause: { code: 'ECONNREFUSED' },
+    });
   });
 });
 
