@@ -1,0 +1,111 @@
+import {
+  AbortError,
+  ConnectionError,
+  ErrorCodes,
+  NetworkError,
+  NetworkTimeoutError,
+  ProtocolError,
+  ProxyError,
+  redactUrl,
+  toNetworkError,
+  type TimeoutPhase,
+} from '@net/errors';
+import { PROXY_FAILURE, type ProxyFailure } from './agent-pool.js';
+
+/** What the client knew about the attempt that failed. */
+export interface AttemptContext {
+  method: string;
+  url: URL;
+  /** The per-attempt budget that was in force. */
+  attemptMs: number;
+  /** Set when the attempt's budget was cut to what remained of `timeout.total`. */
+  totalMs: number | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/** got's timeout events, mapped to the phases of NetworkTimeoutError. */
+const PHASES: Record<string, TimeoutPhase> = {
+  lookup: 'lookup',
+  connect: 'connect',
+  secureConnect: 'tls',
+  socket: 'idle',
+  send: 'response',
+  response: 'response',
+  request: 'response',
+};
+
+function findProxyFailure(err: unknown): ProxyFailure | undefined {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 6; depth++) {
+    const failure = (current as { [PROXY_FAILURE]?: ProxyFailure })[PROXY_FAILURE];
+    if (failure) return failure;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function defaultPort(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+}
+
+/**
+ * Maps an error from got (a `RequestError` wrapping the system error) to the `@net/errors`
+ * class that says what went wrong. The original is always the `cause`.
+ */
+export function mapError(err: unknown, context: AttemptContext): NetworkError {
+  if (err instanceof NetworkError) return err;
+  const target = `${context.method} ${redactUrl(context.url)}`;
+  const e = err as { name?: string; code?: string; event?: string };
+
+  if (context.signal?.aborted) {
+    return new AbortError(`Request aborted: ${target}`, { cause: context.signal.reason ?? err });
+  }
+
+  const proxy = findProxyFailure(err);
+  if (proxy) {
+    const why = proxy.statusCode === undefined ? (e.code ?? 'unreachable') : `status ${proxy.statusCode}`;
+    return new ProxyError(`Proxy failed (${why}): ${redactUrl(proxy.proxyUrl)}`, {
+      cause: err,
+      proxyUrl: proxy.proxyUrl,
+      statusCode: proxy.statusCode,
+    });
+  }
+
+  if (e.name === 'TimeoutError' && typeof e.event === 'string') {
+    // The attempt's own budget was what remained of the total: the total ran out.
+    if (e.event === 'request' && context.totalMs !== undefined) {
+      return new NetworkTimeoutError(`Request timed out after the total budget of ${context.totalMs} ms: ${target}`, {
+        cause: err,
+        timeoutMs: context.totalMs,
+        phase: 'total',
+      });
+    }
+    const phase = PHASES[e.event] ?? 'response';
+    return new NetworkTimeoutError(`Request timed out (${e.event}): ${target}`, {
+      cause: err,
+      timeoutMs: e.event === 'request' ? context.attemptMs : undefined,
+      phase,
+    });
+  }
+
+  if (e.code === 'ERR_HTTP_CONTENT_LENGTH_MISMATCH') {
+    return new ConnectionError(`Connection closed before the whole body arrived: ${target}`, {
+      cause: err,
+      code: ErrorCodes.CONNECTION_CLOSED,
+      host: context.url.hostname,
+      port: defaultPort(context.url),
+      protocol: 'http',
+    });
+  }
+  if (e.name === 'MaxRedirectsError') {
+    return new ProtocolError(`Too many redirects: ${target}`, { cause: err });
+  }
+  return toNetworkError(err, {
+    operation: context.method,
+    url: context.url,
+    host: context.url.hostname,
+    port: defaultPort(context.url),
+    protocol: 'http',
+    timeoutMs: context.attemptMs,
+  });
+}

@@ -1,0 +1,156 @@
+import { Readable } from 'node:stream';
+import { invalidArgType, invalidArgValue } from '@net/errors';
+import type { OptionsInit, Progress } from 'got';
+import { resolveMaxRetries, resolveRetry, resolveTimeout, type ResolvedOptions, type TimeoutOptions } from './options.js';
+import { isRetryableMethod, type RetryOptions, type RetryPolicy } from './retry-policy.js';
+import { resolveUrl, validateHeaders } from './validate-request.js';
+
+/** Transfer progress: bytes so far, the total when known, and their ratio (0 to 1). */
+export type { Progress } from 'got';
+
+/** Options of one call; each overrides the client's for this call only. */
+export interface RequestOptions {
+  /** Headers of this call, merged over the client's. @default {} */
+  headers?: Record<string, string>;
+  /** Query parameters appended to the URL. @default undefined */
+  searchParams?: URLSearchParams | Record<string, string | number | boolean> | string;
+  /** A JSON body; sets `content-type: application/json` unless given. @default undefined */
+  json?: unknown;
+  /**
+   * A raw body. A stream or async iterable can be sent only once, so such a call is never
+   * retried. @default undefined
+   */
+  body?: string | Buffer | Uint8Array | Readable | AsyncIterable<Uint8Array>;
+  /** A urlencoded form body. @default undefined */
+  form?: URLSearchParams | Record<string, string | number | boolean>;
+  /** Per-attempt budget in ms, or `{ attempt, connect, total }`. @default the client's */
+  timeout?: number | TimeoutOptions;
+  /** Cancels the call, including any back-off wait; rejects with AbortError. */
+  signal?: AbortSignal;
+  /** Retry policy for this call, or `false` for a single attempt. @default the client's */
+  retry?: RetryOptions | false;
+  /** Retries after the first attempt. @default the client's (2) */
+  maxRetries?: number;
+  /**
+   * Sent as the `Idempotency-Key` header on every attempt; makes POST and PATCH retryable.
+   * @default undefined
+   */
+  idempotencyKey?: string;
+  /** Throw on 4xx/5xx. @default the client's (true) */
+  throwHttpErrors?: boolean;
+  /** Called as the request body is sent. */
+  onUploadProgress?: (progress: Progress) => void;
+  /** Called as the response body arrives. */
+  onDownloadProgress?: (progress: Progress) => void;
+}
+
+/** One call, resolved once before its first attempt. */
+export interface Call {
+  method: string;
+  url: URL;
+  /** What is handed to got on every attempt (got merges it over the client's instance). */
+  got: OptionsInit;
+  /** The call's own headers (lower-case), for hooks. */
+  headers: Record<string, string>;
+  attemptMs: number;
+  totalMs: number | undefined;
+  /** Retries allowed for this call (0 when the method or body is not safe to repeat). */
+  maxRetries: number;
+  policy: RetryPolicy;
+  throwHttpErrors: boolean;
+  signal: AbortSignal | undefined;
+  onUploadProgress: ((progress: Progress) => void) | undefined;
+  onDownloadProgress: ((progress: Progress) => void) | undefined;
+  /** The body must be ended by hand (a method that may carry one, sent without one). */
+  endEmpty: boolean;
+}
+
+const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
+
+function appendSearchParams(url: URL, params: RequestOptions['searchParams']): void {
+  if (params === undefined) return;
+  let entries: Iterable<[string, string]>;
+  if (typeof params === 'string') entries = new URLSearchParams(params);
+  else if (params instanceof URLSearchParams) entries = params;
+  else if (typeof params === 'object' && params !== null) {
+    entries = Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]);
+  } else throw invalidArgType('searchParams', 'an object, URLSearchParams or a string', params);
+  for (const [key, value] of entries) url.searchParams.append(key, value);
+}
+
+function isStreamBody(body: unknown): boolean {
+  return body instanceof Readable || (typeof body === 'object' && body !== null && Symbol.asyncIterator in body);
+}
+
+/** Validates a call and resolves its options against the client's, before any I/O. */
+export function prepareCall(client: ResolvedOptions, method: string, input: unknown, options: RequestOptions): Call {
+  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'an object', options);
+  const url = resolveUrl(input, client.baseUrl);
+  appendSearchParams(url, options.searchParams);
+  const headers = validateHeaders('headers', options.headers) ?? {};
+  const timeout = resolveTimeout('timeout', options.timeout, client.timeout);
+  const policy = options.retry === false ? client.retry : resolveRetry('retry', options.retry, client.retry);
+  let maxRetries = options.retry === false ? 0 : resolveMaxRetries('maxRetries', options.maxRetries, client.maxRetries);
+
+  const bodies = [options.json !== undefined, options.body !== undefined, options.form !== undefined].filter(Boolean);
+  if (bodies.length > 1) throw invalidArgValue('options', 'Pass only one of json, body and form.');
+  if (bodies.length === 1 && NO_BODY_METHODS.has(method)) {
+    throw invalidArgValue('options', `A ${method} request cannot have a body.`);
+  }
+
+  const got: OptionsInit = { method: method as OptionsInit['method'] };
+  if (options.json !== undefined) {
+    got.body = JSON.stringify(options.json);
+    headers['content-type'] ??= 'application/json';
+  } else if (options.form !== undefined) {
+    if (typeof options.form !== 'object' || options.form === null) throw invalidArgType('form', 'an object', options.form);
+    const form = options.form instanceof URLSearchParams
+      ? options.form
+      : new URLSearchParams(Object.entries(options.form).map(([k, v]) => [k, String(v)]));
+    got.body = form.toString();
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+  } else if (options.body !== undefined) {
+    const body = options.body;
+    if (typeof body !== 'string' && !(body instanceof Uint8Array) && !isStreamBody(body)) {
+      throw invalidArgType('body', 'a string, Buffer, Uint8Array, stream or async iterable', body);
+    }
+    // A stream is consumed by the first attempt; a retry would send nothing.
+    if (isStreamBody(body)) maxRetries = 0;
+    got.body = body as OptionsInit['body'];
+  }
+
+  if (options.idempotencyKey !== undefined) {
+    if (typeof options.idempotencyKey !== 'string' || options.idempotencyKey === '' || /[\0\r\n]/.test(options.idempotencyKey)) {
+      throw invalidArgValue('idempotencyKey', 'It must be a non-empty string without CR, LF or NUL.');
+    }
+    headers['idempotency-key'] = options.idempotencyKey;
+  }
+  if (!isRetryableMethod(method, policy, options.idempotencyKey !== undefined)) maxRetries = 0;
+
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgType('signal', 'an AbortSignal', signal);
+  for (const name of ['onUploadProgress', 'onDownloadProgress'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidArgType(name, 'a function', options[name]);
+  }
+
+  if (Object.keys(headers).length > 0) got.headers = headers;
+  if (timeout.connect !== client.timeout.connect && timeout.connect !== undefined) {
+    got.timeout = { connect: timeout.connect };
+  }
+  if (signal) got.signal = signal;
+  return {
+    method,
+    url,
+    got,
+    headers,
+    attemptMs: timeout.attempt,
+    totalMs: timeout.total,
+    maxRetries,
+    policy,
+    throwHttpErrors: options.throwHttpErrors ?? client.throwHttpErrors,
+    signal,
+    onUploadProgress: options.onUploadProgress,
+    onDownloadProgress: options.onDownloadProgress,
+    endEmpty: got.body === undefined && !NO_BODY_METHODS.has(method),
+  };
+}

@@ -1,0 +1,6 @@
+export { startProxyServer } from './proxy-server.js';
+export type { TestProxyServer, TestProxyOptions } from './proxy-server.js';
+export { startMisbehavingServer } from './misbehaving-server.js';
+export type { MisbehavingServer, Misbehaviour } from './misbehaving-server.js';
+export { startHttp2Server } from './http2-server.js';
+export type { TestHttp2Server, Http2Handler } from './http2-server.js';
