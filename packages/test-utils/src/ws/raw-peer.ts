@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+
+/**
+ * How a raw peer misbehaves:
+ * - 'no-answer': accepts TCP, reads the upgrade request, never answers it;
+ * - 'silent': completes the upgrade, then never sends anything (no pongs, no close);
+ * - 'malformed-frame': completes the upgrade, then sends a frame with a reserved opcode;
+ * - 'drop': completes the upgrade, then destroys the TCP connection without a close frame;
+ * - 'drop-on-data': completes the upgrade and destroys the connection when the first frame arrives.
+ */
+export type RawPeerBehavior = 'no-answer' | 'silent' | 'malformed-frame' | 'drop' | 'drop-on-data';
+
+export interface RawWsPeer extends AsyncDisposable {
+  readonly url: string;
+  readonly port: number;
+  /** TCP connections accepted so far. */
+  readonly connections: number;
+  /** Bytes received after each upgrade, per connection (masked frames, as sent). */
+  readonly received: Buffer[];
+  close(): Promise<void>;
+}
+
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+function acceptKey(key: string): string {
+  return createHash('sha1').update(key + GUID).digest('base64');
+}
+
+/** A hand-written WebSocket peer on a raw socket, for failures a real server never produces. */
+export async function startRawWsPeer(behavior: RawPeerBehavior, host = '127.0.0.1'): Promise<RawWsPeer> {
+  const sockets = new Set<Socket>();
+  const received: Buffer[] = [];
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    let head = Buffer.alloc(0);
+    let upgraded = false;
+    const index = received.push(Buffer.alloc(0)) - 1;
+    socket.on('data', (chunk: Buffer) => {
+      if (upgraded) {
+        received[index] = Buffer.concat([received[index]!, chunk]);
+        if (behavior === 'drop-on-data') socket.destroy();
+        return;
+      }
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0 || behavior === 'no-answer') return;
+      const key = /sec-websocket-key:\s*(\S+)/i.exec(head.subarray(0, end).toString('latin1'))?.[1] ?? '';
+      upgraded = true;
+      socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          `Sec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`,
+      );
+      if (behavior === 'malformed-frame') socket.write(Buffer.from([0x83, 0x00])); // FIN + reserved opcode 3
+      if (behavior === 'drop') setTimeout(() => socket.destroy(), 20);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const close = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  };
+  return {
+    url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    get connections() {
+      return connections;
+    },
+    received,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,47 @@
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Promises waiting for one condition (open, flushed), settled all at once; each may abort on its own. */
+export class Waiters {
+  #set = new Set<Waiter>();
+
+  get size(): number {
+    return this.#set.size;
+  }
+
+  /** `onAbort` runs after this waiter is removed and returns the rejection. */
+  wait(signal: AbortSignal | undefined, onAbort: () => unknown): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const abort = () => {
+        this.#set.delete(waiter);
+        reject(onAbort());
+      };
+      const waiter: Waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', abort);
+          resolve();
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', abort);
+          reject(error);
+        },
+      };
+      this.#set.add(waiter);
+      signal?.addEventListener('abort', abort, { once: true });
+    });
+  }
+
+  resolveAll(): void {
+    const waiters = [...this.#set];
+    this.#set.clear();
+    for (const w of waiters) w.resolve();
+  }
+
+  rejectAll(error: unknown): void {
+    const waiters = [...this.#set];
+    this.#set.clear();
+    for (const w of waiters) w.reject(error);
+  }
+}
