@@ -1,0 +1,363 @@
+import { AbortError, argOutOfRange, invalidArgType, invalidArgValue, toNetworkError, type NetworkError } from '@net/errors';
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+import {
+  checkDuration,
+  checkHost,
+  checkOptions,
+  checkPort,
+  checkPositiveInt,
+  checkSignal,
+  toBytes,
+} from './argument-checks.js';
+import { bannerDefaults, grabBanner, type BannerOptions } from './banner-grab.js';
+import { canonicalIp } from './ip-address.js';
+import { parsePorts, type PortSpec } from './port-spec.js';
+import type { Prober } from './probe-types.js';
+import { ScanEngine, type EngineHost, type PortState } from './scan-engine.js';
+import { emptyCounts, type HostReport, type PortResult, type ScanReport } from './scan-report.js';
+import { serviceName } from './service-names.js';
+import { createHandleProber, loadTcpWrap } from './tcp-handle-prober.js';
+import { createSocketProber } from './tcp-socket-prober.js';
+import { expandTargets, parseTargets } from './target-spec.js';
+import { createUdpProber } from './udp-prober.js';
+
+/** Options of `new PortScanner()`. */
+export interface PortScannerOptions {
+  /** Most attempts in flight; the adaptive limit only ever goes below it. @default 256 */
+  concurrency?: number;
+  /** Wait for an answer to one attempt, in ms. @default 1000 */
+  timeout?: number;
+  /** Extra attempts for a port that did not answer, before it counts as filtered (open|filtered for UDP). @default 1 */
+  retries?: number;
+  /** Most attempts started per second; 0 = no limit. @default 0 */
+  rate?: number;
+  /** Most addresses one scan may cover (CIDR blocks and ranges add up). @default 65536 */
+  maxTargets?: number;
+  /** TCP probing backend: 'handle' (libuv handles; fastest), 'socket' (net.Socket), or 'auto' (handle when available). @default 'auto' */
+  engine?: 'auto' | 'handle' | 'socket';
+  /** Resolver for host names. @default dns.lookup */
+  lookup?: LookupFunction;
+}
+
+export const portScannerDefaults = {
+  concurrency: 256,
+  timeout: 1_000,
+  retries: 1,
+  rate: 0,
+  maxTargets: 65_536,
+  engine: 'auto',
+} as const satisfies PortScannerOptions;
+
+/** Progress of a running scan. */
+export interface ScanProgress {
+  /** Ports with a final state. */
+  done: number;
+  total: number;
+  open: number;
+  elapsedMs: number;
+}
+
+/** Options of `scan()` and `scanStream()`. */
+export interface ScanOptions {
+  /** Ports: '1-1024,8080', [22, 80], 'top-100' or 'all'. @default 'top-100' */
+  ports?: PortSpec;
+  /** @default 'tcp' */
+  protocol?: 'tcp' | 'udp';
+  /** Grab what open TCP services send first. @default false */
+  banner?: boolean | BannerOptions;
+  /** List closed ports in the report and the stream too (they are always counted). @default false */
+  includeClosed?: boolean;
+  /** The datagram sent to each UDP port. @default empty */
+  payload?: string | Uint8Array;
+  signal?: AbortSignal;
+  /** Called at most every 100 ms and once at the end. */
+  onProgress?: (progress: ScanProgress) => void;
+}
+
+interface ResolvedScanOptions {
+  ports: number[];
+  protocol: 'tcp' | 'udp';
+  banner: Required<BannerOptions> | undefined;
+  includeClosed: boolean;
+  payload: Buffer;
+  signal: AbortSignal | undefined;
+  onProgress: ((progress: ScanProgress) => void) | undefined;
+}
+
+type ResolvedScannerOptions = Required<Omit<PortScannerOptions, 'lookup'>> & { lookup: LookupFunction };
+
+function resolveOptions(options: PortScannerOptions): ResolvedScannerOptions {
+  const o = checkOptions<PortScannerOptions>('options', options);
+  const engine = o.engine ?? portScannerDefaults.engine;
+  if (engine !== 'auto' && engine !== 'handle' && engine !== 'socket') {
+    throw invalidArgValue('engine', `Expected 'auto', 'handle' or 'socket'. Received ${String(engine)}`);
+  }
+  const retries = o.retries ?? portScannerDefaults.retries;
+  if (!Number.isInteger(retries) || retries < 0 || retries > 100) throw argOutOfRange('retries', 'an integer from 0 to 100', retries);
+  const rate = o.rate ?? portScannerDefaults.rate;
+  if (typeof rate !== 'number' || !(rate >= 0) || rate === Infinity) throw argOutOfRange('rate', 'a finite number >= 0', rate);
+  if (o.lookup !== undefined && typeof o.lookup !== 'function') throw invalidArgType('lookup', 'a function', o.lookup);
+  const timeout = checkDuration('timeout', o.timeout ?? portScannerDefaults.timeout);
+  if (timeout === 0) throw argOutOfRange('timeout', '> 0', timeout);
+  return {
+    concurrency: checkPositiveInt('concurrency', o.concurrency ?? portScannerDefaults.concurrency, 16_384),
+    timeout,
+    retries,
+    rate,
+    maxTargets: checkPositiveInt('maxTargets', o.maxTargets ?? portScannerDefaults.maxTargets),
+    engine,
+    lookup: o.lookup ?? (dnsLookup as unknown as LookupFunction),
+  };
+}
+
+function resolveScanOptions(options: ScanOptions | undefined): ResolvedScanOptions {
+  const o = checkOptions<ScanOptions>('options', options);
+  const protocol = o.protocol ?? 'tcp';
+  if (protocol !== 'tcp' && protocol !== 'udp') throw invalidArgValue('protocol', `Expected 'tcp' or 'udp'. Received ${String(protocol)}`);
+  let banner: Required<BannerOptions> | undefined;
+  if (o.banner !== undefined && o.banner !== false) {
+    const b = o.banner === true ? {} : checkOptions<BannerOptions>('banner', o.banner);
+    banner = {
+      timeout: checkDuration('banner.timeout', b.timeout ?? bannerDefaults.timeout),
+      maxBytes: checkPositiveInt('banner.maxBytes', b.maxBytes ?? bannerDefaults.maxBytes),
+    };
+  }
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw invalidArgType('onProgress', 'a function', o.onProgress);
+  return {
+    ports: parsePorts(o.ports ?? 'top-100'),
+    protocol,
+    banner,
+    includeClosed: o.includeClosed ?? false,
+    payload: o.payload === undefined ? Buffer.alloc(0) : toBytes('payload', o.payload),
+    signal: checkSignal('signal', o.signal),
+    onProgress: o.onProgress,
+  };
+}
+
+interface HostSlot {
+  report: HostReport;
+  family: 4 | 6;
+}
+
+/**
+ * A connect scanner in the manner of `nmap -sT` (TCP) and `nmap -sU` (UDP through connected
+ * sockets), with nmap's port states:
+ * - open: a connection was accepted (TCP) or a datagram came back (UDP);
+ * - closed: refused (RST, or ICMP port-unreachable for UDP);
+ * - filtered: no answer to any attempt (TCP), or an ICMP error other than port-unreachable;
+ * - open|filtered: no answer to any UDP attempt — open services often ignore an empty datagram.
+ *
+ * @example
+ * const scanner = new PortScanner({ concurrency: 256 });
+ * const report = await scanner.scan('127.0.0.1', { ports: '1-1024' });
+ * console.log(toGreppable(report));
+ */
+export class PortScanner {
+  readonly #o: ResolvedScannerOptions;
+
+  constructor(options: PortScannerOptions = {}) {
+    this.#o = resolveOptions(options);
+  }
+
+  /** True when a TCP connection to `host:port` is accepted within `timeout` (default 2000 ms). */
+  static async isPortOpen(host: string, port: number, options: { timeout?: number; signal?: AbortSignal; lookup?: LookupFunction } = {}): Promise<boolean> {
+    checkHost('host', host);
+    checkPort('port', port);
+    const o = checkOptions<{ timeout: number; signal: AbortSignal; lookup: LookupFunction }>('options', options);
+    const scanner = new PortScanner({ timeout: o.timeout ?? 2_000, retries: 0, concurrency: 1, lookup: o.lookup });
+    const report = await scanner.scan(host, { ports: [port], signal: o.signal });
+    const [entry] = report.hosts;
+    if (entry?.error) throw entry.error;
+    return entry?.ports.some((p) => p.state === 'open') ?? false;
+  }
+
+  /** Scans every port of every target; resolves with the whole report. */
+  async scan(targets: string | readonly string[], options?: ScanOptions): Promise<ScanReport> {
+    return this.#execute(targets, options, undefined);
+  }
+
+  /**
+   * The same scan, yielding each port's result as soon as it is final (closed ports only with
+   * `includeClosed`). Breaking out of the loop cancels the scan.
+   */
+  async *scanStream(targets: string | readonly string[], options?: ScanOptions): AsyncGenerator<PortResult, ScanReport, undefined> {
+    const buffer: PortResult[] = [];
+    let wake: (() => void) | undefined;
+    let engine: ScanEngine | undefined;
+    let finished = false;
+    let failure: unknown;
+    let report: ScanReport | undefined;
+    const run = this.#execute(targets, options, {
+      emit: (result) => {
+        buffer.push(result);
+        // Backpressure: stop starting attempts while the consumer is far behind.
+        if (buffer.length >= 4096) engine?.pause();
+        wake?.();
+      },
+      started: (e) => (engine = e),
+    }).then(
+      (r) => {
+        report = r;
+      },
+      (err: unknown) => {
+        failure = err;
+      },
+    ).finally(() => {
+      finished = true;
+      wake?.();
+    });
+    try {
+      for (;;) {
+        while (buffer.length > 0) {
+          const next = buffer.shift()!;
+          if (buffer.length < 1024) engine?.resume();
+          yield next;
+        }
+        if (finished) break;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+      if (failure !== undefined) throw failure;
+      return report!;
+    } finally {
+      if (!finished) {
+        engine?.stop(new AbortError('scan stream closed by its consumer'));
+        await run;
+      }
+    }
+  }
+
+  async #execute(
+    targets: string | readonly string[],
+    options: ScanOptions | undefined,
+    stream: { emit(result: PortResult): void; started(engine: ScanEngine): void } | undefined,
+  ): Promise<ScanReport> {
+    const o = resolveScanOptions(options);
+    const { groups } = parseTargets(targets, this.#o.maxTargets);
+    if (o.signal?.aborted) throw new AbortError('scan aborted', { cause: o.signal.reason });
+    const startedAt = new Date();
+    const start = performance.now();
+
+    const slots: HostSlot[] = [];
+    for (const { target, host } of expandTargets(groups)) {
+      const report: HostReport = { target, host, up: false, ports: [], counts: emptyCounts() };
+      const family = isIP(host);
+      if (family !== 0) {
+        report.address = canonicalIp(host);
+        report.host = report.address;
+        slots.push({ report, family: family as 4 | 6 });
+        continue;
+      }
+      try {
+        const resolved = await this.#lookup(host);
+        report.address = resolved.address;
+        slots.push({ report, family: resolved.family });
+      } catch (err) {
+        report.error = err as NetworkError;
+        slots.push({ report, family: 4 });
+      }
+      if (o.signal?.aborted) throw new AbortError('scan aborted', { cause: o.signal.reason });
+    }
+
+    const scanned = slots.filter((s) => s.report.address !== undefined && !s.report.error);
+    const hosts: EngineHost[] = scanned.map((s) => ({ address: s.report.address!, family: s.family }));
+    const prober = this.#prober(o);
+    const total = hosts.length * o.ports.length;
+    let done = 0;
+    let open = 0;
+    let lastProgress = 0;
+    const progress = (force: boolean) => {
+      if (!o.onProgress) return;
+      const now = performance.now();
+      if (!force && now - lastProgress < 100) return;
+      lastProgress = now;
+      o.onProgress({ done, total, open, elapsedMs: Math.round(now - start) });
+    };
+    const wantBanner = o.banner !== undefined && o.protocol === 'tcp';
+    const onResult = (hostIndex: number, port: number, state: PortState, reason: string, rtt: number | undefined) => {
+      const host = scanned[hostIndex]!.report;
+      done++;
+      host.counts[state]++;
+      if (state !== 'filtered' && state !== 'open|filtered') host.up = true;
+      if (state === 'open') open++;
+      if (state !== 'closed' || o.includeClosed) {
+        const result: PortResult = { host: host.host, address: host.address!, port, protocol: o.protocol, state, reason };
+        const service = serviceName(port, o.protocol);
+        if (service !== undefined) result.service = service;
+        if (rtt !== undefined) result.rtt = rtt;
+        host.ports.push(result);
+        // With banners on, open ports are emitted once their banner is in.
+        if (stream && !(wantBanner && state === 'open')) stream.emit(result);
+      }
+      progress(false);
+    };
+    const engine = new ScanEngine(hosts, o.ports, {
+      prober,
+      protocol: o.protocol,
+      concurrency: this.#o.concurrency,
+      timeout: this.#o.timeout,
+      retries: this.#o.retries,
+      rate: this.#o.rate,
+      signal: o.signal,
+      onResult,
+    });
+    stream?.started(engine);
+    const stats = await engine.run();
+
+    if (wantBanner) await this.#grabBanners(scanned, o.banner!, stream, o.signal);
+    for (const slot of slots) slot.report.ports.sort((a, b) => a.port - b.port);
+    progress(true);
+    const elapsedMs = Math.round((performance.now() - start) * 1000) / 1000;
+    return {
+      protocol: o.protocol,
+      portCount: o.ports.length,
+      engine: prober.name,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      elapsedMs,
+      hosts: slots.map((s) => s.report),
+      stats,
+    };
+  }
+
+  #prober(o: ResolvedScanOptions): Prober {
+    if (o.protocol === 'udp') return createUdpProber(o.payload);
+    const wanted = this.#o.engine;
+    if (wanted === 'socket') return createSocketProber();
+    const binding = loadTcpWrap();
+    if (binding) return createHandleProber(binding);
+    if (wanted === 'handle') throw invalidArgValue('engine', "'handle' is not available in this Node.js runtime; use 'auto' or 'socket'.");
+    return createSocketProber();
+  }
+
+  async #grabBanners(
+    slots: HostSlot[],
+    banner: Required<BannerOptions>,
+    stream: { emit(result: PortResult): void } | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const openPorts = slots.flatMap((s) => s.report.ports.filter((p) => p.state === 'open'));
+    let next = 0;
+    const worker = async () => {
+      while (next < openPorts.length) {
+        if (signal?.aborted) throw new AbortError('scan aborted', { cause: signal.reason });
+        const result = openPorts[next++]!;
+        const text = await grabBanner(result.address, result.port, banner);
+        if (text !== undefined) result.banner = text;
+        stream?.emit(result);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(32, openPorts.length) }, worker));
+  }
+
+  #lookup(host: string): Promise<{ address: string; family: 4 | 6 }> {
+    return new Promise((resolve, reject) => {
+      this.#o.lookup(host, {}, (err, address, family) => {
+        if (err) reject(toNetworkError(err, { operation: 'lookup', host }));
+        else if (typeof address !== 'string') reject(toNetworkError(new Error('lookup returned no single address'), { operation: 'lookup', host }));
+        else resolve({ address: canonicalIp(address), family: family === 6 ? 6 : 4 });
+      });
+    });
+  }
+}
