@@ -45,6 +45,7 @@ function buildGot(options: ResolvedOptions, agents: AgentPool): Got {
     // A body shorter than its Content-Length is a broken transfer, not a success.
     strictContentLength: true,
     http2: options.http2,
+    ...(options.lookup ? { dnsLookup: options.lookup } : {}),
     agent: agents.direct,
     headers: { 'user-agent': '@net/http', ...options.headers },
     timeout: {

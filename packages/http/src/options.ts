@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { argOutOfRange, invalidArgType, invalidArgValue } from '@net/errors';
 import type { Hooks } from './hooks.js';
 import { resolveProxy, type ProxyOptions, type ResolvedProxy } from './proxy-config.js';
@@ -103,6 +104,11 @@ export interface HTTPClientOptions {
   maxSockets?: number;
   /** Functions run around each attempt; see {@link Hooks}. */
   hooks?: Hooks;
+  /**
+   * Resolves host names, with the signature of `dns.lookup` (e.g. a caching resolver).
+   * @default dns.lookup
+   */
+  lookup?: LookupFunction;
 }
 
 /** Client options with defaults applied, shorthands normalised and input checked. */
@@ -121,6 +127,7 @@ export interface ResolvedOptions {
   decompress: boolean;
   maxSockets: number;
   hooks: Required<Hooks>;
+  lookup: LookupFunction | undefined;
 }
 
 export const defaults = {
@@ -146,6 +153,11 @@ function checkCount(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
   if (!Number.isInteger(value) || value < 0) throw argOutOfRange(name, 'an integer >= 0', value);
+  return value;
+}
+
+function checkFunction<F>(name: string, value: F | undefined): F | undefined {
+  if (value !== undefined && typeof value !== 'function') throw invalidArgType(name, 'a function', value);
   return value;
 }
 
@@ -242,5 +254,6 @@ export function resolveOptions(options: HTTPClientOptions = {}, env: NodeJS.Proc
     decompress: options.decompress ?? defaults.decompress,
     maxSockets: checkCount('maxSockets', options.maxSockets, defaults.maxSockets) || defaults.maxSockets,
     hooks: resolveHooks(options.hooks),
+    lookup: checkFunction('lookup', options.lookup),
   };
 }

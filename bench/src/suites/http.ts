@@ -1,0 +1,122 @@
+/**
+ * `pnpm bench http`: HTTPClient against raw got (same settings), axios, Node's fetch,
+ * undici.request and node:http, on one keep-alive loopback server in a child process (so the
+ * server does not share the client's event loop), 50 requests in flight.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import axios from 'axios';
+import { got } from 'got';
+import { Agent as UndiciAgent, request as undiciRequest } from 'undici';
+import { http } from '@net/all';
+import { compare, report, type BenchCase } from '../harness.js';
+
+const IN_FLIGHT = 50;
+const GETS_PER_ROUND = 3_000;
+const POSTS_PER_ROUND = 300;
+const MIB = Buffer.alloc(1024 * 1024, 'a');
+
+// Plain JS so the child needs no loader. GET answers a small JSON body; POST reads the whole
+// body and answers its length.
+const SERVER = `
+const http = require('node:http');
+const body = JSON.stringify({ id: 1, name: 'Alice', email: 'alice@example.com', tags: ['a', 'b', 'c'], active: true });
+const server = http.createServer((req, res) => {
+  if (req.method === 'POST') {
+    let n = 0;
+    req.on('data', (c) => { n += c.length; });
+    req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ received: n })); });
+    return;
+  }
+  res.setHeader('content-type', 'application/json');
+  res.end(body);
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => process.send(server.address().port));
+process.on('disconnect', () => process.exit(0));
+`;
+
+/** Runs `total` calls of `one`, `IN_FLIGHT` at a time; resolves with `total`. */
+async function saturate(total: number, one: () => Promise<unknown>): Promise<number> {
+  let started = 0;
+  const worker = async () => {
+    while (started < total) {
+      started++;
+      await one();
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  return total;
+}
+
+function nodeHttp(agent: HttpAgent, url: URL, method: string, body?: Buffer): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, agent, headers: body ? { 'content-length': body.length } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'net-bench-http-'));
+  const script = join(dir, 'server.cjs');
+  writeFileSync(script, SERVER);
+  const child: ChildProcess = fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const [port] = (await once(child, 'message')) as [number];
+    const url = `http://127.0.0.1:${port}/user`;
+    const parsed = new URL(url);
+
+    const client = new http.HTTPClient({ maxSockets: IN_FLIGHT });
+    // Raw got with the client's settings: keep-alive agent, no retries, 30 s request timeout.
+    const gotAgent = new HttpAgent({ keepAlive: true, maxSockets: IN_FLIGHT, scheduling: 'lifo' });
+    const rawGot = got.extend({ agent: { http: gotAgent }, retry: { limit: 0 }, timeout: { request: 30_000 } });
+    const axiosAgent = new HttpAgent({ keepAlive: true, maxSockets: IN_FLIGHT });
+    const ax = axios.create({ httpAgent: axiosAgent, timeout: 30_000 });
+    const undici = new UndiciAgent({ connections: IN_FLIGHT });
+    const nodeAgent = new HttpAgent({ keepAlive: true, maxSockets: IN_FLIGHT });
+
+    const getCases: Record<string, BenchCase> = {
+      HTTPClient: () => saturate(GETS_PER_ROUND, async () => (await client.get(url)).json()),
+      'raw got': () => saturate(GETS_PER_ROUND, () => rawGot(url).json()),
+      axios: () => saturate(GETS_PER_ROUND, async () => (await ax.get(url)).data),
+      fetch: () => saturate(GETS_PER_ROUND, async () => (await fetch(url)).json()),
+      'undici.request': () =>
+        saturate(GETS_PER_ROUND, async () => (await undiciRequest(url, { dispatcher: undici })).body.json()),
+      'node:http': () => saturate(GETS_PER_ROUND, () => nodeHttp(nodeAgent, parsed, 'GET')),
+    };
+    const postCases: Record<string, BenchCase> = {
+      HTTPClient: () => saturate(POSTS_PER_ROUND, async () => (await client.post(url, { body: MIB })).json()),
+      'raw got': () => saturate(POSTS_PER_ROUND, () => rawGot.post(url, { body: MIB }).json()),
+      axios: () =>
+        saturate(POSTS_PER_ROUND, async () => (await ax.post(url, MIB, { headers: { 'content-type': 'application/octet-stream' } })).data),
+      fetch: () => saturate(POSTS_PER_ROUND, async () => (await fetch(url, { method: 'POST', body: MIB })).json()),
+      'undici.request': () =>
+        saturate(POSTS_PER_ROUND, async () => (await undiciRequest(url, { method: 'POST', body: MIB, dispatcher: undici })).body.json()),
+      'node:http': () => saturate(POSTS_PER_ROUND, () => nodeHttp(nodeAgent, parsed, 'POST', MIB)),
+    };
+
+    const results = [
+      await compare({ title: `GET small JSON (parsed), ${IN_FLIGHT} in flight, keep-alive`, unit: 'req', cases: getCases, baseline: 'raw got' }),
+      await compare({ title: `POST 1 MiB body, ${IN_FLIGHT} in flight, keep-alive`, unit: 'req', cases: postCases, baseline: 'raw got' }),
+    ];
+    report('http', results);
+    await client.close();
+    gotAgent.destroy();
+    axiosAgent.destroy();
+    nodeAgent.destroy();
+    await undici.close();
+  } finally {
+    child.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

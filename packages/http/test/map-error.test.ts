@@ -1,0 +1,155 @@
+import { lookup as dnsLookup } from 'node:dns';
+import {
+  AbortError,
+  ConnectionError,
+  DNSResolutionError,
+  NetworkTimeoutError,
+  ProtocolError,
+  SSLError,
+} from '@net/errors';
+import { closedPort, startHttpServer, testCertificates } from '@net/test-utils';
+import { startMisbehavingServer } from '@net/test-utils/http';
+import { describe, expect, it } from 'vitest';
+import { HTTPClient } from '../src/index.js';
+
+/** Answers `*.invalid` locally, exactly as getaddrinfo fails, so no query leaves the machine. */
+const invalidLookup = ((hostname: string, options: unknown, callback: (...args: unknown[]) => void) => {
+  if (hostname.endsWith('.invalid')) {
+    const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+      code: 'ENOTFOUND',
+      errno: -3008,
+      syscall: 'getaddrinfo',
+      hostname,
+    });
+    process.nextTick(() => callback(err));
+    return;
+  }
+  (dnsLookup as (...args: unknown[]) => void)(hostname, options, callback);
+}) as typeof dnsLookup;
+
+const noRetry = { maxRetries: 0 };
+
+describe('errors from real failures', () => {
+  it('maps a refused connection to ConnectionError', async () => {
+    const port = await closedPort();
+    await using client = new HTTPClient(noRetry);
+    const err = await client.get(`http://127.0.0.1:${port}/x`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err).toMatchObject({ code: 'ERR_NET_CONNECTION_REFUSED', host: '127.0.0.1', port, protocol: 'http' });
+    expect((err as Error).message).toBe(`GET connection refused (ECONNREFUSED): http://127.0.0.1:${port}/x`);
+    expect((err as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('retries a refused connection, then fails with ConnectionError', async () => {
+    const port = await closedPort();
+    let retries = 0;
+    await using client = new HTTPClient({
+      maxRetries: 2,
+      retry: { baseDelay: 1 },
+      hooks: { beforeRetry: [() => void retries++] },
+    });
+    await expect(client.get(`http://127.0.0.1:${port}/`)).rejects.toBeInstanceOf(ConnectionError);
+    expect(retries).toBe(2);
+  });
+
+  it('maps an unknown .invalid host to DNSResolutionError', async () => {
+    await using client = new HTTPClient({ ...noRetry, lookup: invalidLookup });
+    const err = await client.get('http://no-such-host.invalid/').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DNSResolutionError);
+    expect(err).toMatchObject({ code: 'ERR_NET_DNS', hostname: 'no-such-host.invalid', reason: 'ENOTFOUND' });
+  });
+
+  it('maps a self-signed certificate to SSLError', async () => {
+    await using server = await startHttpServer(undefined, { tls: 'self-signed' });
+    await using client = new HTTPClient(noRetry);
+    const err = await client.get(server.url).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SSLError);
+    expect((err as SSLError).reason).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+  });
+
+  it('trusts a server signed by tls.ca', async () => {
+    await using server = await startHttpServer(undefined, { tls: true });
+    await using client = new HTTPClient({ ...noRetry, tls: { ca: testCertificates().ca } });
+    expect((await client.get(server.url)).json()).toEqual({ ok: true });
+  });
+
+  it('rejects a CA-signed server without tls.ca', async () => {
+    await using server = await startHttpServer(undefined, { tls: true });
+    await using client = new HTTPClient(noRetry);
+    const err = await client.get(server.url).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SSLError);
+    expect((err as SSLError).reason).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  });
+
+  it('accepts any certificate with rejectUnauthorized: false', async () => {
+    await using server = await startHttpServer(undefined, { tls: 'self-signed' });
+    await using client = new HTTPClient({ ...noRetry, tls: { rejectUnauthorized: false } });
+    expect((await client.get(server.url)).statusCode).toBe(200);
+  });
+
+  it('maps a reset in the middle of the body to ConnectionError reset', async () => {
+    await using peer = await startMisbehavingServer('reset-mid-body');
+    await using client = new HTTPClient(noRetry);
+    const err = await client.get(peer.url).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).code).toBe('ERR_NET_CONNECTION_RESET');
+  });
+
+  it('maps a body shorter than Content-Length to ConnectionError closed', async () => {
+    await using peer = await startMisbehavingServer('short-body');
+    await using client = new HTTPClient(noRetry);
+    const err = await client.get(peer.url).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).code).toMatch(/ERR_NET_CONNECTION_(CLOSED|RESET)/);
+  });
+
+  it('maps a connection closed before the head to ConnectionError', async () => {
+    await using peer = await startMisbehavingServer('close-before-headers');
+    await using client = new HTTPClient(noRetry);
+    const err = await client.get(peer.url).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).code).toBe('ERR_NET_CONNECTION_RESET');
+  });
+
+  it('applies a per-call attempt budget over the client\'s and reports it', async () => {
+    await using peer = await startMisbehavingServer('stall');
+    await using client = new HTTPClient({ ...noRetry, timeout: { attempt: 5_000, connect: 1_000 } });
+    const err = await client.get(peer.url, { timeout: 100 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkTimeoutError);
+    expect(err).toMatchObject({ phase: 'response', timeoutMs: 100 });
+  });
+
+  it('maps an AbortSignal to AbortError, also during back-off', async () => {
+    await using peer = await startMisbehavingServer('stall');
+    await using client = new HTTPClient(noRetry);
+    const controller = new AbortController();
+    const pending = client.get(peer.url, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('user gave up')), 50);
+    const err = await pending.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AbortError);
+    expect((err as AbortError).cause).toMatchObject({ message: 'user gave up' });
+
+    await using server = await startHttpServer((_req, res) => void res.writeHead(503).end());
+    await using slow = new HTTPClient({ maxRetries: 3, retry: { baseDelay: 10_000, maxDelay: 10_000 } });
+    slow.random = () => 0.99;
+    const second = new AbortController();
+    const waiting = slow.get(server.url, { signal: second.signal });
+    setTimeout(() => second.abort(), 100);
+    await expect(waiting).rejects.toBeInstanceOf(AbortError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('rejects at once with an already aborted signal', async () => {
+    await using server = await startHttpServer();
+    await using client = new HTTPClient();
+    await expect(client.get(server.url, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('maps too many redirects to ProtocolError', async () => {
+    await using server = await startHttpServer((req, res) => void res.writeHead(302, { location: `${req.url}x` }).end());
+    await using client = new HTTPClient({ ...noRetry, maxRedirects: 3 });
+    await expect(client.get(server.url)).rejects.toBeInstanceOf(ProtocolError);
+    expect(server.requests).toHaveLength(4);
+  });
+});
