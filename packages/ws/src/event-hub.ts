@@ -7,13 +7,13 @@ export class EventHub<Events extends object> {
 
   on<E extends keyof Events>(event: E, listener: (payload: Events[E]) => void): () => void {
     const list = this.#listeners.get(event) ?? [];
-    this.#listeners.set(event, [...list, listener as (payload: never) => void]);
+    this.#listeners.set(event, [...list, listener]);
     let subscribed = true;
     return () => {
       if (!subscribed) return;
       subscribed = false;
       const current = this.#listeners.get(event) ?? [];
-      const index = current.indexOf(listener as (payload: never) => void);
+      const index = current.indexOf(listener);
       if (index >= 0) this.#listeners.set(event, [...current.slice(0, index), ...current.slice(index + 1)]);
     };
   }

@@ -7,9 +7,9 @@ import type { Message } from './message.js';
 export class MessageStream implements AsyncIterableIterator<Message> {
   #buffer: Message[] = [];
   #head = 0;
-  #waiting: { resolve: (r: IteratorResult<Message>) => void; reject: (e: unknown) => void } | undefined;
+  #waiting: { resolve: (r: IteratorResult<Message>) => void; reject: (e: Error) => void } | undefined;
   #done = false;
-  #error: unknown;
+  #error: Error | undefined;
   readonly #detach: (stream: MessageStream) => void;
 
   constructor(detach: (stream: MessageStream) => void) {
@@ -28,7 +28,7 @@ export class MessageStream implements AsyncIterableIterator<Message> {
   }
 
   /** Called by the client when it is closed for good; buffered messages are still delivered first. */
-  end(error?: unknown): void {
+  end(error?: Error): void {
     if (this.#done) return;
     this.#done = true;
     this.#error = error;

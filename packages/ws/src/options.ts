@@ -230,7 +230,7 @@ function resolveReconnect(value: unknown): ResolvedOptions['reconnect'] {
 
 function resolveHeartbeat(value: unknown): ResolvedOptions['heartbeat'] {
   if (value === false) return false;
-  if (value === true || value === undefined) return { ...defaults.heartbeat } as ResolvedOptions['heartbeat'];
+  if (value === true || value === undefined) return { ...defaults.heartbeat };
   const h = checkObject('heartbeat', value);
   const mode = h.mode ?? defaults.heartbeat.mode;
   if (mode !== 'auto' && mode !== 'ping' && mode !== 'message') {
@@ -272,7 +272,7 @@ export function resolveOptions(options: WebSocketClientOptions): ResolvedOptions
       maxBytes: checkCount('queue.maxBytes', queue.maxBytes ?? defaults.queue.maxBytes),
     },
     acks: resolveAcks(o.acks),
-    tls: checkObject('tls', o.tls ?? defaults.tls) as TlsOptions,
+    tls: checkObject('tls', o.tls ?? defaults.tls),
     perMessageDeflate: o.perMessageDeflate ?? defaults.perMessageDeflate,
     closeTimeout: checkTime('closeTimeout', o.closeTimeout ?? defaults.closeTimeout),
   };

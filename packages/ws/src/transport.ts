@@ -92,7 +92,7 @@ export class Transport {
   }
 
   send(frame: Frame): void {
-    this.socket.send(frame as string);
+    this.socket.send(frame);
   }
 
   ping(): void {

@@ -1,6 +1,6 @@
 interface Waiter {
   resolve: () => void;
-  reject: (error: unknown) => void;
+  reject: (error: Error) => void;
 }
 
 /** Promises waiting for one condition (open, flushed), settled all at once; each may abort on its own. */
@@ -12,7 +12,7 @@ export class Waiters {
   }
 
   /** `onAbort` runs after this waiter is removed and returns the rejection. */
-  wait(signal: AbortSignal | undefined, onAbort: () => unknown): Promise<void> {
+  wait(signal: AbortSignal | undefined, onAbort: () => Error): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const abort = () => {
         this.#set.delete(waiter);
@@ -23,7 +23,7 @@ export class Waiters {
           signal?.removeEventListener('abort', abort);
           resolve();
         },
-        reject: (error) => {
+        reject: (error: Error) => {
           signal?.removeEventListener('abort', abort);
           reject(error);
         },
@@ -39,7 +39,7 @@ export class Waiters {
     for (const w of waiters) w.resolve();
   }
 
-  rejectAll(error: unknown): void {
+  rejectAll(error: Error): void {
     const waiters = [...this.#set];
     this.#set.clear();
     for (const w of waiters) w.reject(error);

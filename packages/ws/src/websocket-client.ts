@@ -235,7 +235,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
         throw invalidArgType('signal', 'an AbortSignal', options.signal);
       }
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     if (this.#closed) return this.#closed;
     this.#closed = new Promise((resolve) => {

@@ -2,7 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { NetworkTimeoutError, WebSocketError } from '@net/errors';
 import { startRawWsPeer, startWsServer } from '@net/test-utils/ws';
 import { describe, expect, it } from 'vitest';
-import { Message, WebSocketClient, type WebSocketState } from '../src/index.js';
+import type { Message} from '../src/index.js';
+import { WebSocketClient, type WebSocketState } from '../src/index.js';
 
 describe('WebSocketClient', () => {
   it('connects, sends text, binary and JSON, and receives them back as messages', async () => {

@@ -1,0 +1,89 @@
+import { NetworkTimeoutError } from '@net/errors';
+import { startRawWsPeer, startWsServer } from '@net/test-utils/ws';
+import { describe, expect, it } from 'vitest';
+import { WebSocketClient, type ReconnectingEvent } from '../src/index.js';
+
+describe('heartbeat', () => {
+  it('detects a peer that stops answering pings within interval + timeout and reconnects', async () => {
+    await using peer = await startRawWsPeer('silent');
+    const interval = 100;
+    const timeout = 100;
+    await using client = new WebSocketClient({
+      url: peer.url,
+      heartbeat: { interval, timeout },
+      reconnect: { initialDelay: 10, maxDelay: 10 },
+      closeTimeout: 100, // the silent peer never answers the close frame either
+    });
+    const errors: unknown[] = [];
+    client.on('error', (e) => errors.push(e));
+    const reconnecting = new Promise<ReconnectingEvent>((resolve) => client.on('reconnecting', resolve));
+    await client.connect();
+    const openedAt = performance.now();
+    const event = await reconnecting;
+    const detectedAfter = performance.now() - openedAt;
+    expect(event.error).toBeInstanceOf(NetworkTimeoutError);
+    expect(event.error).toMatchObject({ phase: 'idle', timeoutMs: timeout });
+    expect(errors[0]).toBe(event.error);
+    // Not before a ping went unanswered for `timeout`; the upper bound allows for timer noise on a loaded machine.
+    expect(detectedAfter).toBeGreaterThanOrEqual(interval + timeout - 5);
+    expect(detectedAfter).toBeLessThan(interval + timeout + 1_000);
+    await expect.poll(() => peer.connections).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps a connection whose server answers pings', async () => {
+    await using server = await startWsServer();
+    await using client = new WebSocketClient({ url: server.url, heartbeat: { interval: 30, timeout: 60 } });
+    let pings = 0;
+    server.handle((socket) => socket.on('ping', () => pings++));
+    const errors: unknown[] = [];
+    client.on('error', (e) => errors.push(e));
+    await client.connect();
+    await expect.poll(() => pings, { timeout: 5_000 }).toBeGreaterThanOrEqual(5);
+    expect(errors).toEqual([]);
+    expect(client.state).toBe('open');
+  });
+
+  it('sends an application-level ping message in message mode and treats any reply as life', async () => {
+    await using server = await startWsServer(); // echoes the ping back
+    const seen: string[] = [];
+    server.handle((socket) =>
+      socket.on('message', (d) => {
+        seen.push(d.toString());
+        socket.send(d);
+      }),
+    );
+    await using client = new WebSocketClient({
+      url: server.url,
+      heartbeat: { mode: 'message', message: { type: 'ping' }, interval: 30, timeout: 60 },
+    });
+    const errors: unknown[] = [];
+    client.on('error', (e) => errors.push(e));
+    await client.connect();
+    await expect.poll(() => seen.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(4);
+    expect(seen[0]).toBe('{"type":"ping"}');
+    expect(errors).toEqual([]);
+  });
+
+  it('detects a silent peer in message mode too', async () => {
+    await using peer = await startRawWsPeer('silent');
+    await using client = new WebSocketClient({
+      url: peer.url,
+      heartbeat: { mode: 'message', message: 'ping', interval: 50, timeout: 50 },
+      reconnect: false,
+    });
+    const closed = new Promise<unknown>((resolve) => client.on('error', resolve));
+    await client.connect();
+    expect(await closed).toBeInstanceOf(NetworkTimeoutError);
+    await expect.poll(() => client.state).toBe('closed');
+  });
+
+  it('sends no pings when heartbeat is false', async () => {
+    await using server = await startWsServer();
+    let pings = 0;
+    server.handle((socket) => socket.on('ping', () => pings++));
+    await using client = new WebSocketClient({ url: server.url, heartbeat: false });
+    await client.connect();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(pings).toBe(0);
+  });
+});
