@@ -331,7 +331,8 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
       }
     }
     this.#hub.emit('message', message);
-    for (const stream of this.#streams) stream.push(message);
+    // Checked first: iterating an empty Set still allocates an iterator per message.
+    if (this.#streams.size > 0) for (const stream of this.#streams) stream.push(message);
   }
 
   #onSocketClose(transport: Transport, code: number, reason: string, wasClean: boolean): void {
