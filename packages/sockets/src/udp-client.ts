@@ -164,12 +164,7 @@ export class UDPClient implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const error = new ConnectionError(`socket closed: ${this.#target()}`, {
-      code: ErrorCodes.CONNECTION_CLOSED,
-      host: this.host,
-      port: this.port,
-      protocol: 'udp',
-    });
+    const error = this.#closedError();
     for (const pending of this.#pending.splice(0)) pending.reject(error);
     const opened = this.#socket;
     if (!opened) return;
@@ -182,6 +177,7 @@ export class UDPClient implements AsyncDisposable {
   }
 
   #next(timeout: number, signal: AbortSignal | undefined): Promise<Datagram> {
+    if (this.#closed) return Promise.reject(this.#closedError());
     if (this.#failure) {
       const failure = this.#failure;
       // A refusal reported once belongs to the datagram that caused it; later reads may succeed.
@@ -219,11 +215,7 @@ export class UDPClient implements AsyncDisposable {
   }
 
   #open(): Promise<{ socket: DgramSocket; family: 4 | 6 }> {
-    if (this.#closed) {
-      return Promise.reject(
-        new ConnectionError(`socket closed: ${this.#target()}`, { code: ErrorCodes.CONNECTION_CLOSED, host: this.host, port: this.port, protocol: 'udp' }),
-      );
-    }
+    if (this.#closed) return Promise.reject(this.#closedError());
     this.#socket ??= this.#resolve().then(
       ({ address, family }) =>
         new Promise((resolve, reject) => {
@@ -270,6 +262,15 @@ export class UDPClient implements AsyncDisposable {
 
   #mapError(err: Error, operation: string) {
     return toNetworkError(err, { operation, host: this.host, port: this.port, protocol: 'udp' });
+  }
+
+  #closedError(): ConnectionError {
+    return new ConnectionError(`socket closed: ${this.#target()}`, {
+      code: ErrorCodes.CONNECTION_CLOSED,
+      host: this.host,
+      port: this.port,
+      protocol: 'udp',
+    });
   }
 
   #target(): string {
