@@ -410,7 +410,8 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   #startHeartbeat(transport: Transport): void {
     const h = this.#o.heartbeat;
     if (h === false) return;
-    const useProtocolPing = h.mode === 'ping' || (h.mode === 'auto' && transport.canPing);
+    // A browser cannot send protocol pings: there 'ping' mode falls back to the message, if any.
+    const useProtocolPing = h.mode !== 'message' && transport.canPing;
     if (!useProtocolPing && h.message === undefined) return;
     // The app-level ping bypasses the outbox: it is not the caller's data and needs no sequence number.
     const ping = useProtocolPing ? () => transport.ping() : () => transport.send(encodeFrame(h.message));

@@ -13,6 +13,8 @@ describe('options', () => {
     ['a negative connectTimeout', { url, connectTimeout: -1 }, 'ERR_INVALID_ARG_VALUE'],
     ['a string connectTimeout', { url, connectTimeout: '5' as unknown as number }, 'ERR_INVALID_ARG_TYPE'],
     ['a header with CR/LF', { url, headers: { 'x-a': 'b\r\nx-evil: 1' } }, 'ERR_INVALID_ARG_VALUE'],
+    ['a header name with a space', { url, headers: { 'x a': 'b' } }, 'ERR_INVALID_ARG_VALUE'],
+    ['a header name with a bracket', { url, headers: { 'x(a)': 'b' } }, 'ERR_INVALID_ARG_VALUE'],
     ['a bad subprotocol', { url, protocols: ['has space'] }, 'ERR_INVALID_ARG_VALUE'],
     ['duplicate subprotocols', { url, protocols: ['a', 'a'] }, 'ERR_INVALID_ARG_VALUE'],
     ['a fractional queue.maxMessages', { url, queue: { maxMessages: 1.5 } }, 'ERR_INVALID_ARG_VALUE'],

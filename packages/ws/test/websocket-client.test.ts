@@ -138,6 +138,18 @@ describe('WebSocketClient', () => {
     expect(client.state).toBe('idle');
   });
 
+  it('can connect() again after a first connect() failed, keeping what was queued', async () => {
+    await using server = await startWsServer();
+    await server.stop();
+    await using client = new WebSocketClient({ url: server.url });
+    client.send('kept');
+    await expect(client.connect()).rejects.toMatchObject({ code: 'ERR_NET_CONNECTION_REFUSED' });
+    expect(client.state).toBe('idle');
+    await server.start();
+    await client.connect();
+    expect((await client.messages().next()).value?.text()).toBe('kept');
+  });
+
   it('queues what is sent before connect() and delivers it in order once open', async () => {
     await using server = await startWsServer();
     const got: string[] = [];
