@@ -69,5 +69,10 @@ export function toBytes(name: string, value: unknown): Buffer {
 export function checkOptions<T extends object>(name: string, value: unknown): Partial<T> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object') throw invalidArgType(name, 'of type object', value);
-  return value as Partial<T>;
+  return value;
+}
+
+/** A rejected promise for a caught value: how async methods report bad arguments (never a sync throw). */
+export function rejected(err: unknown): Promise<never> {
+  return Promise.reject(err instanceof Error ? err : new Error(String(err)));
 }

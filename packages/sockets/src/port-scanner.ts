@@ -107,7 +107,7 @@ function resolveOptions(options: PortScannerOptions): ResolvedScannerOptions {
     rate,
     maxTargets: checkPositiveInt('maxTargets', o.maxTargets ?? portScannerDefaults.maxTargets),
     engine,
-    lookup: o.lookup ?? (dnsLookup as unknown as LookupFunction),
+    lookup: o.lookup ?? (dnsLookup),
   };
 }
 

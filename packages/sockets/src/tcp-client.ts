@@ -9,6 +9,7 @@ import {
   checkPort,
   checkPositiveInt,
   checkSignal,
+  rejected,
 } from './argument-checks.js';
 import { TCPConnection } from './tcp-connection.js';
 
@@ -130,7 +131,7 @@ export class TCPClient extends TCPConnection {
     try {
       signal = checkSignal('signal', checkOptions<{ signal: AbortSignal }>('options', options).signal);
     } catch (err) {
-      return Promise.reject(err);
+      return rejected(err);
     }
     if (this.#connecting) return this.#connecting;
     const attempt = this.#open(signal);

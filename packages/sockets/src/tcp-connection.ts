@@ -7,7 +7,7 @@ import {
   toNetworkError,
 } from '@net/errors';
 import type { Socket } from 'node:net';
-import { checkDuration, checkOptions, checkPositiveInt, checkSignal, toBytes } from './argument-checks.js';
+import { checkDuration, checkOptions, checkPositiveInt, checkSignal, rejected, toBytes } from './argument-checks.js';
 import { ByteQueue } from './byte-queue.js';
 import {
   FrameDecoder,
@@ -165,7 +165,7 @@ export class TCPConnection implements AsyncDisposable {
       opts = checkOptions<ReceiveOptions>('options', options);
       maxBytes = checkPositiveInt('maxBytes', opts.maxBytes ?? 65_536);
     } catch (err) {
-      return Promise.reject(err);
+      return rejected(err);
     }
     return this.#read(
       () => (this.#queue.length > 0 ? this.#queue.take(Math.min(maxBytes, this.#queue.length)) : NOT_READY),
@@ -181,7 +181,7 @@ export class TCPConnection implements AsyncDisposable {
       checkPositiveInt('n', n);
       opts = checkOptions<ReadOptions>('options', options);
     } catch (err) {
-      return Promise.reject(err);
+      return rejected(err);
     }
     return this.#read(
       () => (this.#queue.length >= n ? this.#queue.take(n) : NOT_READY),
@@ -209,7 +209,7 @@ export class TCPConnection implements AsyncDisposable {
         throw new TypeError(`Unknown encoding: ${String(opts.encoding)}`);
       }
     } catch (err) {
-      return Promise.reject(err);
+      return rejected(err);
     }
     const encoding = opts.encoding ?? 'utf8';
     return this.#read(
@@ -252,7 +252,7 @@ export class TCPConnection implements AsyncDisposable {
       bytes = toBytes('data', data);
       opts = checkOptions<SendOptions>('options', options);
     } catch (err) {
-      return Promise.reject(err);
+      return rejected(err);
     }
     return this.#write(bytes, opts);
   }
@@ -264,7 +264,7 @@ export class TCPConnection implements AsyncDisposable {
       const opts = checkOptions<FrameOptions & SendOptions>('options', options);
       bytes = encodeFrame(data, resolveFrameOptions(opts) satisfies ResolvedFrameOptions);
     } catch (err) {
-      return Promise.reject(err);
+      return rejected(err);
     }
     return this.#write(bytes, options ?? {});
   }
@@ -278,7 +278,7 @@ export class TCPConnection implements AsyncDisposable {
     try {
       timeout = checkDuration('timeout', checkOptions<CloseOptions>('options', options).timeout ?? 2_000);
     } catch (err) {
-      return Promise.reject(err);
+      return rejected(err);
     }
     this.#closing ??= this.#closeSocket(timeout);
     return this.#closing;
@@ -315,7 +315,7 @@ export class TCPConnection implements AsyncDisposable {
       timeout = checkDuration('timeout', options.timeout ?? this.settings.timeout);
       signal = checkSignal('signal', options.signal);
     } catch (err) {
-      return Promise.reject(err);
+      return rejected(err);
     }
     const unusable = this.#unusable();
     if (unusable) return Promise.reject(unusable);
@@ -329,7 +329,7 @@ export class TCPConnection implements AsyncDisposable {
         if (this.#ended) return Promise.resolve(atEnd());
       } catch (err) {
         if (err instanceof NetworkError && err.code === ErrorCodes.PROTOCOL) this.#poison(err);
-        return Promise.reject(err);
+        return rejected(err);
       }
     }
     if (signal?.aborted) return Promise.reject(this.#abortError(signal));
@@ -361,7 +361,7 @@ export class TCPConnection implements AsyncDisposable {
           try {
             resolve(atEnd());
           } catch (err) {
-            reject(err);
+            reject(err instanceof Error ? err : new Error(String(err)));
           }
         },
         fail: (error) => {
@@ -394,7 +394,7 @@ export class TCPConnection implements AsyncDisposable {
       timeout = checkDuration('timeout', options.timeout ?? this.settings.timeout);
       signal = checkSignal('signal', options.signal);
     } catch (err) {
-      return Promise.reject(err);
+      return rejected(err);
     }
     const unusable = this.#unusable();
     if (unusable) return Promise.reject(unusable);

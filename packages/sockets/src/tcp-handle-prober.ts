@@ -1,5 +1,5 @@
 import { getSystemErrorName } from 'node:util';
-import { ActiveProbe, classifyErrno, type Prober } from './probe-types.js';
+import { classifyErrno, type ActiveProbe, type Prober } from './probe-types.js';
 
 /**
  * Connect probes on bare libuv TCP handles from Node's internal `tcp_wrap` binding. A

@@ -8,6 +8,7 @@ import {
   checkOptions,
   checkPort,
   checkPositiveInt,
+  rejected,
 } from './argument-checks.js';
 import { TCPConnection } from './tcp-connection.js';
 
@@ -213,7 +214,7 @@ export class TCPServer implements AsyncDisposable {
     try {
       timeout = checkDuration('timeout', checkOptions<{ timeout: number }>('options', options).timeout ?? 5_000);
     } catch (err) {
-      return Promise.reject(err);
+      return rejected(err);
     }
     this.#closing ??= this.#shutdown(timeout);
     return this.#closing;

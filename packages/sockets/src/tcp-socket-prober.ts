@@ -1,5 +1,5 @@
 import { Socket } from 'node:net';
-import { classifyErrno, type ActiveProbe, type Prober } from './probe-types.js';
+import { classifyErrno, type Prober } from './probe-types.js';
 
 /** Connect probes on plain `net.Socket`s: public API only, the fallback of the handle prober. */
 export function createSocketProber(): Prober {

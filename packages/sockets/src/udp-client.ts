@@ -1,6 +1,6 @@
 import { AbortError, ConnectionError, ErrorCodes, NetworkTimeoutError, argOutOfRange, invalidArgType, toNetworkError } from '@net/errors';
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
 import {
   checkDuration,
@@ -94,7 +94,7 @@ export class UDPClient implements AsyncDisposable {
     if (options.lookup !== undefined && typeof options.lookup !== 'function') {
       throw invalidArgType('lookup', 'a function', options.lookup);
     }
-    this.#lookup = options.lookup ?? (dnsLookup as unknown as UDPLookupFunction);
+    this.#lookup = options.lookup ?? (dnsLookup);
   }
 
   /** Datagrams that arrived while `maxQueuedDatagrams` were already waiting, and were dropped. */

@@ -132,7 +132,7 @@ export async function nmapScan(host: string, ports: readonly number[] | string, 
   const portArg = typeof ports === 'string' ? ports : ports.join(',');
   const args = ['-sT', '-Pn', '-n', ...extraArgs, '-p', portArg, '-oG', '-', ...(host.includes(':') ? ['-6'] : []), host];
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile('nmap', args, { maxBuffer: 64 * 1024 * 1024, timeout: 180_000 }, (err, out) => (err ? reject(err) : resolve(out)));
+    execFile('nmap', args, { maxBuffer: 64 * 1024 * 1024, timeout: 180_000 }, (err: Error | null, out: string) => (err ? reject(err) : resolve(out)));
   });
   const states = new Map<number, string>();
   for (const line of stdout.split('\n')) {
