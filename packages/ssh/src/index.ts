@@ -1,1 +1,12 @@
-export {};
+export { SSHClient } from './ssh-client.js';
+export { defaults } from './options.js';
+export type { SSHClientOptions, HostKeyOptions, HostKeyPolicy } from './options.js';
+export type { ExecOptions, ExecResult } from './exec.js';
+export type { TransferOptions, TransferProgress } from './transfer-options.js';
+export { transferDefaults } from './transfer-options.js';
+export type { DirectoryTransferOptions, DirectoryTransferResult } from './sftp-dirs.js';
+export type { FileStats, FileEntry, FileType } from './sftp-ops.js';
+export type { ForwardLocalOptions, LocalForward } from './forward-local.js';
+export { quoteArg, quoteArgv } from './shell-quote.js';
+export { parseKnownHosts, fingerprintOf } from './known-hosts.js';
+export type { KnownHostEntry } from './known-hosts.js';

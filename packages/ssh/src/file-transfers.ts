@@ -1,0 +1,144 @@
+import { open, rename, stat, unlink } from 'node:fs/promises';
+import { AbortError, NetworkError } from '@net/errors';
+import type { Connection } from './connection.js';
+import { remove as removeRemote, rename as renameRemote } from './sftp-ops.js';
+import { downloadTo, temporaryName, uploadFrom, type DownloadSink, type RemoteDigest } from './sftp-transfer.js';
+import { sshError } from './ssh-errors.js';
+import type { ResolvedTransferOptions } from './transfer-options.js';
+
+/** Local file system failures (a missing source, an unwritable folder) as ERR_NET_SFTP with the path. */
+function localError(connection: Connection, operation: string, path: string, err: unknown): Error {
+  if (err instanceof NetworkError) return err;
+  const code = (err as NodeJS.ErrnoException).code ?? 'error';
+  return sshError(connection.target, 'ERR_NET_SFTP', `${operation} failed (local ${code}) for ${path}`, { cause: err, path });
+}
+
+/** Upload of a local file. Reads it in 1 MiB blocks, handing out request-sized slices. */
+export async function uploadFile(
+  connection: Connection,
+  localPath: string,
+  remotePath: string,
+  options: ResolvedTransferOptions,
+  remoteDigest: RemoteDigest,
+): Promise<void> {
+  const file = await open(localPath, 'r').catch((err: unknown) => {
+    throw localError(connection, 'upload', localPath, err);
+  });
+  try {
+    const { size } = await file.stat();
+    const source = {
+      size,
+      read: async (position: number, length: number): Promise<Buffer> => {
+        const data = Buffer.allocUnsafe(length);
+        let filled = 0;
+        while (filled < length) {
+          const { bytesRead } = await file.read(data, filled, length - filled, position + filled);
+          if (bytesRead === 0) throw localError(connection, 'upload', localPath, Object.assign(new Error('file shrank'), { code: 'ESHRANK' }));
+          filled += bytesRead;
+        }
+        return data;
+      },
+    };
+    await uploadFrom(
+      connection,
+      source,
+      remotePath,
+      options,
+      remoteDigest,
+      (from, to) => renameRemote(connection, from, to, true),
+      (path) => removeRemote(connection, path),
+    );
+  } finally {
+    await file.close();
+  }
+}
+
+/** Upload of a Buffer (writeFile). */
+export async function uploadBuffer(
+  connection: Connection,
+  data: Buffer,
+  remotePath: string,
+  options: ResolvedTransferOptions,
+  remoteDigest: RemoteDigest,
+): Promise<void> {
+  await uploadFrom(
+    connection,
+    { size: data.length, read: async (position, length) => data.subarray(position, position + length) },
+    remotePath,
+    options,
+    remoteDigest,
+    (from, to) => renameRemote(connection, from, to, true),
+    (path) => removeRemote(connection, path),
+  );
+}
+
+async function checkDigest(connection: Connection, remotePath: string, digest: string | undefined, remoteDigest: RemoteDigest, options: ResolvedTransferOptions): Promise<void> {
+  if (options.verify !== 'sha256') return;
+  const remote = await remoteDigest(remotePath);
+  // Without sha256sum the bytes were hashed as they arrived; reading them a second time over
+  // the same SFTP session would only prove that the server answers the same way twice.
+  if (remote !== undefined && remote !== digest) {
+    throw sshError(connection.target, 'ERR_NET_SFTP', `verification failed: SHA-256 of ${remotePath} differs`, { path: remotePath });
+  }
+}
+
+/** Download into a local file: a temporary sibling renamed into place when complete. */
+export async function downloadFile(
+  connection: Connection,
+  remotePath: string,
+  localPath: string,
+  options: ResolvedTransferOptions,
+  remoteDigest: RemoteDigest,
+): Promise<void> {
+  if (options.signal?.aborted) throw new AbortError(`download aborted: ${remotePath}`, { cause: options.signal.reason });
+  const writePath = options.atomic ? temporaryName(localPath) : localPath;
+  const file = await open(writePath, 'w', options.mode).catch((err: unknown) => {
+    throw localError(connection, 'download', localPath, err);
+  });
+  let closed = false;
+  try {
+    const sink: DownloadSink = {
+      write: async (data, position) => {
+        let written = 0;
+        while (written < data.length) {
+          const { bytesWritten } = await file.write(data, written, data.length - written, position + written);
+          written += bytesWritten;
+        }
+      },
+    };
+    // The remote digest is computed while the bytes travel.
+    const digestPromise = options.verify === 'sha256' ? remoteDigest(remotePath) : undefined;
+    digestPromise?.catch(() => undefined);
+    const { size, digest } = await downloadTo(connection, remotePath, sink, options);
+    closed = true;
+    await file.close();
+    if (options.verify !== false) {
+      const { size: written } = await stat(writePath);
+      if (written !== size) {
+        throw sshError(connection.target, 'ERR_NET_SFTP', `verification failed: ${localPath} has ${written} bytes, expected ${size}`, { path: remotePath });
+      }
+    }
+    if (digestPromise) {
+      const remote = await digestPromise;
+      if (remote !== undefined && remote !== digest) {
+        throw sshError(connection.target, 'ERR_NET_SFTP', `verification failed: SHA-256 of ${remotePath} differs`, { path: remotePath });
+      }
+    }
+    if (options.atomic) await rename(writePath, localPath).catch((err: unknown) => {
+      throw localError(connection, 'download', localPath, err);
+    });
+  } catch (err) {
+    if (!closed) await file.close().catch(() => undefined);
+    if (options.atomic) await unlink(writePath).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Download into memory (readFile). */
+export async function downloadBuffer(connection: Connection, remotePath: string, options: ResolvedTransferOptions, remoteDigest: RemoteDigest): Promise<Buffer> {
+  const parts: Array<[number, Buffer]> = [];
+  const { digest } = await downloadTo(connection, remotePath, { write: async (data, position) => void parts.push([position, data]) }, options);
+  await checkDigest(connection, remotePath, digest, remoteDigest, options);
+  parts.sort((a, b) => a[0] - b[0]);
+  return Buffer.concat(parts.map(([, data]) => data));
+}

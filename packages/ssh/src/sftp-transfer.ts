@@ -1,0 +1,246 @@
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { AbortError } from '@net/errors';
+import type { Connection } from './connection.js';
+import type { ResolvedTransferOptions } from './transfer-options.js';
+import { sftpCall } from './sftp-ops.js';
+import { describeTarget, sftpError, sshError } from './ssh-errors.js';
+
+/** Where upload bytes come from: a local file or a Buffer. */
+export interface UploadSource {
+  size: number;
+  /** Reads `length` bytes at `position` (sequential calls, increasing positions). */
+  read(position: number, length: number): Promise<Buffer>;
+}
+
+/** Where download bytes go: a local file or a Buffer. */
+export interface DownloadSink {
+  write(data: Buffer, position: number): Promise<void>;
+}
+
+/** `dir/.name.<random>.part`: hidden, next to the destination, so the final rename stays on one file system. */
+export function temporaryName(path: string): string {
+  const slash = path.lastIndexOf('/');
+  const dir = slash === -1 ? '' : path.slice(0, slash + 1);
+  return `${dir}.${path.slice(slash + 1)}.${randomBytes(6).toString('hex')}.part`;
+}
+
+function serverLimit(connection: Connection, which: '_maxReadLen' | '_maxWriteLen'): number {
+  const limit = (connection.sftp as unknown as Record<string, unknown>)[which];
+  return typeof limit === 'number' && limit > 0 ? limit : 32 * 1024;
+}
+
+/**
+ * Runs a windowed pipeline: up to `concurrency` SFTP requests in flight, each started by
+ * `startNext()` (which returns false when there is nothing left). Resolves when all settled;
+ * rejects on the first failure, on abort, or when the connection is lost.
+ */
+function pipeline(
+  connection: Connection,
+  concurrency: number,
+  signal: AbortSignal | undefined,
+  startNext: (done: (err?: unknown) => void) => boolean | Promise<boolean>,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let inFlight = 0;
+    let failed = false;
+    let pumping = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      cleanup();
+      reject(err instanceof Error ? err : new Error(String(err)));
+    };
+    const onAbort = () => fail(new AbortError(`transfer aborted: ${describeTarget(connection.target)}`, { cause: signal?.reason }));
+    const unsubscribe = connection.onLost((err) => fail(err));
+    const cleanup = () => {
+      signal?.removeEventListener('abort', onAbort);
+      unsubscribe();
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = (err?: unknown) => {
+      inFlight--;
+      if (err !== undefined) return fail(err);
+      void pump();
+    };
+    const pump = async (): Promise<void> => {
+      if (pumping) return;
+      pumping = true;
+      // Re-asked on every pump: a short read can add work after the source looked exhausted.
+      let exhausted = false;
+      try {
+        while (!failed && !exhausted && inFlight < concurrency) {
+          inFlight++;
+          const started = await startNext(done);
+          if (!started) {
+            inFlight--;
+            exhausted = true;
+          }
+        }
+      } catch (err) {
+        fail(err);
+      } finally {
+        pumping = false;
+      }
+      if (!failed && exhausted && inFlight === 0) {
+        cleanup();
+        failed = true; // settled
+        resolve();
+      }
+    };
+    void pump();
+  });
+}
+
+/** Opens a remote file; returns its handle. */
+function openRemote(connection: Connection, path: string, flags: 'r' | 'w', mode: number): Promise<Buffer> {
+  return sftpCall<Buffer>(connection, 'open', path, (cb) => connection.sftp.open(path, flags, { mode }, cb));
+}
+
+function closeRemote(connection: Connection, path: string, handle: Buffer): Promise<void> {
+  return sftpCall<void>(connection, 'close', path, (cb) => connection.sftp.close(handle, cb));
+}
+
+/** The remote file's SHA-256 through `sha256sum`, or undefined when the server has none. */
+export type RemoteDigest = (path: string) => Promise<string | undefined>;
+
+/** Digest of a remote file by reading it back over SFTP: the fallback without `sha256sum`. */
+async function digestOverSftp(connection: Connection, path: string, options: ResolvedTransferOptions): Promise<string> {
+  const hash = createHash('sha256');
+  await downloadTo(connection, path, { write: async () => undefined }, { ...options, verify: false, onProgress: undefined }, hash);
+  return hash.digest('hex');
+}
+
+async function verifyRemote(
+  connection: Connection,
+  path: string,
+  expectedSize: number,
+  localDigest: string | undefined,
+  remoteDigest: RemoteDigest,
+  options: ResolvedTransferOptions,
+): Promise<void> {
+  if (options.verify === false) return;
+  const stats = await sftpCall<{ size: number }>(connection, 'stat', path, (cb) => connection.sftp.stat(path, cb));
+  if (stats.size !== expectedSize) {
+    throw sshError(connection.target, 'ERR_NET_SFTP', `verification failed: ${path} has ${stats.size} bytes, expected ${expectedSize}`, { path });
+  }
+  if (options.verify !== 'sha256') return;
+  const digest = (await remoteDigest(path)) ?? (await digestOverSftp(connection, path, options));
+  if (digest !== localDigest) {
+    throw sshError(connection.target, 'ERR_NET_SFTP', `verification failed: SHA-256 of ${path} differs`, { path });
+  }
+}
+
+/**
+ * Uploads `source` to `remotePath`. Atomic: the bytes go to a temporary name, are verified,
+ * and the temporary file is renamed over the destination (posix-rename@openssh.com).
+ */
+export async function uploadFrom(
+  connection: Connection,
+  source: UploadSource,
+  remotePath: string,
+  options: ResolvedTransferOptions,
+  remoteDigest: RemoteDigest,
+  rename: (from: string, to: string) => Promise<void>,
+  remove: (path: string) => Promise<void>,
+): Promise<void> {
+  const writePath = options.atomic ? temporaryName(remotePath) : remotePath;
+  const handle = await openRemote(connection, writePath, 'w', options.mode);
+  const chunk = Math.min(options.chunkSize, serverLimit(connection, '_maxWriteLen'));
+  const hash: Hash | undefined = options.verify === 'sha256' ? createHash('sha256') : undefined;
+  let offset = 0;
+  let transferred = 0;
+  try {
+    try {
+      await pipeline(connection, options.concurrency, options.signal, async (done) => {
+        if (offset >= source.size) return false;
+        const length = Math.min(chunk, source.size - offset);
+        const position = offset;
+        offset += length;
+        // Reads are sequential (the pump awaits them), so the digest sees bytes in order.
+        const data = await source.read(position, length);
+        hash?.update(data);
+        connection.sftp.write(handle, data, 0, data.length, position, (err) => {
+          if (err) return done(sftpError(connection.target, 'write', writePath, err));
+          transferred += data.length;
+          options.onProgress?.({ transferred, total: source.size });
+          done();
+        });
+        return true;
+      });
+    } finally {
+      if (!connection.lostError) await closeRemote(connection, writePath, handle).catch(() => undefined);
+    }
+    if (source.size === 0) options.onProgress?.({ transferred: 0, total: 0 });
+    await verifyRemote(connection, writePath, source.size, hash?.digest('hex'), remoteDigest, options);
+    if (options.atomic) await rename(writePath, remotePath);
+  } catch (err) {
+    // Best effort: with the connection gone the temporary file stays (documented); it never
+    // carries the destination's name.
+    if (options.atomic && !connection.lostError) await remove(writePath).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Downloads `remotePath` into `sink` with parallel reads; `hash` (when given) is fed the bytes
+ * in file order. Returns the number of bytes and the SHA-256 when `verify` is 'sha256'.
+ */
+export async function downloadTo(
+  connection: Connection,
+  remotePath: string,
+  sink: DownloadSink,
+  options: ResolvedTransferOptions,
+  hash: Hash | undefined = options.verify === 'sha256' ? createHash('sha256') : undefined,
+): Promise<{ size: number; digest: string | undefined }> {
+  const handle = await openRemote(connection, remotePath, 'r', 0);
+  try {
+    const attrs = await sftpCall<{ size: number }>(connection, 'fstat', remotePath, (cb) => connection.sftp.fstat(handle, cb));
+    const size = attrs.size;
+    const chunk = Math.min(options.chunkSize, serverLimit(connection, '_maxReadLen'));
+    // Byte ranges still to fetch; a short read puts its remainder back at the front.
+    const pending: Array<[number, number]> = [];
+    let next = 0;
+    const ordered = new Map<number, Buffer>();
+    let hashed = 0;
+    let transferred = 0;
+    const feed = (position: number, data: Buffer) => {
+      if (!hash) return;
+      ordered.set(position, data);
+      for (let part = ordered.get(hashed); part; part = ordered.get(hashed)) {
+        ordered.delete(hashed);
+        hash.update(part);
+        hashed += part.length;
+      }
+    };
+    await pipeline(connection, options.concurrency, options.signal, (done) => {
+      let range = pending.shift();
+      if (!range) {
+        if (next >= size) return false;
+        range = [next, Math.min(chunk, size - next)];
+        next += range[1];
+      }
+      const [position, length] = range;
+      const buffer = Buffer.allocUnsafe(length);
+      connection.sftp.read(handle, buffer, 0, length, position, (err, bytesRead) => {
+        if (err) return done(sftpError(connection.target, 'read', remotePath, err));
+        if (bytesRead === 0) {
+          return done(sshError(connection.target, 'ERR_NET_SFTP', `SFTP read failed (file shrank during download) for ${remotePath}`, { path: remotePath }));
+        }
+        if (bytesRead < length) pending.unshift([position + bytesRead, length - bytesRead]);
+        const data = buffer.subarray(0, bytesRead);
+        feed(position, data);
+        sink.write(data, position).then(() => {
+          transferred += bytesRead;
+          options.onProgress?.({ transferred, total: size });
+          done();
+        }, done);
+      });
+      return true;
+    });
+    if (size === 0) options.onProgress?.({ transferred: 0, total: 0 });
+    return { size, digest: options.verify === 'sha256' ? hash?.digest('hex') : undefined };
+  } finally {
+    if (!connection.lostError) await closeRemote(connection, remotePath, handle).catch(() => undefined);
+  }
+}

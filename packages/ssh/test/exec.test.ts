@@ -1,0 +1,132 @@
+import { Readable } from 'node:stream';
+import { AbortError, NetworkTimeoutError, SSHError } from '@net/errors';
+import { hasSshd } from '@net/test-utils/ssh';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SSHClient } from '../src/index.js';
+import { requireSshd, startFixture, type Fixture } from './fixtures.js';
+
+requireSshd();
+
+describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
+  let fx: Fixture;
+  let client: SSHClient;
+  beforeAll(async () => {
+    fx = await startFixture({ maxSessions: 10 });
+    client = fx.client();
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.close();
+    await fx?.stop();
+  });
+
+  /** Whether a process whose command line contains `marker` still runs on the (local) server. */
+  async function running(marker: string): Promise<boolean> {
+    // '[s]leep' matches 'sleep' but not this pgrep's own shell, whose command line holds the pattern.
+    const { exitCode } = await client.exec(`pgrep -f -- '[${marker[0]}]${marker.slice(1)}' >/dev/null`);
+    return exitCode === 0;
+  }
+
+  async function waitGone(marker: string): Promise<boolean> {
+    for (let i = 0; i < 50; i++) {
+      if (!(await running(marker))) return true;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return false;
+  }
+
+  it('returns stdout, stderr and the exit code', async () => {
+    const result = await client.exec('echo out; echo err >&2; exit 3');
+    expect(result).toEqual({ stdout: 'out\n', stderr: 'err\n', exitCode: 3, signal: null });
+  });
+
+  it('delivers argv elements literally, whatever they contain', async () => {
+    const args = ['a b', `it's "quoted"`, '$(echo injected)', 'x; echo pwned', 'line1\nline2', '*', '', '`id`', '\\n'];
+    const { stdout } = await client.exec(['printf', '%s\\n', ...args]);
+    expect(stdout).toBe(args.map((a) => `${a}\n`).join(''));
+  });
+
+  it('feeds stdin from a string, a Buffer and a stream', async () => {
+    expect((await client.exec('cat', { stdin: 'hello' })).stdout).toBe('hello');
+    expect((await client.exec('wc -c', { stdin: Buffer.alloc(1000, 1) })).stdout.trim()).toBe('1000');
+    expect((await client.exec('cat', { stdin: Readable.from(['a', 'b', 'c']) })).stdout).toBe('abc');
+  });
+
+  it('applies env and cwd', async () => {
+    const { stdout } = await client.exec('printf "%s|%s|%s" "$GREETING" "$OTHER" "$(pwd)"', {
+      env: { GREETING: "hi 'there' $(x)", OTHER: '' },
+      cwd: '/tmp',
+    });
+    expect(stdout).toBe("hi 'there' $(x)||/tmp");
+    await expect(client.exec('true', { cwd: '/nonexistent-dir' })).resolves.toMatchObject({ exitCode: expect.any(Number) });
+    expect((await client.exec('true', { cwd: '/nonexistent-dir' })).exitCode).not.toBe(0);
+  });
+
+  it('reports a command ended by a signal', async () => {
+    const result = await client.exec('kill -TERM $$');
+    expect(result.exitCode).toBeNull();
+    expect(result.signal).toBe('SIGTERM');
+  });
+
+  it('timeout ends the remote command with NetworkTimeoutError', async () => {
+    // A compound command: the shell forks sleep, so only a process-group signal ends both.
+    const marker = 'sleep 41.0701';
+    const error = await client.exec(`${marker}; echo never`, { timeout: 300 }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(NetworkTimeoutError);
+    expect(error).toMatchObject({ code: 'ERR_NET_TIMEOUT', timeoutMs: 300 });
+    expect(await waitGone(marker)).toBe(true);
+  });
+
+  it('an AbortSignal ends the remote command with AbortError', async () => {
+    const marker = 'sleep 41.0702';
+    const controller = new AbortController();
+    const pending = client.exec(marker, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await running(marker)).toBe(true);
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
+    expect(await waitGone(marker)).toBe(true);
+    await expect(client.exec('true', { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ERR_NET_ABORTED' });
+  });
+
+  it('check: true turns a non-zero exit into SSHError ERR_NET_SSH_EXEC', async () => {
+    const error = await client.exec(['sh', '-c', 'exit 7'], { check: true }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(SSHError);
+    expect(error).toMatchObject({ code: 'ERR_NET_SSH_EXEC', exitCode: 7, signal: null, host: '127.0.0.1' });
+    await expect(client.exec('true', { check: true })).resolves.toMatchObject({ exitCode: 0 });
+  });
+
+  it('streams 50 MB through onStdout without collecting it', async () => {
+    let bytes = 0;
+    let chunks = 0;
+    const result = await client.exec('head -c 52428800 /dev/zero', {
+      onStdout: (chunk) => {
+        bytes += chunk.length;
+        chunks++;
+      },
+    });
+    expect(bytes).toBe(52_428_800);
+    expect(chunks).toBeGreaterThan(100);
+    expect(result.stdout).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("returns non-UTF-8 output intact with encoding: 'buffer'", async () => {
+    const result = await client.exec(['printf', '\\377\\376\\000\\200'], { encoding: 'buffer' });
+    expect(Buffer.isBuffer(result.stdout)).toBe(true);
+    expect([...result.stdout]).toEqual([0xff, 0xfe, 0x00, 0x80]);
+  });
+
+  it('allocates a pseudo-terminal with pty: true', async () => {
+    const { stdout } = await client.exec('tty', { pty: true });
+    expect(stdout).toMatch(/\/dev\/pts\//);
+    const { exitCode } = await client.exec('tty');
+    expect(exitCode).not.toBe(0);
+  });
+
+  it('runs 30 concurrent commands on one connection against MaxSessions 10', async () => {
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => client.exec(`sleep 0.0$((RANDOM % 5)); echo ${i}`)));
+    expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
+    expect(results.every((r) => r.exitCode === 0)).toBe(true);
+  });
+});

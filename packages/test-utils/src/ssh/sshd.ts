@@ -1,0 +1,188 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { killTree, processTree, signalTree } from './process-tree.js';
+import { generateKeyPair, type TestKeyPair } from './ssh-keys.js';
+
+export const SSHD_PATH = '/usr/sbin/sshd';
+
+/** Options of {@link startSshd}. */
+export interface TestSshdOptions {
+  /** sshd's `MaxSessions`: channels per connection. @default 10 */
+  maxSessions?: number;
+  /** sshd's `LogLevel`; VERBOSE logs each authentication attempt. @default 'VERBOSE' */
+  logLevel?: string;
+  /** Extra sshd_config lines appended verbatim. */
+  extraConfig?: string[];
+  /** Extra public key lines for authorized_keys (the generated client keys are always there). */
+  authorizedKeys?: string[];
+}
+
+/** A running OpenSSH sshd on 127.0.0.1, owned by the test that started it. */
+export interface TestSshd {
+  host: '127.0.0.1';
+  port: number;
+  /** The user the server accepts: the current user. */
+  username: string;
+  /** The temporary folder holding the config, keys and log. */
+  dir: string;
+  /** The server's host key pair. */
+  hostKey: TestKeyPair;
+  /** A client key without a passphrase, listed in authorized_keys. */
+  clientKey: TestKeyPair;
+  /** A client key encrypted with a passphrase, listed in authorized_keys. */
+  encryptedClientKey: TestKeyPair;
+  /** `[127.0.0.1]:port ssh-ed25519 AAAA…`: the known_hosts line for this server. */
+  knownHostsLine: string;
+  /** sshd's log (stderr with -e). */
+  logPath: string;
+  readLog(): string;
+  /** pid of the listening sshd. */
+  pid: number;
+  /** pids of the per-connection sshd processes and their children. */
+  connectionPids(): number[];
+  /** SIGSTOP the listener and every connection: the server hangs without closing sockets. */
+  freeze(): void;
+  /** SIGCONT what {@link freeze} stopped. */
+  thaw(): void;
+  /** Kill the listener and all its descendants, as a crash would. Idempotent. */
+  kill(): Promise<void>;
+  /** Stop the server and remove its folder. */
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** True when an OpenSSH server binary is installed. */
+export function hasSshd(): boolean {
+  return existsSync(SSHD_PATH);
+}
+
+/**
+ * Starts `/usr/sbin/sshd -D -e` on a free 127.0.0.1 port with fresh host and client keys in a
+ * temporary folder. Public-key login for the current user only (root included, via
+ * `PermitRootLogin prohibit-password`); password login is off because it would need a system
+ * password. Use with `await using`.
+ */
+export async function startSshd(options: TestSshdOptions = {}): Promise<TestSshd> {
+  if (!hasSshd()) throw new Error(`startSshd: ${SSHD_PATH} is not installed (apt-get install openssh-server)`);
+  // sshd refuses to start without its privilege-separation directory.
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const dir = mkdtempSync(join(tmpdir(), 'net-sshd-'));
+  const hostKey = generateKeyPair(dir, 'host_ed25519');
+  const clientKey = generateKeyPair(dir, 'client_ed25519');
+  const encryptedClientKey = generateKeyPair(dir, 'client_encrypted', 'correct horse battery');
+  writeFileSync(
+    join(dir, 'authorized_keys'),
+    [clientKey.publicKey, encryptedClientKey.publicKey, ...(options.authorizedKeys ?? [])].join('\n') + '\n',
+  );
+  const logPath = join(dir, 'sshd.log');
+  const username = userInfo().username;
+
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const config = [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKey.privateKeyPath}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'StrictModes no',
+      'UsePAM no',
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'Subsystem sftp internal-sftp',
+      `MaxSessions ${options.maxSessions ?? 10}`,
+      'MaxStartups 100:30:200',
+      'AllowTcpForwarding yes',
+      'UseDNS no',
+      `LogLevel ${options.logLevel ?? 'VERBOSE'}`,
+      ...(options.extraConfig ?? []),
+    ];
+    const configPath = join(dir, 'sshd_config');
+    writeFileSync(configPath, config.join('\n') + '\n');
+    // stdio goes to a file: a pipe nobody reads would eventually block sshd.
+    const log = openSync(logPath, 'a');
+    const child = spawn(SSHD_PATH, ['-D', '-e', '-f', configPath], { stdio: ['ignore', log, log] });
+    closeSync(log);
+    const deadline = Date.now() + 10_000;
+    let up = false;
+    while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+      if (await accepts(port)) {
+        up = true;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    if (!up) {
+      killTree(child.pid!);
+      await exited(child);
+      const text = readFileSync(logPath, 'utf8');
+      // Another process may have taken the port between freePort() and sshd's bind.
+      if (attempt < 3 && /Address already in use|Bind to port/.test(text)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`startSshd: sshd did not start:\n${text}`);
+    }
+    const pid = child.pid!;
+    let killed = false;
+    const kill = async (): Promise<void> => {
+      if (!killed) {
+        killed = true;
+        killTree(pid);
+      }
+      await exited(child);
+    };
+    const stop = async (): Promise<void> => {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    return {
+      host: '127.0.0.1',
+      port,
+      username,
+      dir,
+      hostKey,
+      clientKey,
+      encryptedClientKey,
+      knownHostsLine: `[127.0.0.1]:${port} ${hostKey.publicKey.split(' ').slice(0, 2).join(' ')}`,
+      logPath,
+      readLog: () => readFileSync(logPath, 'utf8'),
+      pid,
+      connectionPids: () => processTree(pid).slice(1),
+      freeze: () => signalTree(pid, 'SIGSTOP'),
+      thaw: () => signalTree(pid, 'SIGCONT'),
+      kill,
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
+  }
+}
