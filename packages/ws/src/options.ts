@@ -112,23 +112,24 @@ export function defaultShouldReconnect(closeCode: number): boolean {
   return !NO_RECONNECT_CODES.has(closeCode);
 }
 
-export const defaults = {
-  protocols: [] as string[],
-  headers: {} as Record<string, string>,
+/** The defaults, frozen: resolved options share them instead of copying per client. */
+export const defaults = Object.freeze({
+  protocols: Object.freeze([]) as unknown as string[],
+  headers: Object.freeze({}) as Record<string, string>,
   connectTimeout: 10_000,
-  reconnect: {
+  reconnect: Object.freeze({
     initialDelay: 1_000,
     maxDelay: 30_000,
     factor: 2,
     maxAttempts: Number.POSITIVE_INFINITY,
     shouldReconnect: defaultShouldReconnect,
-  },
-  heartbeat: { interval: 30_000, timeout: 10_000, message: undefined, mode: 'auto' },
-  queue: { maxMessages: 1_000, maxBytes: 1_048_576 },
-  tls: {} as TlsOptions,
+  }),
+  heartbeat: Object.freeze({ interval: 30_000, timeout: 10_000, message: undefined, mode: 'auto' as const }),
+  queue: Object.freeze({ maxMessages: 1_000, maxBytes: 1_048_576 }),
+  tls: Object.freeze({}) as TlsOptions,
   perMessageDeflate: false,
   closeTimeout: 5_000,
-} satisfies Omit<Required<WebSocketClientOptions>, 'url' | 'acks'>;
+} satisfies Omit<Required<WebSocketClientOptions>, 'url' | 'acks'>);
 
 export interface ResolvedOptions {
   url: URL;
@@ -158,6 +159,11 @@ function checkCount(name: string, value: unknown, allowInfinity = false): number
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
   if (allowInfinity && value === Number.POSITIVE_INFINITY) return value;
   if (!Number.isInteger(value) || value < 0) throw argOutOfRange(name, 'a non-negative integer', value);
+  return value;
+}
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
   return value;
 }
 
@@ -194,7 +200,7 @@ function resolveProtocols(value: unknown): string[] {
     }
   }
   if (new Set(list).size !== list.length) throw invalidArgValue('protocols', 'Subprotocols must be unique.');
-  return list as string[];
+  return [...(list as string[])];
 }
 
 function resolveHeaders(value: unknown): Record<string, string> {
@@ -214,7 +220,8 @@ function resolveHeaders(value: unknown): Record<string, string> {
 
 function resolveReconnect(value: unknown): ResolvedOptions['reconnect'] {
   if (value === false) return false;
-  if (value === true || value === undefined) return { ...defaults.reconnect };
+  // The defaults are shared, never copied per client: nothing mutates resolved options.
+  if (value === true || value === undefined) return defaults.reconnect;
   const r = checkObject('reconnect', value);
   const out = {
     initialDelay: checkTime('reconnect.initialDelay', r.initialDelay ?? defaults.reconnect.initialDelay, 0),
@@ -233,7 +240,7 @@ function resolveReconnect(value: unknown): ResolvedOptions['reconnect'] {
 
 function resolveHeartbeat(value: unknown): ResolvedOptions['heartbeat'] {
   if (value === false) return false;
-  if (value === true || value === undefined) return { ...defaults.heartbeat };
+  if (value === true || value === undefined) return defaults.heartbeat;
   const h = checkObject('heartbeat', value);
   const mode = h.mode ?? defaults.heartbeat.mode;
   if (mode !== 'auto' && mode !== 'ping' && mode !== 'message') {
@@ -276,7 +283,7 @@ export function resolveOptions(options: WebSocketClientOptions): ResolvedOptions
     },
     acks: resolveAcks(o.acks),
     tls: checkObject('tls', o.tls ?? defaults.tls),
-    perMessageDeflate: o.perMessageDeflate ?? defaults.perMessageDeflate,
+    perMessageDeflate: checkBoolean('perMessageDeflate', o.perMessageDeflate ?? defaults.perMessageDeflate),
     closeTimeout: checkTime('closeTimeout', o.closeTimeout ?? defaults.closeTimeout),
   };
 }

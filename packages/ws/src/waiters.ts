@@ -5,17 +5,18 @@ interface Waiter {
 
 /** Promises waiting for one condition (open, flushed), settled all at once; each may abort on its own. */
 export class Waiters {
-  #set = new Set<Waiter>();
+  // Created on first use: most clients never wait, and an idle connection should stay small.
+  #set: Set<Waiter> | undefined;
 
   get size(): number {
-    return this.#set.size;
+    return this.#set?.size ?? 0;
   }
 
   /** `onAbort` runs after this waiter is removed and returns the rejection. */
   wait(signal: AbortSignal | undefined, onAbort: () => Error): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const abort = () => {
-        this.#set.delete(waiter);
+        this.#set?.delete(waiter);
         reject(onAbort());
       };
       const waiter: Waiter = {
@@ -28,20 +29,22 @@ export class Waiters {
           reject(error);
         },
       };
-      this.#set.add(waiter);
+      (this.#set ??= new Set()).add(waiter);
       signal?.addEventListener('abort', abort, { once: true });
     });
   }
 
   resolveAll(): void {
-    const waiters = [...this.#set];
-    this.#set.clear();
+    const waiters = this.#set;
+    if (waiters === undefined || waiters.size === 0) return;
+    this.#set = undefined;
     for (const w of waiters) w.resolve();
   }
 
   rejectAll(error: Error): void {
-    const waiters = [...this.#set];
-    this.#set.clear();
+    const waiters = this.#set;
+    if (waiters === undefined || waiters.size === 0) return;
+    this.#set = undefined;
     for (const w of waiters) w.reject(error);
   }
 }

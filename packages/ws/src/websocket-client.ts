@@ -254,8 +254,12 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
         this.#finalize(1006, '', false, undefined);
       };
       this.#closeTimer = setTimeout(force, this.#o.closeTimeout);
-      if (options?.signal?.aborted) force();
-      else options?.signal?.addEventListener('abort', force, { once: true });
+      const signal = options?.signal;
+      if (signal?.aborted) force();
+      else if (signal) {
+        signal.addEventListener('abort', force, { once: true });
+        void this.#closed.then(() => signal.removeEventListener('abort', force));
+      }
     }
     return this.#closed;
   }
@@ -361,7 +365,10 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     }
     if (error) this.#hub.emit('error', error);
     if (this.#shouldReconnect(code)) {
+      // Listeners of this close already see the state they may act on (send() queues).
+      this.#state = 'reconnecting';
       this.#hub.emit('close', { code, reason, wasClean, willReconnect: true, discarded: [] });
+      if (this.#state !== 'reconnecting') return; // a listener called close()
       this.#scheduleReconnect(error);
     } else {
       this.#finalize(code, reason, wasClean, error);

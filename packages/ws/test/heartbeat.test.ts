@@ -32,7 +32,8 @@ describe('heartbeat', () => {
 
   it('keeps a connection whose server answers pings', async () => {
     await using server = await startWsServer();
-    await using client = new WebSocketClient({ url: server.url, heartbeat: { interval: 30, timeout: 60 } });
+    // A generous timeout: a loaded machine may stall the event loop past a short one.
+    await using client = new WebSocketClient({ url: server.url, heartbeat: { interval: 30, timeout: 1_000 } });
     let pings = 0;
     server.handle((socket) => socket.on('ping', () => pings++));
     const errors: unknown[] = [];
@@ -54,7 +55,7 @@ describe('heartbeat', () => {
     );
     await using client = new WebSocketClient({
       url: server.url,
-      heartbeat: { mode: 'message', message: { type: 'ping' }, interval: 30, timeout: 60 },
+      heartbeat: { mode: 'message', message: { type: 'ping' }, interval: 30, timeout: 1_000 },
     });
     const errors: unknown[] = [];
     client.on('error', (e) => errors.push(e));
