@@ -62,6 +62,21 @@ describe('published entry points', () => {
     });
   });
 
+  it('exports every public client name flat from @net/all', () => {
+    const out = runNode(
+      'flat.mjs',
+      `import * as all from '@net/all';
+       const names = ['HTTPClient', 'Response', 'getHttpClient', 'WebSocketClient', 'SSHClient', 'TCPClient',
+         'TCPServer', 'UDPClient', 'PortScanner', 'NetworkError', 'ConnectionError', 'NetworkTimeoutError', 'SSLError',
+         'HTTPError', 'DNSResolutionError', 'WebSocketError', 'ProxyError', 'RateLimitError', 'SSHError'];
+       console.log(JSON.stringify(names.filter((n) => typeof all[n] !== 'function')));
+       console.log(JSON.stringify(all.http.HTTPClient === all.HTTPClient && all.sockets.PortScanner === all.PortScanner));`,
+    );
+    const [missing, same] = out.trim().split('\n');
+    expect(JSON.parse(missing!)).toEqual([]);
+    expect(same).toBe('true');
+  });
+
   it('require() @net/errors from CommonJS', () => {
     const out = runNode(
       'cjs.cjs',
