@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { basename, dirname, join } from 'node:path';
@@ -48,25 +49,32 @@ function temporaryPath(path: string): string {
 
 async function writeAtomically(stream: GotRequest, path: string, context: AttemptContext): Promise<number> {
   const temp = temporaryPath(path);
-  const file = await open(temp, 'wx');
   let bytes = 0;
   stream.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
   });
   try {
+    // 'wx': never write through a name someone else created in the meantime.
+    const file = createWriteStream(temp, { flags: 'wx' });
+    let diskError: unknown;
+    file.once('error', (err) => (diskError = err));
     try {
-      await pipeline(stream, file.createWriteStream({ autoClose: false }));
+      await pipeline(stream, file);
     } catch (err) {
-      throw mapError(err, context);
+      // A disk error (ENOSPC, EACCES …) stays what it is; only network failures are mapped.
+      throw err === diskError ? err : mapError(err, context);
     }
-    // Data must be on disk before the name points at it, or a crash leaves an empty file.
-    await file.sync();
-    await file.close();
+    // Data must be on disk before the name points at it, or a crash can leave an empty file.
+    const handle = await open(temp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, path);
     return bytes;
   } catch (err) {
     stream.destroy();
-    await file.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw err;
   }

@@ -153,3 +153,36 @@ describe('HTTPClient', () => {
     await b.close();
   });
 });
+
+describe('redirects', () => {
+  it('follows a same-origin redirect keeping Authorization and records redirectUrls', async () => {
+    await using server = await startHttpServer((req, res) => {
+      if (req.url === '/old') res.writeHead(301, { location: '/new' }).end();
+      else res.end(req.headers.authorization ?? 'none');
+    });
+    await using client = new HTTPClient();
+    const response = await client.get(`${server.url}/old`, { headers: { authorization: 'Bearer t' } });
+    expect(response.text()).toBe('Bearer t');
+    expect(response.url).toBe(`${server.url}/new`);
+    expect(response.redirectUrls).toEqual([`${server.url}/new`]);
+  });
+
+  it('drops Authorization and Cookie on a cross-origin redirect', async () => {
+    await using other = await startHttpServer((req, res) =>
+      void res.end(JSON.stringify({ authorization: req.headers.authorization ?? null, cookie: req.headers.cookie ?? null })),
+    );
+    await using server = await startHttpServer((_req, res) => void res.writeHead(302, { location: `${other.url}/landing` }).end());
+    await using client = new HTTPClient();
+    const response = await client.get(server.url, { headers: { authorization: 'Bearer secret', cookie: 'sid=secret' } });
+    expect(server.requests[0]?.headers.authorization).toBe('Bearer secret');
+    expect(response.json()).toEqual({ authorization: null, cookie: null });
+  });
+
+  it('does not follow with followRedirects: false', async () => {
+    await using server = await startHttpServer((_req, res) => void res.writeHead(302, { location: '/x' }).end());
+    await using client = new HTTPClient({ followRedirects: false });
+    const response = await client.get(server.url);
+    expect(response.statusCode).toBe(302);
+    expect(server.requests).toHaveLength(1);
+  });
+});
