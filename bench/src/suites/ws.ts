@@ -23,8 +23,23 @@ wss.on('listening', () => console.log(wss.address().port));
 async function startEchoServer(): Promise<{ url: string; child: ChildProcess }> {
   const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const child = spawn(process.execPath, ['-e', SERVER], { cwd: benchDir, stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const [line] = (await once(child.stdout, 'data')) as [Buffer];
   return { url: `ws://127.0.0.1:${line.toString().trim()}`, child };
+}
+
+/** Client-process CPU time per message of each case and round, in µs: steadier than msg/s on a shared machine. */
+const cpuPerMessage = new Map<string, number[]>();
+
+function withCpu(name: string, run: () => Promise<number>): () => Promise<number> {
+  return async () => {
+    const start = process.cpuUsage();
+    const count = await run();
+    const used = process.cpuUsage(start);
+    const list = cpuPerMessage.get(name) ?? [];
+    list.push((used.user + used.system) / count);
+    cpuPerMessage.set(name, list);
+    return count;
+  };
 }
 
 /** Echo `total` messages through `send`, keeping IN_FLIGHT outstanding; resolves with the count. */
@@ -64,11 +79,12 @@ async function throughput(url: string) {
   const binary = new Uint8Array(16 * 1024).fill(7);
   const oursCase = (payload: string | Uint8Array, total: number) => () =>
     pump((fn) => ours.on('message', fn), () => ours.send(payload), total);
-  const rawCase = (payload: string | Uint8Array, total: number) => () =>
+  const rawCase = (payload: string | Uint8Array, total: number, decode = false) => () =>
     pump(
       (fn) => {
-        raw.on('message', fn);
-        return () => raw.off('message', fn);
+        const listener = decode ? (data: Buffer) => (data.toString(), fn()) : fn;
+        raw.on('message', listener);
+        return () => raw.off('message', listener);
       },
       () => raw.send(payload),
       total,
@@ -77,12 +93,21 @@ async function throughput(url: string) {
     await compare({
       title: `Echo 64 B text, ${IN_FLIGHT} in flight, one connection`,
       unit: 'msg',
-      cases: { WebSocketClient: oursCase(text, 20_000), 'raw ws': rawCase(text, 20_000) },
+      // A third row shows raw ws when the consumer decodes each text message, as the client does.
+      cases: {
+        WebSocketClient: withCpu('text: WebSocketClient', oursCase(text, 20_000)),
+        'raw ws': withCpu('text: raw ws', rawCase(text, 20_000)),
+        'raw ws + data.toString()': withCpu('text: raw ws + data.toString()', rawCase(text, 20_000, true)),
+      },
+      baseline: 'raw ws',
     }),
     await compare({
       title: `Echo 16 KiB binary, ${IN_FLIGHT} in flight, one connection`,
       unit: 'msg',
-      cases: { WebSocketClient: oursCase(binary, 4_000), 'raw ws': rawCase(binary, 4_000) },
+      cases: {
+        WebSocketClient: withCpu('binary: WebSocketClient', oursCase(binary, 4_000)),
+        'raw ws': withCpu('binary: raw ws', rawCase(binary, 4_000)),
+      },
     }),
   ];
   await ours.close();
@@ -118,6 +143,14 @@ export async function run(): Promise<void> {
   try {
     const results = await throughput(server.url);
     report('ws', results);
+    const cpuRows = [...cpuPerMessage].map(([name, values]) => {
+      // The first entry of each case is its warm-up round.
+      const measured = values.slice(1).sort((a, b) => a - b);
+      return `| ${name} | ${measured[measured.length >> 1]!.toFixed(1)} |`;
+    });
+    console.log(
+      ['### Client CPU per echoed message (median)', '', '| case | µs/msg |', '|---|---:|', ...cpuRows, ''].join('\n'),
+    );
 
     const rows: Array<[string, number]> = [];
     for (let round = 0; round < 2; round++) {
