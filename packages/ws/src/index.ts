@@ -1,11 +1,6 @@
 export { WebSocketClient } from './websocket-client.js';
-export type {
-  WebSocketState,
-  WebSocketClientEvents,
-  OpenEvent,
-  CloseEvent,
-  ReconnectingEvent,
-} from './websocket-client.js';
+export type { WebSocketState } from './websocket-client.js';
+export type { WebSocketClientEvents, OpenEvent, CloseEvent, ReconnectingEvent } from './events.js';
 export { Message } from './message.js';
 export { defaults, defaultShouldReconnect } from './options.js';
 export type {

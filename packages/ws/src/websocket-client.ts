@@ -1,13 +1,10 @@
 import {
-  AbortError,
-  ConnectionError,
-  ErrorCodes,
   NetworkTimeoutError,
-  WebSocketError,
   invalidArgType,
   invalidArgValue,
   redactUrl,
   type NetworkError,
+  type WebSocketError,
 } from '@net/errors';
 import { backoffDelay } from './backoff.js';
 import { checkClose } from './close-code.js';
@@ -20,6 +17,15 @@ import { MessageStream } from './message-stream.js';
 import { resolveOptions, type ResolvedOptions, type WebSocketClientOptions } from './options.js';
 import { Outbox } from './outbox.js';
 import { Transport, browserSocket } from './transport.js';
+import {
+  abortedError,
+  clientClosedError,
+  closedBeforeOpenError,
+  droppedError,
+  queueFullError,
+} from './client-errors.js';
+import type { WebSocketClientEvents } from './events.js';
+import { FlushWatch } from './flush-watch.js';
 import { Waiters } from './waiters.js';
 
 /**
@@ -28,46 +34,8 @@ import { Waiters } from './waiters.js';
  */
 export type WebSocketState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
 
-export interface OpenEvent {
-  /** The subprotocol the server chose ('' for none). */
-  protocol: string;
-  /** Whether this connection replaced one that dropped. */
-  reconnected: boolean;
-}
-
-export interface CloseEvent {
-  code: number;
-  reason: string;
-  /** Whether a close frame was received. */
-  wasClean: boolean;
-  /** `true` while the client goes on to reconnect; `false` on the final close, which happens once. */
-  willReconnect: boolean;
-  /** On the final close: what `send()` had accepted that never reached the server (or, with acks, was never acknowledged), in order. */
-  discarded: SendData[];
-}
-
-export interface ReconnectingEvent {
-  /** 1 for the first attempt after a drop. */
-  attempt: number;
-  /** The delay before this attempt, in ms (full jitter). */
-  delay: number;
-  /** Why: the error of the drop or of the previous attempt, if there was one. */
-  error: NetworkError | undefined;
-}
-
-export interface WebSocketClientEvents {
-  open: OpenEvent;
-  message: Message;
-  close: CloseEvent;
-  reconnecting: ReconnectingEvent;
-  /** Background failures: a dropped connection, a failed reconnect, a heartbeat timeout, a protocol error. */
-  error: NetworkError;
-}
-
 const EVENTS = new Set(['open', 'message', 'close', 'reconnecting', 'error']);
 
-/** How often `flush()` looks at the socket's `bufferedAmount` (no event reports it draining). */
-const FLUSH_POLL_MS = 5;
 
 /**
  * A WebSocket client that reconnects with back-off, queues what is sent while disconnected,
@@ -87,7 +55,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   readonly #outbox: Outbox;
   readonly #streams = new Set<MessageStream>();
   readonly #openWaiters = new Waiters();
-  readonly #flushWaiters = new Waiters();
+  readonly #flushes = new FlushWatch(() => this.#isFlushed());
   #state: WebSocketState = 'idle';
   #transport: Transport | undefined;
   #live = false;
@@ -99,7 +67,6 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
-  #flushTimer: ReturnType<typeof setInterval> | undefined;
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
   #finalClose: { code: number; reason: string } | undefined;
@@ -145,7 +112,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       return Promise.reject(invalidArgType('signal', 'an AbortSignal', signal));
     }
-    if (signal?.aborted) return Promise.reject(this.#abortError('connect', signal));
+    if (signal?.aborted) return Promise.reject(abortedError(this.#o.url, 'connect', signal));
     if (this.#state === 'open') return Promise.resolve();
     if (this.#state === 'closing' || this.#state === 'closed') return Promise.reject(this.#closedError('connect'));
     if (this.#state === 'idle') {
@@ -158,7 +125,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
         this.#dropTransport();
         this.#state = 'idle';
       }
-      return this.#abortError('connect', signal!);
+      return abortedError(this.#o.url, 'connect', signal!);
     });
   }
 
@@ -178,13 +145,13 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
         return;
       }
       const bytes = frameBytes(frame);
-      if (!this.#outbox.fits(bytes)) throw this.#queueFullError();
+      if (!this.#outbox.fits(bytes)) throw queueFullError(this.#o.url, this.#outbox, this.#o.queue);
       this.#outbox.push({ frame: ownFrame(frame), bytes, seq: 0, data });
     } else {
       const seq = this.#seq + 1;
       const wrapped = encodeFrame(acks.wrap(seq, data), 'acks.wrap() result');
       const bytes = frameBytes(wrapped);
-      if (!this.#outbox.fits(bytes)) throw this.#queueFullError();
+      if (!this.#outbox.fits(bytes)) throw queueFullError(this.#o.url, this.#outbox, this.#o.queue);
       this.#seq = seq;
       this.#outbox.push({ frame: ownFrame(wrapped), bytes, seq, data });
     }
@@ -201,13 +168,8 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
       return Promise.reject(invalidArgType('signal', 'an AbortSignal', signal));
     }
     if (this.#state === 'closed') return Promise.reject(this.#closedError('flush'));
-    if (signal?.aborted) return Promise.reject(this.#abortError('flush', signal));
-    if (this.#isFlushed()) return Promise.resolve();
-    this.#flushTimer ??= setInterval(() => this.#checkFlush(), FLUSH_POLL_MS);
-    return this.#flushWaiters.wait(signal, () => {
-      this.#stopFlushTimerIfIdle();
-      return this.#abortError('flush', signal!);
-    });
+    if (signal?.aborted) return Promise.reject(abortedError(this.#o.url, 'flush', signal));
+    return this.#flushes.wait(signal, () => abortedError(this.#o.url, 'flush', signal!));
   }
 
   /** An async iterator over messages received from now on; it ends when the client closes. */
@@ -314,7 +276,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#startHeartbeat(transport);
     this.#hub.emit('open', { protocol: transport.protocol, reconnected });
     this.#openWaiters.resolveAll();
-    this.#checkFlush();
+    this.#flushes.check();
   }
 
   #onMessage(data: string | Uint8Array, isBinary: boolean): void {
@@ -330,7 +292,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
       }
       if (typeof seq === 'number') {
         this.#outbox.acknowledge(seq);
-        if (this.#flushWaiters.size > 0) this.#checkFlush();
+        if (this.#flushes.pending) this.#flushes.check();
         if (!acks.deliverAcks) return;
       }
     }
@@ -353,15 +315,12 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
       return;
     }
     if (!wasOpen) {
-      this.#onAttemptFailed(this.#attemptError ?? this.#closedBeforeOpenError(code));
+      this.#onAttemptFailed(this.#attemptError ?? closedBeforeOpenError(this.#o.url, code));
       return;
     }
     let error = this.#attemptError;
     if (error === undefined && code === 1006) {
-      error = new ConnectionError(`WebSocket connection closed without a close frame: ${this.url}`, {
-        code: ErrorCodes.CONNECTION_CLOSED,
-        ...this.#hostPort(),
-      });
+      error = droppedError(this.#o.url);
     }
     if (error) this.#hub.emit('error', error);
     if (this.#shouldReconnect(code)) {
@@ -444,18 +403,6 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     return !this.#live || this.#transport === undefined || this.#transport.bufferedAmount === 0;
   }
 
-  #checkFlush(): void {
-    if (this.#flushWaiters.size > 0 && this.#isFlushed()) this.#flushWaiters.resolveAll();
-    this.#stopFlushTimerIfIdle();
-  }
-
-  #stopFlushTimerIfIdle(): void {
-    if (this.#flushWaiters.size === 0 && this.#flushTimer !== undefined) {
-      clearInterval(this.#flushTimer);
-      this.#flushTimer = undefined;
-    }
-  }
-
   #dropTransport(): void {
     const transport = this.#transport;
     this.#transport = undefined;
@@ -482,8 +429,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#dropTransport();
     const discarded = this.#outbox.drain();
     this.#openWaiters.rejectAll(error ?? this.#closedError('connect'));
-    this.#flushWaiters.rejectAll(this.#closedError('flush', error));
-    this.#stopFlushTimerIfIdle();
+    this.#flushes.rejectAll(this.#closedError('flush', error));
     for (const stream of this.#streams) stream.end(error);
     this.#streams.clear();
     this.#hub.emit('close', { code, reason, wasClean, willReconnect: false, discarded });
@@ -491,39 +437,8 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#resolveClosed?.();
   }
 
-  #hostPort(): { host: string; port: number; protocol: string } {
-    const url = this.#o.url;
-    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    const port = url.port === '' ? (url.protocol === 'wss:' ? 443 : 80) : Number(url.port);
-    return { host, port, protocol: url.protocol.slice(0, -1) };
-  }
-
-  #closedBeforeOpenError(code: number): NetworkError {
-    return new ConnectionError(`WebSocket connection closed (${code}) before it opened: ${this.url}`, {
-      code: ErrorCodes.CONNECTION_CLOSED,
-      ...this.#hostPort(),
-    });
-  }
-
   #closedError(operation: string, cause?: unknown): WebSocketError {
-    return new WebSocketError(`WebSocket ${operation} failed, the client is closed: ${this.url}`, {
-      code: ErrorCodes.WS_CLOSED,
-      url: this.#o.url,
-      cause,
-      closeCode: this.#finalClose?.code,
-      closeReason: this.#finalClose?.reason,
-    });
+    return clientClosedError(this.#o.url, operation, this.#finalClose, cause);
   }
 
-  #queueFullError(): WebSocketError {
-    const { maxMessages, maxBytes } = this.#o.queue;
-    return new WebSocketError(
-      `WebSocket send queue is full (${this.#outbox.size}/${maxMessages} messages, ${this.#outbox.bytes}/${maxBytes} bytes): ${this.url}`,
-      { code: ErrorCodes.WS_QUEUE_FULL, url: this.#o.url, retryable: true },
-    );
-  }
-
-  #abortError(operation: string, signal: AbortSignal): AbortError {
-    return new AbortError(`WebSocket ${operation} aborted: ${this.url}`, { cause: signal.reason });
-  }
 }

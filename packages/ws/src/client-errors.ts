@@ -1,0 +1,55 @@
+import { AbortError, ConnectionError, ErrorCodes, WebSocketError, redactUrl } from '@net/errors';
+
+/** The errors the client raises itself (the ones it maps from sockets are in map-error.ts). */
+
+export function hostPort(url: URL): { host: string; port: number; protocol: string } {
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const port = url.port === '' ? (url.protocol === 'wss:' ? 443 : 80) : Number(url.port);
+  return { host, port, protocol: url.protocol.slice(0, -1) };
+}
+
+/** An attempt's socket closed before the upgrade completed, without any error of its own. */
+export function closedBeforeOpenError(url: URL, code: number): ConnectionError {
+  return new ConnectionError(`WebSocket connection closed (${code}) before it opened: ${redactUrl(url)}`, {
+    code: ErrorCodes.CONNECTION_CLOSED,
+    ...hostPort(url),
+  });
+}
+
+/** An open connection ended without a close frame (close code 1006). */
+export function droppedError(url: URL): ConnectionError {
+  return new ConnectionError(`WebSocket connection closed without a close frame: ${redactUrl(url)}`, {
+    code: ErrorCodes.CONNECTION_CLOSED,
+    ...hostPort(url),
+  });
+}
+
+export function clientClosedError(
+  url: URL,
+  operation: string,
+  finalClose: { code: number; reason: string } | undefined,
+  cause?: unknown,
+): WebSocketError {
+  return new WebSocketError(`WebSocket ${operation} failed, the client is closed: ${redactUrl(url)}`, {
+    code: ErrorCodes.WS_CLOSED,
+    url,
+    cause,
+    closeCode: finalClose?.code,
+    closeReason: finalClose?.reason,
+  });
+}
+
+export function queueFullError(
+  url: URL,
+  used: { size: number; bytes: number },
+  limits: { maxMessages: number; maxBytes: number },
+): WebSocketError {
+  return new WebSocketError(
+    `WebSocket send queue is full (${used.size}/${limits.maxMessages} messages, ${used.bytes}/${limits.maxBytes} bytes): ${redactUrl(url)}`,
+    { code: ErrorCodes.WS_QUEUE_FULL, url, retryable: true },
+  );
+}
+
+export function abortedError(url: URL, operation: string, signal: AbortSignal): AbortError {
+  return new AbortError(`WebSocket ${operation} aborted: ${redactUrl(url)}`, { cause: signal.reason });
+}
