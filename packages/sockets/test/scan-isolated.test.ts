@@ -29,8 +29,14 @@ function canUnshare(): boolean {
 
 const isolated = canUnshare();
 
-function runChild(config: object, { netns, maxFiles }: { netns: boolean; maxFiles?: number }): Promise<ChildResult> {
-  const node = [process.execPath, '--conditions=@net/source', '--import', 'tsx', child, JSON.stringify(config)]
+/**
+ * The Node.js binaries to run the child scans with: this one, plus any listed (colon-separated)
+ * in NET_TEST_NODE_BINARIES, e.g. Node 22 and 24 from `npm i node@22` for a version matrix.
+ */
+const nodeBinaries = [process.execPath, ...(process.env.NET_TEST_NODE_BINARIES ?? '').split(':').filter(Boolean)];
+
+function runChild(config: object, { netns, maxFiles, nodeBinary }: { netns: boolean; maxFiles?: number; nodeBinary: string }): Promise<ChildResult> {
+  const node = [nodeBinary, '--conditions=@net/source', '--import', 'tsx', child, JSON.stringify(config)]
     .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
     .join(' ');
   const script = [netns ? 'ip link set lo up' : 'true', maxFiles ? `ulimit -n ${maxFiles}` : 'true', `exec ${node}`].join(' && ');
@@ -55,11 +61,13 @@ function randomPorts(count: number, min: number, max: number): number[] {
   return [...ports].sort((a, b) => a - b);
 }
 
-describe.each(['handle', 'socket'] as const)('PortScanner in isolation (%s engine)', (engine) => {
+const matrix = nodeBinaries.flatMap((nodeBinary) => (['handle', 'socket'] as const).map((engine) => [engine, nodeBinary] as const));
+
+describe.each(matrix)('PortScanner in isolation (%s engine, %s)', (engine, nodeBinary) => {
   it.runIf(isolated)('finds exactly its listeners among all 65 535 ports, never a self-connect', async () => {
     // Listeners across the whole range, the ephemeral range included, where self-connects happen.
     const listen = randomPorts(20, 1, 65_535);
-    const result = await runChild({ engine, concurrency: 256, ports: 'all', listen, timeout: 1_000 }, { netns: true });
+    const result = await runChild({ engine, concurrency: 256, ports: 'all', listen, timeout: 1_000 }, { netns: true, nodeBinary });
     expect(result.engine).toBe(engine);
     expect(result.open).toEqual(listen);
     expect(result.filtered).toEqual([]);
@@ -72,7 +80,7 @@ describe.each(['handle', 'socket'] as const)('PortScanner in isolation (%s engin
     const listen = randomPorts(5, 20_000, 24_000);
     const result = await runChild(
       { engine, concurrency: 1_000, ports: '20000-24000', listen, timeout: 1_000 },
-      { netns: isolated, maxFiles: 120 },
+      { netns: isolated, maxFiles: 120, nodeBinary },
     );
     expect(result.open).toEqual(listen);
     expect(result.stats.resourceErrors).toBeGreaterThan(0);
