@@ -15,6 +15,16 @@ describe('WebSocketClient errors', () => {
     expect((error as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
   });
 
+  it('connects over IPv6 loopback and reports a refusal there with the bare address', async () => {
+    await using server = await startWsServer({ host: '::1' });
+    await using client = new WebSocketClient({ url: server.url });
+    await client.connect();
+    expect(server.url).toMatch(/^ws:\/\/\[::1\]:/);
+    const port = await closedPort('::1');
+    await using refused = new WebSocketClient({ url: `ws://[::1]:${port}/` });
+    await expect(refused.connect()).rejects.toMatchObject({ code: 'ERR_NET_CONNECTION_REFUSED', host: '::1', port });
+  });
+
   it.each([401, 403, 404, 500, 503])(
     'rejects connect() with WebSocketError ERR_NET_WS_HANDSHAKE when the upgrade is answered %i',
     async (status) => {
