@@ -1,0 +1,92 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, startHttpServer, testCertificates, type TestHttpServer } from '@net/test-utils';
+import { startTcpPeer, startUdpEcho, type TcpPeer, type UdpPeer } from '@net/test-utils/sockets';
+import { hasSshd, startSshd, type TestSshd } from '@net/test-utils/ssh';
+import { startWsServer, type TestWsServer } from '@net/test-utils/ws';
+
+/** Every loopback server the demo drives. */
+export interface DemoServers extends AsyncDisposable {
+  http: TestHttpServer;
+  https: TestHttpServer;
+  ca: string;
+  ws: TestWsServer;
+  tcp: TcpPeer;
+  udp: UdpPeer;
+  /** The real OpenSSH server, or undefined when none is installed (see `sshNote`). */
+  sshd: TestSshd | undefined;
+  sshNote: string;
+}
+
+/**
+ * A small API: `/users/1` answers JSON, `/flaky` fails with 503 on every other call (so one
+ * retry succeeds), `POST /orders` fails once with 503 and then creates the order.
+ */
+function demoApi() {
+  let flakyCalls = 0;
+  const seenOrderKeys = new Set<string>();
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/users/1') {
+      res.end(JSON.stringify({ id: 1, name: 'Alice' }));
+    } else if (req.url === '/flaky') {
+      flakyCalls++;
+      res.statusCode = flakyCalls % 2 === 1 ? 503 : 200;
+      res.end(JSON.stringify(res.statusCode === 200 ? { ok: true, calls: flakyCalls } : { error: 'busy' }));
+    } else if (req.url === '/orders' && req.method === 'POST') {
+      const body = JSON.parse((await readBody(req)).toString() || '{}') as Record<string, unknown>;
+      const key = String(req.headers['idempotency-key'] ?? '');
+      if (!seenOrderKeys.has(key)) {
+        seenOrderKeys.add(key);
+        res.statusCode = 503;
+        res.end(JSON.stringify({ error: 'try again' }));
+        return;
+      }
+      res.statusCode = 201;
+      res.end(JSON.stringify({ ...body, id: 42, idempotencyKey: key }));
+    } else {
+      res.statusCode = 404;
+      res.end(JSON.stringify({ error: 'not found' }));
+    }
+  };
+}
+
+export async function startDemoServers(): Promise<DemoServers> {
+  const started: AsyncDisposable[] = [];
+  try {
+    const http = await startHttpServer(demoApi());
+    started.push(http);
+    const https = await startHttpServer(demoApi(), { tls: true });
+    started.push(https);
+    const ws = await startWsServer();
+    started.push(ws);
+    const tcp = await startTcpPeer('echo');
+    started.push(tcp);
+    const udp = await startUdpEcho();
+    started.push(udp);
+    let sshd: TestSshd | undefined;
+    let sshNote: string;
+    if (hasSshd()) {
+      sshd = await startSshd();
+      started.push(sshd);
+      sshNote = `OpenSSH sshd on 127.0.0.1:${sshd.port}`;
+    } else {
+      sshNote = 'no sshd installed (apt-get install openssh-server): SSH steps skipped';
+    }
+    return {
+      http,
+      https,
+      ca: testCertificates().ca,
+      ws,
+      tcp,
+      udp,
+      sshd,
+      sshNote,
+      async [Symbol.asyncDispose]() {
+        for (const server of started.reverse()) await server[Symbol.asyncDispose]();
+      },
+    };
+  } catch (err) {
+    for (const server of started.reverse()) await Promise.resolve(server[Symbol.asyncDispose]()).catch(() => {});
+    throw err;
+  }
+}

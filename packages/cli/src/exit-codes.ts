@@ -1,0 +1,68 @@
+import {
+  AbortError,
+  ConnectionError,
+  DNSResolutionError,
+  HTTPError,
+  NetworkTimeoutError,
+  ProxyError,
+  SSHError,
+  SSLError,
+  WebSocketError,
+} from '@net/all';
+
+/**
+ * Exit codes scripts can rely on. Documented in the README; never renumber one.
+ * `net ssh` exits with the remote command's own code instead when the command ran.
+ */
+export const ExitCode = {
+  OK: 0,
+  /** An unexpected failure (a bug, or an error with no better code). */
+  FAILURE: 1,
+  /** Bad usage: unknown option, malformed URL, port out of range … */
+  USAGE: 2,
+  /** HTTP 4xx (including 429). */
+  HTTP_CLIENT_ERROR: 4,
+  /** HTTP 5xx. */
+  HTTP_SERVER_ERROR: 5,
+  /** Could not connect: refused, reset, unreachable, DNS, proxy. */
+  CONNECTION: 6,
+  /** A time budget ran out. */
+  TIMEOUT: 7,
+  /** TLS or SSH host-key verification failed. */
+  VERIFICATION: 8,
+  /** SSH authentication failed. */
+  AUTH: 9,
+  /** A protocol-level failure: WebSocket handshake refused, SSH channel or SFTP error. */
+  PROTOCOL: 10,
+  /** Interrupted (Ctrl-C or an abort). */
+  INTERRUPTED: 130,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The exit code for an error thrown by a command. */
+export function exitCodeFor(err: unknown): ExitCodeValue {
+  if (err instanceof HTTPError) {
+    return err.statusCode >= 500 ? ExitCode.HTTP_SERVER_ERROR : ExitCode.HTTP_CLIENT_ERROR;
+  }
+  if (err instanceof NetworkTimeoutError) return ExitCode.TIMEOUT;
+  if (err instanceof SSLError) return ExitCode.VERIFICATION;
+  if (err instanceof SSHError) {
+    if (err.code === 'ERR_NET_SSH_HOST_KEY') return ExitCode.VERIFICATION;
+    if (err.code === 'ERR_NET_SSH_AUTH') return ExitCode.AUTH;
+    return ExitCode.PROTOCOL;
+  }
+  if (err instanceof ConnectionError || err instanceof DNSResolutionError || err instanceof ProxyError) {
+    return ExitCode.CONNECTION;
+  }
+  if (err instanceof WebSocketError) return ExitCode.PROTOCOL;
+  if (err instanceof AbortError) return ExitCode.INTERRUPTED;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (
+    (err instanceof TypeError || err instanceof RangeError) &&
+    (code === 'ERR_INVALID_ARG_VALUE' || code === 'ERR_INVALID_ARG_TYPE')
+  ) {
+    return ExitCode.USAGE;
+  }
+  return ExitCode.FAILURE;
+}
