@@ -99,6 +99,7 @@ describe('in a browser', () => {
           first: { hello: 'browser', n: 1 },
           binary: { isBinary: true, bytes: [1, 2, 3] },
           queued: { queued: 'during downtime' },
+          pingEchoes: ['ping', 'ping'],
           second: { after: 'restart' },
           events: expect.arrayContaining(['open', 'close 1006 willReconnect=true', 'reconnecting attempt=1', 'open (reconnected)']),
           state: 'closed',

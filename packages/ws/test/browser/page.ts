@@ -43,7 +43,15 @@ async function main(): Promise<Record<string, unknown>> {
   client.send({ after: 'restart' });
   const second = (await next(messages)).json();
   await client.close(1000, 'done');
+
+  // Browsers cannot send protocol pings: the heartbeat sends the application-level message.
+  const pinger = new WebSocketClient({ url: params.get('ws')!, heartbeat: { message: 'ping', interval: 40, timeout: 5_000 } });
+  const echoes = pinger.messages();
+  await pinger.connect();
+  const pingEchoes = [(await next(echoes)).text(), (await next(echoes)).text()];
+  await pinger.close();
   return {
+    pingEchoes,
     ok: true,
     refused,
     first,
