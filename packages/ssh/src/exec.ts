@@ -86,9 +86,27 @@ function isTransientOpenFailure(err: unknown): boolean {
   return /Channel open failure|open failed/i.test(message);
 }
 
-function openExecChannel(connection: Connection, line: string, pty: boolean): Promise<ClientChannel> {
+/** A channel and its exit status, which may arrive before any promise continuation runs. */
+interface OpenedChannel {
+  channel: ClientChannel;
+  exit: { seen: boolean; code: number | null; signal: string | null };
+}
+
+function openExecChannel(connection: Connection, line: string, pty: boolean): Promise<OpenedChannel> {
   return new Promise((resolve, reject) => {
-    connection.client.exec(line, { pty: pty || undefined }, (err, channel) => (err ? reject(err) : resolve(channel)));
+    connection.client.exec(line, { pty: pty || undefined }, (err, channel) => {
+      if (err) return reject(err);
+      // ssh2 parses a whole TCP read at once: for a quick command, exit-status and close can
+      // be emitted in the same tick as this callback, before a promise continuation could
+      // listen. 'exit' is a plain event (not buffered like data), so it is caught here.
+      const exit: OpenedChannel['exit'] = { seen: false, code: null, signal: null };
+      channel.on('exit', (code: number | null, signal?: string) => {
+        exit.seen = true;
+        exit.code = typeof code === 'number' ? code : null;
+        exit.signal = signal ?? null;
+      });
+      resolve({ channel, exit });
+    });
   });
 }
 
@@ -97,7 +115,7 @@ function openExecChannel(connection: Connection, line: string, pty: boolean): Pr
  * channel against MaxSessions until its close is fully processed, so an open sent right
  * behind a close can be refused although our own count is below the limit.
  */
-async function openWithRetry(connection: Connection, line: string, pty: boolean, signal: AbortSignal | undefined): Promise<ClientChannel> {
+async function openWithRetry(connection: Connection, line: string, pty: boolean, signal: AbortSignal | undefined): Promise<OpenedChannel> {
   for (let attempt = 0; ; attempt++) {
     connection.assertAlive();
     try {
@@ -173,19 +191,17 @@ export async function runExec(
   if (signal?.aborted) throw new AbortError(`exec aborted: ${target}`, { cause: signal.reason });
   const release = bypassLimiter ? () => undefined : await connection.limiter.acquire(signal);
   const killable = options.timeout !== undefined || signal !== undefined;
-  let channel: ClientChannel;
+  let opened: OpenedChannel;
   try {
-    channel = await openWithRetry(connection, killable ? withPidMarker(line) : line, options.pty ?? false, signal);
+    opened = await openWithRetry(connection, killable ? withPidMarker(line) : line, options.pty ?? false, signal);
   } catch (err) {
     release();
     throw err;
   }
+  const { channel, exit } = opened;
   return new Promise((resolve, reject) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    let exitCode: number | null = null;
-    let exitSignal: string | null = null;
-    let sawExit = false;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     let pid: number | undefined;
@@ -242,18 +258,14 @@ export async function runExec(
       deliver(chunk);
     });
     channel.stderr.on('data', (chunk: Buffer) => (options.onStderr ? options.onStderr(chunk) : stderr.push(chunk)));
-    channel.on('exit', (code: number | null, sig?: string) => {
-      sawExit = true;
-      exitCode = typeof code === 'number' ? code : null;
-      exitSignal = sig ?? null;
-    });
     channel.on('error', (err: Error) => end(sshError(connection.target, 'ERR_NET_SSH_CHANNEL', 'SSH channel failed', { cause: err })));
     channel.on('close', () => {
       // The server counts the channel against MaxSessions until now.
       release();
       if (settled) return;
       cleanup();
-      if (!sawExit && connection.lostError) return reject(connection.lostError);
+      if (!exit.seen && connection.lostError) return reject(connection.lostError);
+      const { code: exitCode, signal: exitSignal } = exit;
       const decode = (parts: Buffer[]) => (options.encoding === 'buffer' ? Buffer.concat(parts) : Buffer.concat(parts).toString('utf8'));
       const result = { stdout: decode(stdout), stderr: decode(stderr), exitCode, signal: exitSignal };
       if (options.check && (exitCode !== 0 || exitSignal !== null)) {

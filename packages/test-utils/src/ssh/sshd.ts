@@ -125,6 +125,10 @@ export async function startSshd(options: TestSshdOptions = {}): Promise<TestSshd
       'MaxStartups 100:30:200',
       'AllowTcpForwarding yes',
       'UseDNS no',
+      // Debian's bash sources ~/.bashrc for every `ssh host command` unless SHLVL says it is
+      // nested; this keeps the test server independent of the user's dotfiles (here root's
+      // ~/.bashrc ran `pyenv rehash`, which can wait a minute on a lock).
+      'SetEnv SHLVL=1',
       `LogLevel ${options.logLevel ?? 'VERBOSE'}`,
       ...(options.extraConfig ?? []),
     ];
