@@ -22,7 +22,10 @@ wss.on('listening', () => console.log(wss.address().port));
 
 async function startEchoServer(): Promise<{ url: string; child: ChildProcess }> {
   const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const child = spawn(process.execPath, ['-e', SERVER], { cwd: benchDir, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', SERVER], {
+    cwd: benchDir,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [line] = (await once(child.stdout, 'data')) as [Buffer];
   return { url: `ws://127.0.0.1:${line.toString().trim()}`, child };
 }
@@ -78,17 +81,23 @@ async function throughput(url: string) {
   const text = 'x'.repeat(64);
   const binary = new Uint8Array(16 * 1024).fill(7);
   const oursCase = (payload: string | Uint8Array, total: number) => () =>
-    pump((fn) => ours.on('message', fn), () => ours.send(payload), total);
-  const rawCase = (payload: string | Uint8Array, total: number, decode = false) => () =>
     pump(
-      (fn) => {
-        const listener = decode ? (data: Buffer) => (data.toString(), fn()) : fn;
-        raw.on('message', listener);
-        return () => raw.off('message', listener);
-      },
-      () => raw.send(payload),
+      (fn) => ours.on('message', fn),
+      () => ours.send(payload),
       total,
     );
+  const rawCase =
+    (payload: string | Uint8Array, total: number, decode = false) =>
+    () =>
+      pump(
+        (fn) => {
+          const listener = decode ? (data: Buffer) => (data.toString(), fn()) : fn;
+          raw.on('message', listener);
+          return () => raw.off('message', listener);
+        },
+        () => raw.send(payload),
+        total,
+      );
   const results = [
     await compare({
       title: `Echo 64 B text, ${IN_FLIGHT} in flight, one connection`,
@@ -97,7 +106,10 @@ async function throughput(url: string) {
       cases: {
         WebSocketClient: withCpu('text: WebSocketClient', oursCase(text, 20_000)),
         'raw ws': withCpu('text: raw ws', rawCase(text, 20_000)),
-        'raw ws + data.toString()': withCpu('text: raw ws + data.toString()', rawCase(text, 20_000, true)),
+        'raw ws + data.toString()': withCpu(
+          'text: raw ws + data.toString()',
+          rawCase(text, 20_000, true),
+        ),
       },
       baseline: 'raw ws',
     }),
@@ -149,7 +161,14 @@ export async function run(): Promise<void> {
       return `| ${name} | ${measured[measured.length >> 1]!.toFixed(1)} |`;
     });
     console.log(
-      ['### Client CPU per echoed message (median)', '', '| case | µs/msg |', '|---|---:|', ...cpuRows, ''].join('\n'),
+      [
+        '### Client CPU per echoed message (median)',
+        '',
+        '| case | µs/msg |',
+        '|---|---:|',
+        ...cpuRows,
+        '',
+      ].join('\n'),
     );
 
     const rows: Array<[string, number]> = [];

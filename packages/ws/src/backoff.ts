@@ -10,6 +10,9 @@ export function backoffDelay(
   options: Required<Pick<ReconnectOptions, 'initialDelay' | 'maxDelay' | 'factor'>>,
   random: () => number = Math.random,
 ): number {
-  const bound = Math.min(options.maxDelay, options.initialDelay * options.factor ** Math.max(0, attempt - 1));
+  const bound = Math.min(
+    options.maxDelay,
+    options.initialDelay * options.factor ** Math.max(0, attempt - 1),
+  );
   return Math.floor(random() * bound);
 }

@@ -10,18 +10,24 @@ export function hostPort(url: URL): { host: string; port: number; protocol: stri
 
 /** An attempt's socket closed before the upgrade completed, without any error of its own. */
 export function closedBeforeOpenError(url: URL, code: number): ConnectionError {
-  return new ConnectionError(`WebSocket connection closed (${code}) before it opened: ${redactUrl(url)}`, {
-    code: ErrorCodes.CONNECTION_CLOSED,
-    ...hostPort(url),
-  });
+  return new ConnectionError(
+    `WebSocket connection closed (${code}) before it opened: ${redactUrl(url)}`,
+    {
+      code: ErrorCodes.CONNECTION_CLOSED,
+      ...hostPort(url),
+    },
+  );
 }
 
 /** An open connection ended without a close frame (close code 1006). */
 export function droppedError(url: URL): ConnectionError {
-  return new ConnectionError(`WebSocket connection closed without a close frame: ${redactUrl(url)}`, {
-    code: ErrorCodes.CONNECTION_CLOSED,
-    ...hostPort(url),
-  });
+  return new ConnectionError(
+    `WebSocket connection closed without a close frame: ${redactUrl(url)}`,
+    {
+      code: ErrorCodes.CONNECTION_CLOSED,
+      ...hostPort(url),
+    },
+  );
 }
 
 export function clientClosedError(
@@ -30,13 +36,16 @@ export function clientClosedError(
   finalClose: { code: number; reason: string } | undefined,
   cause?: unknown,
 ): WebSocketError {
-  return new WebSocketError(`WebSocket ${operation} failed, the client is closed: ${redactUrl(url)}`, {
-    code: ErrorCodes.WS_CLOSED,
-    url,
-    cause,
-    closeCode: finalClose?.code,
-    closeReason: finalClose?.reason,
-  });
+  return new WebSocketError(
+    `WebSocket ${operation} failed, the client is closed: ${redactUrl(url)}`,
+    {
+      code: ErrorCodes.WS_CLOSED,
+      url,
+      cause,
+      closeCode: finalClose?.code,
+      closeReason: finalClose?.reason,
+    },
+  );
 }
 
 export function queueFullError(
@@ -51,5 +60,7 @@ export function queueFullError(
 }
 
 export function abortedError(url: URL, operation: string, signal: AbortSignal): AbortError {
-  return new AbortError(`WebSocket ${operation} aborted: ${redactUrl(url)}`, { cause: signal.reason });
+  return new AbortError(`WebSocket ${operation} aborted: ${redactUrl(url)}`, {
+    cause: signal.reason,
+  });
 }

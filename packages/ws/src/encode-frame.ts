@@ -21,7 +21,11 @@ export function checkSendData(data: unknown, name = 'data'): void {
   }
   if (typeof Blob !== 'undefined' && data instanceof Blob) {
     // Blob contents arrive asynchronously, which would break send()'s ordering promise.
-    throw invalidArgType(name, 'a string, binary data or a JSON value (read a Blob with arrayBuffer() first)', data);
+    throw invalidArgType(
+      name,
+      'a string, binary data or a JSON value (read a Blob with arrayBuffer() first)',
+      data,
+    );
   }
 }
 
@@ -33,7 +37,10 @@ export function encodeFrame(data: unknown, name = 'data'): Frame {
   try {
     return JSON.stringify(data);
   } catch (err) {
-    const error = invalidArgValue(name, `It cannot be serialised as JSON: ${(err as Error).message}`);
+    const error = invalidArgValue(
+      name,
+      `It cannot be serialised as JSON: ${(err as Error).message}`,
+    );
     (error as Error).cause = err;
     throw error;
   }

@@ -14,7 +14,8 @@ export class EventHub<Events extends object> {
       subscribed = false;
       const current = this.#listeners.get(event) ?? [];
       const index = current.indexOf(listener);
-      if (index >= 0) this.#listeners.set(event, [...current.slice(0, index), ...current.slice(index + 1)]);
+      if (index >= 0)
+        this.#listeners.set(event, [...current.slice(0, index), ...current.slice(index + 1)]);
     };
   }
 

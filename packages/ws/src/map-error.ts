@@ -14,7 +14,13 @@ export type ErrorPhase = 'connect' | 'open';
 function errorContext(url: URL): ErrorContext {
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port === '' ? (url.protocol === 'wss:' ? 443 : 80) : Number(url.port);
-  return { operation: 'WebSocket', url, host, port, protocol: url.protocol === 'wss:' ? 'wss' : 'ws' };
+  return {
+    operation: 'WebSocket',
+    url,
+    host,
+    port,
+    protocol: url.protocol === 'wss:' ? 'wss' : 'ws',
+  };
 }
 
 /**
@@ -25,7 +31,12 @@ function errorContext(url: URL): ErrorContext {
  * a browser's detail-free error event → WebSocketError ERR_NET_WS;
  * system and TLS errors → `toNetworkError` (ConnectionError, SSLError, DNSResolutionError …).
  */
-export function mapSocketError(err: unknown, url: URL, phase: ErrorPhase, statusCode?: number): NetworkError {
+export function mapSocketError(
+  err: unknown,
+  url: URL,
+  phase: ErrorPhase,
+  statusCode?: number,
+): NetworkError {
   if (err instanceof NetworkError) return err;
   const target = redactUrl(url);
   if (statusCode !== undefined) {
@@ -40,17 +51,24 @@ export function mapSocketError(err: unknown, url: URL, phase: ErrorPhase, status
   }
   if (!(err instanceof Error)) {
     // Browsers hide the reason of a failed connection from scripts on purpose.
-    return new WebSocketError(`WebSocket ${phase === 'connect' ? 'connection failed' : 'failed'}: ${target}`, {
-      cause: err,
-      url,
-      retryable: true,
-    });
+    return new WebSocketError(
+      `WebSocket ${phase === 'connect' ? 'connection failed' : 'failed'}: ${target}`,
+      {
+        cause: err,
+        url,
+        retryable: true,
+      },
+    );
   }
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (code.startsWith('WS_ERR_') || code.startsWith('HPE_'))) {
     return new ProtocolError(`WebSocket protocol error (${code}): ${target}`, { cause: err });
   }
-  if (code === undefined && phase === 'connect' && !/closed before the connection/.test(err.message)) {
+  if (
+    code === undefined &&
+    phase === 'connect' &&
+    !/closed before the connection/.test(err.message)
+  ) {
     return new WebSocketError(`WebSocket handshake failed (${err.message}): ${target}`, {
       code: ErrorCodes.WS_HANDSHAKE,
       cause: err,

@@ -7,7 +7,8 @@ import type { Message } from './message.js';
 export class MessageStream implements AsyncIterableIterator<Message> {
   #buffer: Message[] = [];
   #head = 0;
-  #waiting: { resolve: (r: IteratorResult<Message>) => void; reject: (e: Error) => void } | undefined;
+  #waiting:
+    { resolve: (r: IteratorResult<Message>) => void; reject: (e: Error) => void } | undefined;
   #done = false;
   #error: Error | undefined;
   readonly #detach: (stream: MessageStream) => void;

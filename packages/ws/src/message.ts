@@ -28,7 +28,10 @@ export class Message {
     try {
       return JSON.parse(text) as T;
     } catch (err) {
-      throw new ProtocolError('Invalid JSON in WebSocket message', { cause: err, snippet: text.slice(0, 200) });
+      throw new ProtocolError('Invalid JSON in WebSocket message', {
+        cause: err,
+        snippet: text.slice(0, 200),
+      });
     }
   }
 }

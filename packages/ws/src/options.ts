@@ -124,7 +124,12 @@ export const defaults = Object.freeze({
     maxAttempts: Number.POSITIVE_INFINITY,
     shouldReconnect: defaultShouldReconnect,
   }),
-  heartbeat: Object.freeze({ interval: 30_000, timeout: 10_000, message: undefined, mode: 'auto' as const }),
+  heartbeat: Object.freeze({
+    interval: 30_000,
+    timeout: 10_000,
+    message: undefined,
+    mode: 'auto' as const,
+  }),
   queue: Object.freeze({ maxMessages: 1_000, maxBytes: 1_048_576 }),
   tls: Object.freeze({}) as TlsOptions,
   perMessageDeflate: false,
@@ -137,7 +142,8 @@ export interface ResolvedOptions {
   headers: Record<string, string>;
   connectTimeout: number;
   reconnect: Required<ReconnectOptions> | false;
-  heartbeat: (Required<Omit<HeartbeatOptions, 'message'>> & { message: SendData | undefined }) | false;
+  heartbeat:
+    (Required<Omit<HeartbeatOptions, 'message'>> & { message: SendData | undefined }) | false;
   queue: Required<QueueOptions>;
   acks: (AckOptions & { deliverAcks: boolean }) | false;
   tls: TlsOptions;
@@ -151,14 +157,16 @@ const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function checkTime(name: string, value: unknown, min = 1): number {
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!(value >= min && value <= MAX_TIMER)) throw argOutOfRange(name, `>= ${min} and <= ${MAX_TIMER}`, value);
+  if (!(value >= min && value <= MAX_TIMER))
+    throw argOutOfRange(name, `>= ${min} and <= ${MAX_TIMER}`, value);
   return value;
 }
 
 function checkCount(name: string, value: unknown, allowInfinity = false): number {
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
   if (allowInfinity && value === Number.POSITIVE_INFINITY) return value;
-  if (!Number.isInteger(value) || value < 0) throw argOutOfRange(name, 'a non-negative integer', value);
+  if (!Number.isInteger(value) || value < 0)
+    throw argOutOfRange(name, 'a non-negative integer', value);
   return value;
 }
 
@@ -176,7 +184,8 @@ function checkObject(name: string, value: unknown): Record<string, unknown> {
 
 /** Parses and checks the URL: only ws: and wss: are WebSocket URLs. */
 export function parseWebSocketUrl(value: unknown): URL {
-  if (typeof value !== 'string' && !(value instanceof URL)) throw invalidArgType('url', 'a string or URL', value);
+  if (typeof value !== 'string' && !(value instanceof URL))
+    throw invalidArgType('url', 'a string or URL', value);
   let url: URL;
   try {
     url = new URL(value);
@@ -192,14 +201,16 @@ export function parseWebSocketUrl(value: unknown): URL {
 
 function resolveProtocols(value: unknown): string[] {
   const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list)) throw invalidArgType('protocols', 'a string or an array of strings', value);
+  if (!Array.isArray(list))
+    throw invalidArgType('protocols', 'a string or an array of strings', value);
   for (const p of list) {
     // RFC 6455 subprotocols are HTTP tokens.
     if (typeof p !== 'string' || !HTTP_TOKEN.test(p)) {
       throw invalidArgValue('protocols', 'Each subprotocol must be a non-empty HTTP token.');
     }
   }
-  if (new Set(list).size !== list.length) throw invalidArgValue('protocols', 'Subprotocols must be unique.');
+  if (new Set(list).size !== list.length)
+    throw invalidArgValue('protocols', 'Subprotocols must be unique.');
   return [...(list as string[])];
 }
 
@@ -208,7 +219,8 @@ function resolveHeaders(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(headers)) {
     if (typeof v !== 'string') throw invalidArgType(`headers.${name}`, 'of type string', v);
-    if (!HTTP_TOKEN.test(name)) throw invalidArgValue('headers', `${JSON.stringify(name)} is not a valid header name.`);
+    if (!HTTP_TOKEN.test(name))
+      throw invalidArgValue('headers', `${JSON.stringify(name)} is not a valid header name.`);
     // Never echo the value: it may be a credential.
     if (/[\r\n\0]/.test(v)) {
       throw invalidArgValue(`headers.${name}`, 'Header values may not contain CR, LF or NUL.');
@@ -224,14 +236,24 @@ function resolveReconnect(value: unknown): ResolvedOptions['reconnect'] {
   if (value === true || value === undefined) return defaults.reconnect;
   const r = checkObject('reconnect', value);
   const out = {
-    initialDelay: checkTime('reconnect.initialDelay', r.initialDelay ?? defaults.reconnect.initialDelay, 0),
+    initialDelay: checkTime(
+      'reconnect.initialDelay',
+      r.initialDelay ?? defaults.reconnect.initialDelay,
+      0,
+    ),
     maxDelay: checkTime('reconnect.maxDelay', r.maxDelay ?? defaults.reconnect.maxDelay, 0),
     factor: r.factor ?? defaults.reconnect.factor,
-    maxAttempts: checkCount('reconnect.maxAttempts', r.maxAttempts ?? defaults.reconnect.maxAttempts, true),
+    maxAttempts: checkCount(
+      'reconnect.maxAttempts',
+      r.maxAttempts ?? defaults.reconnect.maxAttempts,
+      true,
+    ),
     shouldReconnect: r.shouldReconnect ?? defaults.reconnect.shouldReconnect,
   };
-  if (typeof out.factor !== 'number') throw invalidArgType('reconnect.factor', 'of type number', out.factor);
-  if (!(out.factor >= 1 && out.factor <= 100)) throw argOutOfRange('reconnect.factor', '>= 1 and <= 100', out.factor);
+  if (typeof out.factor !== 'number')
+    throw invalidArgType('reconnect.factor', 'of type number', out.factor);
+  if (!(out.factor >= 1 && out.factor <= 100))
+    throw argOutOfRange('reconnect.factor', '>= 1 and <= 100', out.factor);
   if (typeof out.shouldReconnect !== 'function') {
     throw invalidArgType('reconnect.shouldReconnect', 'a function', out.shouldReconnect);
   }
@@ -283,7 +305,10 @@ export function resolveOptions(options: WebSocketClientOptions): ResolvedOptions
     },
     acks: resolveAcks(o.acks),
     tls: checkObject('tls', o.tls ?? defaults.tls),
-    perMessageDeflate: checkBoolean('perMessageDeflate', o.perMessageDeflate ?? defaults.perMessageDeflate),
+    perMessageDeflate: checkBoolean(
+      'perMessageDeflate',
+      o.perMessageDeflate ?? defaults.perMessageDeflate,
+    ),
     closeTimeout: checkTime('closeTimeout', o.closeTimeout ?? defaults.closeTimeout),
   };
 }

@@ -38,7 +38,11 @@ export class Transport {
       perMessageDeflate: options.perMessageDeflate,
       ...options.tls,
     };
-    const Impl = WebSocketImpl as unknown as new (url: string, protocols: string[], opts: object) => WebSocket;
+    const Impl = WebSocketImpl as unknown as new (
+      url: string,
+      protocols: string[],
+      opts: object,
+    ) => WebSocket;
     const socket = new Impl(options.url.href, options.protocols, nodeOptions);
     this.socket = socket;
     const node = socket as unknown as NodeSocket;
@@ -50,12 +54,15 @@ export class Transport {
         events.message(isBinary ? data : data.toString(), isBinary),
       );
       node.on('pong', () => events.pong());
-      node.on('unexpected-response', (_req: unknown, res: { statusCode?: number; resume(): void }) => {
-        statusCode = res.statusCode;
-        res.resume();
-        // ws leaves the handshake pending while a listener exists; end it, which reports an error.
-        node.terminate();
-      });
+      node.on(
+        'unexpected-response',
+        (_req: unknown, res: { statusCode?: number; resume(): void }) => {
+          statusCode = res.statusCode;
+          res.resume();
+          // ws leaves the handshake pending while a listener exists; end it, which reports an error.
+          node.terminate();
+        },
+      );
       node.on('error', (err: unknown) => events.error(err, statusCode));
       node.on('close', (code: number, reason: Uint8Array & { toString(): string }) =>
         events.close(code, reason.toString(), code !== 1006),
@@ -69,7 +76,9 @@ export class Transport {
         else events.message(new Uint8Array(data as ArrayBuffer), true);
       });
       socket.addEventListener('error', (event) => events.error(event, undefined));
-      socket.addEventListener('close', (event: CloseEvent) => events.close(event.code, event.reason, event.wasClean));
+      socket.addEventListener('close', (event: CloseEvent) =>
+        events.close(event.code, event.reason, event.wasClean),
+      );
     }
   }
 
@@ -101,7 +110,8 @@ export class Transport {
 
   /** Starts the closing handshake. */
   close(code: number, reason: string): void {
-    if (this.isNode && this.socket.readyState === CONNECTING) (this.socket as unknown as NodeSocket).terminate();
+    if (this.isNode && this.socket.readyState === CONNECTING)
+      (this.socket as unknown as NodeSocket).terminate();
     else this.socket.close(code, reason);
   }
 
@@ -114,4 +124,5 @@ export class Transport {
 
 /** Whether isomorphic-ws resolved to a browser's WebSocket (which has no protocol `ping`). */
 export const browserSocket: boolean =
-  typeof (WebSocketImpl as unknown as { prototype?: { ping?: unknown } } | undefined)?.prototype?.ping !== 'function';
+  typeof (WebSocketImpl as unknown as { prototype?: { ping?: unknown } } | undefined)?.prototype
+    ?.ping !== 'function';

@@ -36,7 +36,6 @@ export type WebSocketState = 'idle' | 'connecting' | 'open' | 'reconnecting' | '
 
 const EVENTS = new Set(['open', 'message', 'close', 'reconnecting', 'error']);
 
-
 /**
  * A WebSocket client that reconnects with back-off, queues what is sent while disconnected,
  * detects dead peers, and runs in Node (via ws) and in browsers.
@@ -97,7 +96,10 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   }
 
   /** Subscribes to an event; returns the function that unsubscribes. */
-  on<E extends keyof WebSocketClientEvents>(event: E, listener: (payload: WebSocketClientEvents[E]) => void): () => void {
+  on<E extends keyof WebSocketClientEvents>(
+    event: E,
+    listener: (payload: WebSocketClientEvents[E]) => void,
+  ): () => void {
     if (!EVENTS.has(event)) throw invalidArgValue('event', `Unknown event ${String(event)}.`);
     if (typeof listener !== 'function') throw invalidArgType('listener', 'a function', listener);
     return this.#hub.on(event, listener);
@@ -114,7 +116,8 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     }
     if (signal?.aborted) return Promise.reject(abortedError(this.#o.url, 'connect', signal));
     if (this.#state === 'open') return Promise.resolve();
-    if (this.#state === 'closing' || this.#state === 'closed') return Promise.reject(this.#closedError('connect'));
+    if (this.#state === 'closing' || this.#state === 'closed')
+      return Promise.reject(this.#closedError('connect'));
     if (this.#state === 'idle') {
       this.#state = 'connecting';
       this.#startAttempt();
@@ -237,11 +240,17 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     try {
       transport = new Transport(this.#o, {
         open: () => this.#transport === transport && this.#onOpen(transport),
-        message: (data, isBinary) => this.#transport === transport && this.#onMessage(data, isBinary),
+        message: (data, isBinary) =>
+          this.#transport === transport && this.#onMessage(data, isBinary),
         pong: () => this.#heartbeat?.seen(),
         error: (err, statusCode) => {
           if (this.#transport === transport) {
-            this.#attemptError ??= mapSocketError(err, this.#o.url, this.#live ? 'open' : 'connect', statusCode);
+            this.#attemptError ??= mapSocketError(
+              err,
+              this.#o.url,
+              this.#live ? 'open' : 'connect',
+              statusCode,
+            );
           }
         },
         close: (code, reason, wasClean) => this.#onSocketClose(transport, code, reason, wasClean),
@@ -380,7 +389,9 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     const useProtocolPing = h.mode !== 'message' && transport.canPing;
     if (!useProtocolPing && h.message === undefined) return;
     // The app-level ping bypasses the outbox: it is not the caller's data and needs no sequence number.
-    const ping = useProtocolPing ? () => transport.ping() : () => transport.send(encodeFrame(h.message));
+    const ping = useProtocolPing
+      ? () => transport.ping()
+      : () => transport.send(encodeFrame(h.message));
     this.#heartbeat = new Heartbeat(h, ping, () => {
       this.#attemptError = new NetworkTimeoutError(
         `WebSocket heartbeat timed out after ${h.timeout} ms: ${this.url}`,
@@ -394,7 +405,8 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
 
   #writeOutbox(): void {
     const transport = this.#transport;
-    if (!this.#live || transport === undefined || !transport.open || this.#outbox.unwritten === 0) return;
+    if (!this.#live || transport === undefined || !transport.open || this.#outbox.unwritten === 0)
+      return;
     this.#outbox.writeAll((frame) => transport.send(frame), this.#o.acks !== false);
   }
 
@@ -419,7 +431,12 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#heartbeat = undefined;
   }
 
-  #finalize(code: number, reason: string, wasClean: boolean, error: NetworkError | undefined): void {
+  #finalize(
+    code: number,
+    reason: string,
+    wasClean: boolean,
+    error: NetworkError | undefined,
+  ): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     this.#finalClose = { code, reason };
@@ -440,5 +457,4 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   #closedError(operation: string, cause?: unknown): WebSocketError {
     return clientClosedError(this.#o.url, operation, this.#finalClose, cause);
   }
-
 }

@@ -6,7 +6,9 @@ const options = { initialDelay: 100, maxDelay: 1_000, factor: 2 };
 describe('backoffDelay', () => {
   it('grows the jitter window exponentially up to maxDelay', () => {
     const top = () => 0.999_999;
-    expect([1, 2, 3, 4, 5, 6, 10].map((a) => backoffDelay(a, options, top))).toEqual([99, 199, 399, 799, 999, 999, 999]);
+    expect([1, 2, 3, 4, 5, 6, 10].map((a) => backoffDelay(a, options, top))).toEqual([
+      99, 199, 399, 799, 999, 999, 999,
+    ]);
   });
 
   it('draws each delay uniformly from the whole window (full jitter)', () => {

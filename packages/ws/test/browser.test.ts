@@ -13,7 +13,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  console.log(`Skipping the browser test: ${CHROMIUM} is missing (apt-get install -y chromium; CI installs it).`);
+  console.log(
+    `Skipping the browser test: ${CHROMIUM} is missing (apt-get install -y chromium; CI installs it).`,
+  );
 }
 
 async function bundlePage() {
@@ -68,7 +70,10 @@ describe('in a browser', () => {
         }),
       );
       const http = await serve({
-        '/': { type: 'text/html', body: '<!doctype html><script type="module" src="/page.js"></script>' },
+        '/': {
+          type: 'text/html',
+          body: '<!doctype html><script type="module" src="/page.js"></script>',
+        },
         '/page.js': { type: 'text/javascript', body: bundle.outputFiles[0]!.text },
       });
       const browser = await chromium.launch({
@@ -90,7 +95,9 @@ describe('in a browser', () => {
         const { port } = http.address() as AddressInfo;
         const query = new URLSearchParams({ ws: wsServer.url, closed: String(await closedPort()) });
         await page.goto(`http://127.0.0.1:${port}/?${query.toString()}`);
-        await page.waitForFunction(() => window.__result !== undefined, undefined, { timeout: 20_000 });
+        await page.waitForFunction(() => window.__result !== undefined, undefined, {
+          timeout: 20_000,
+        });
         const result = await page.evaluate(() => window.__result);
         expect(pageErrors).toEqual([]);
         expect(result).toEqual({
@@ -101,7 +108,12 @@ describe('in a browser', () => {
           queued: { queued: 'during downtime' },
           pingEchoes: ['ping', 'ping'],
           second: { after: 'restart' },
-          events: expect.arrayContaining(['open', 'close 1006 willReconnect=true', 'reconnecting attempt=1', 'open (reconnected)']),
+          events: expect.arrayContaining([
+            'open',
+            'close 1006 willReconnect=true',
+            'reconnecting attempt=1',
+            'open (reconnected)',
+          ]),
           state: 'closed',
         });
         expect((result!.events as string[]).at(-1)).toBe('close 1000 willReconnect=false');

@@ -22,7 +22,13 @@ describe('close codes', () => {
     ['code 5000', 5000, '', RangeError, 'ERR_INVALID_ARG_VALUE'],
     ['a fractional code', 1000.5, '', TypeError, 'ERR_INVALID_ARG_TYPE'],
     ['a 124-byte reason', 1000, 'x'.repeat(124), RangeError, 'ERR_INVALID_ARG_VALUE'],
-    ['a 62-character reason of 2-byte characters (124 bytes)', 1000, 'é'.repeat(62), RangeError, 'ERR_INVALID_ARG_VALUE'],
+    [
+      'a 62-character reason of 2-byte characters (124 bytes)',
+      1000,
+      'é'.repeat(62),
+      RangeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
     ['a non-string reason', 1000, 7, TypeError, 'ERR_INVALID_ARG_TYPE'],
   ])('close() rejects %s before any I/O', async (_name, code, reason, type, errorCode) => {
     const client = new WebSocketClient({ url: 'ws://127.0.0.1:9/' });

@@ -9,7 +9,7 @@ const fast = { initialDelay: 20, maxDelay: 100, factor: 2 };
 /** The app-level protocol of these tests: frames `{ seq, data }`, acks `{ ack: seq }`. */
 const acks: AckOptions = {
   wrap: (seq, data) => ({ seq, data }),
-  ackOf: (m) => (m.json<{ ack?: number }>().ack),
+  ackOf: (m) => m.json<{ ack?: number }>().ack,
 };
 
 function isQueueFull(err: unknown): boolean {
@@ -23,17 +23,23 @@ describe('delivery', () => {
     client.send(2);
     client.send(3);
     expect(() => client.send(4)).toThrow(WebSocketError);
-    expect(() => client.send(4)).toThrow(expect.objectContaining({ code: 'ERR_NET_WS_QUEUE_FULL', retryable: true }));
+    expect(() => client.send(4)).toThrow(
+      expect.objectContaining({ code: 'ERR_NET_WS_QUEUE_FULL', retryable: true }),
+    );
     expect(client.queued).toBe(3);
   });
 
   it('counts maxBytes in UTF-8 bytes of the frames', () => {
     const client = new WebSocketClient({ url: 'ws://127.0.0.1:9/', queue: { maxBytes: 10 } });
     client.send('12345678');
-    expect(() => client.send('éa')).toThrow(expect.objectContaining({ code: 'ERR_NET_WS_QUEUE_FULL' }));
+    expect(() => client.send('éa')).toThrow(
+      expect.objectContaining({ code: 'ERR_NET_WS_QUEUE_FULL' }),
+    );
     client.send('é');
     expect(client.bufferedAmount).toBe(10);
-    expect(() => client.send(new Uint8Array(1))).toThrow(expect.objectContaining({ code: 'ERR_NET_WS_QUEUE_FULL' }));
+    expect(() => client.send(new Uint8Array(1))).toThrow(
+      expect.objectContaining({ code: 'ERR_NET_WS_QUEUE_FULL' }),
+    );
   });
 
   it('delivers what was sent while the server was down exactly once, in order, after reconnecting', async () => {
@@ -67,7 +73,9 @@ describe('delivery', () => {
       });
     });
     await using client = new WebSocketClient({ url: server.url, reconnect: fast });
-    const opened = new Promise<void>((resolve) => client.on('open', (e) => e.reconnected && resolve()));
+    const opened = new Promise<void>((resolve) =>
+      client.on('open', (e) => e.reconnected && resolve()),
+    );
     await client.connect();
     client.send('in flight');
     await opened;
@@ -85,7 +93,8 @@ describe('delivery', () => {
       socket.on('message', (d) => {
         const { seq } = JSON.parse(d.toString()) as { seq: number };
         seqs.push(seq);
-        if (first) socket.terminate(); // dies before acknowledging
+        if (first)
+          socket.terminate(); // dies before acknowledging
         else socket.send(JSON.stringify({ ack: seq }));
       });
     });
@@ -106,7 +115,9 @@ describe('delivery', () => {
     await client.connect();
     client.send('a');
     client.send('b');
-    expect(() => client.send('c')).toThrow(expect.objectContaining({ code: 'ERR_NET_WS_QUEUE_FULL' }));
+    expect(() => client.send('c')).toThrow(
+      expect.objectContaining({ code: 'ERR_NET_WS_QUEUE_FULL' }),
+    );
   });
 
   it('hands queued messages back in the final close event', async () => {
@@ -155,7 +166,7 @@ describe('delivery', () => {
     await client.connect();
 
     let queueFull = 0;
-    for (let n = 1; n <= 10_000; ) {
+    for (let n = 1; n <= 10_000;) {
       try {
         client.send(n);
       } catch (err) {
@@ -169,7 +180,9 @@ describe('delivery', () => {
     }
     await Promise.all(restarts);
     await client.flush();
-    console.log(`10 000 messages, 5 restarts: ${duplicates} duplicates dropped by the server, ${queueFull} QUEUE_FULL waits`);
+    console.log(
+      `10 000 messages, 5 restarts: ${duplicates} duplicates dropped by the server, ${queueFull} QUEUE_FULL waits`,
+    );
     expect(restarts).toHaveLength(5);
     expect(reconnects).toBeGreaterThanOrEqual(5);
     expect(duplicates).toBeGreaterThanOrEqual(5); // each crash lost an ack, so at least that message came again

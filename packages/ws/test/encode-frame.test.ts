@@ -18,13 +18,17 @@ describe('encodeFrame', () => {
     ['a symbol', Symbol('x')],
     ['a bigint', 10n],
   ])('rejects %s with TypeError ERR_INVALID_ARG_TYPE', (_name, value) => {
-    expect(() => encodeFrame(value)).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => encodeFrame(value)).toThrow(
+      expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }),
+    );
   });
 
   it('rejects a circular object with TypeError ERR_INVALID_ARG_VALUE', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    expect(() => encodeFrame(circular)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    expect(() => encodeFrame(circular)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
   });
 
   it('makes send() throw on such data before queueing anything', () => {

@@ -22,7 +22,11 @@ describe('WebSocketClient errors', () => {
     expect(server.url).toMatch(/^ws:\/\/\[::1\]:/);
     const port = await closedPort('::1');
     await using refused = new WebSocketClient({ url: `ws://[::1]:${port}/` });
-    await expect(refused.connect()).rejects.toMatchObject({ code: 'ERR_NET_CONNECTION_REFUSED', host: '::1', port });
+    await expect(refused.connect()).rejects.toMatchObject({
+      code: 'ERR_NET_CONNECTION_REFUSED',
+      host: '::1',
+      port,
+    });
   });
 
   it.each([401, 403, 404, 500, 503])(
@@ -33,7 +37,11 @@ describe('WebSocketClient errors', () => {
       await using client = new WebSocketClient({ url: server.url });
       const error = await client.connect().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WebSocketError);
-      expect(error).toMatchObject({ code: 'ERR_NET_WS_HANDSHAKE', statusCode: status, retryable: status >= 500 });
+      expect(error).toMatchObject({
+        code: 'ERR_NET_WS_HANDSHAKE',
+        statusCode: status,
+        retryable: status >= 500,
+      });
     },
   );
 
@@ -58,7 +66,10 @@ describe('WebSocketClient errors', () => {
 
   it('connects to a wss server when given its CA', async () => {
     await using server = await startWsServer({ tls: true });
-    await using client = new WebSocketClient({ url: server.url, tls: { ca: testCertificates().ca } });
+    await using client = new WebSocketClient({
+      url: server.url,
+      tls: { ca: testCertificates().ca },
+    });
     await client.connect();
     client.send({ over: 'tls' });
     const { value } = await client.messages().next();

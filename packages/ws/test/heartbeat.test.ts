@@ -16,7 +16,9 @@ describe('heartbeat', () => {
     });
     const errors: unknown[] = [];
     client.on('error', (e) => errors.push(e));
-    const reconnecting = new Promise<ReconnectingEvent>((resolve) => client.on('reconnecting', resolve));
+    const reconnecting = new Promise<ReconnectingEvent>((resolve) =>
+      client.on('reconnecting', resolve),
+    );
     await client.connect();
     const openedAt = performance.now();
     const event = await reconnecting;
@@ -35,7 +37,10 @@ describe('heartbeat', () => {
   it('keeps a connection whose server answers pings', async () => {
     await using server = await startWsServer();
     // A generous timeout: a loaded machine may stall the event loop past a short one.
-    await using client = new WebSocketClient({ url: server.url, heartbeat: { interval: 30, timeout: 1_000 } });
+    await using client = new WebSocketClient({
+      url: server.url,
+      heartbeat: { interval: 30, timeout: 1_000 },
+    });
     let pings = 0;
     server.handle((socket) => socket.on('ping', () => pings++));
     const errors: unknown[] = [];

@@ -7,7 +7,10 @@ describe('leaks', () => {
   it('leaves no timer or socket behind after close() of an open client with heartbeat and pending flush', async () => {
     const before = snapshotHandles();
     const server = await startWsServer();
-    const client = new WebSocketClient({ url: server.url, heartbeat: { interval: 20, timeout: 20 } });
+    const client = new WebSocketClient({
+      url: server.url,
+      heartbeat: { interval: 20, timeout: 20 },
+    });
     await client.connect();
     client.send('x');
     for await (const _m of client) break;
@@ -33,9 +36,14 @@ describe('leaks', () => {
   it('leaves nothing behind after giving up on reconnecting', async () => {
     const before = snapshotHandles();
     const server = await startWsServer();
-    const client = new WebSocketClient({ url: server.url, reconnect: { initialDelay: 5, maxAttempts: 2 } });
+    const client = new WebSocketClient({
+      url: server.url,
+      reconnect: { initialDelay: 5, maxAttempts: 2 },
+    });
     await client.connect();
-    const closed = new Promise<void>((resolve) => client.on('close', (e) => !e.willReconnect && resolve()));
+    const closed = new Promise<void>((resolve) =>
+      client.on('close', (e) => !e.willReconnect && resolve()),
+    );
     await server.stop();
     await closed;
     await server.close();

@@ -12,6 +12,8 @@ describe('Message', () => {
   it('throws ProtocolError with a snippet for invalid JSON', () => {
     const message = new Message('not json', false);
     expect(() => message.json()).toThrow(ProtocolError);
-    expect(() => message.json()).toThrow(expect.objectContaining({ code: 'ERR_NET_PROTOCOL', snippet: 'not json' }));
+    expect(() => message.json()).toThrow(
+      expect.objectContaining({ code: 'ERR_NET_PROTOCOL', snippet: 'not json' }),
+    );
   });
 });

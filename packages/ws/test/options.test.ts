@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { WebSocketClient, defaultShouldReconnect, defaults, type WebSocketClientOptions } from '../src/index.js';
+import {
+  WebSocketClient,
+  defaultShouldReconnect,
+  defaults,
+  type WebSocketClientOptions,
+} from '../src/index.js';
 
 const url = 'ws://127.0.0.1:9/';
 
@@ -11,18 +16,38 @@ describe('options', () => {
     ['a URL with a fragment', { url: 'ws://127.0.0.1/#x' }, 'ERR_INVALID_ARG_VALUE'],
     ['a number as URL', { url: 42 as unknown as string }, 'ERR_INVALID_ARG_TYPE'],
     ['a negative connectTimeout', { url, connectTimeout: -1 }, 'ERR_INVALID_ARG_VALUE'],
-    ['a string connectTimeout', { url, connectTimeout: '5' as unknown as number }, 'ERR_INVALID_ARG_TYPE'],
+    [
+      'a string connectTimeout',
+      { url, connectTimeout: '5' as unknown as number },
+      'ERR_INVALID_ARG_TYPE',
+    ],
     ['a header with CR/LF', { url, headers: { 'x-a': 'b\r\nx-evil: 1' } }, 'ERR_INVALID_ARG_VALUE'],
     ['a header name with a space', { url, headers: { 'x a': 'b' } }, 'ERR_INVALID_ARG_VALUE'],
     ['a header name with a bracket', { url, headers: { 'x(a)': 'b' } }, 'ERR_INVALID_ARG_VALUE'],
     ['a bad subprotocol', { url, protocols: ['has space'] }, 'ERR_INVALID_ARG_VALUE'],
     ['duplicate subprotocols', { url, protocols: ['a', 'a'] }, 'ERR_INVALID_ARG_VALUE'],
-    ['a fractional queue.maxMessages', { url, queue: { maxMessages: 1.5 } }, 'ERR_INVALID_ARG_VALUE'],
+    [
+      'a fractional queue.maxMessages',
+      { url, queue: { maxMessages: 1.5 } },
+      'ERR_INVALID_ARG_VALUE',
+    ],
     ['a reconnect factor below 1', { url, reconnect: { factor: 0.5 } }, 'ERR_INVALID_ARG_VALUE'],
-    ['a non-function shouldReconnect', { url, reconnect: { shouldReconnect: 1 as never } }, 'ERR_INVALID_ARG_TYPE'],
+    [
+      'a non-function shouldReconnect',
+      { url, reconnect: { shouldReconnect: 1 as never } },
+      'ERR_INVALID_ARG_TYPE',
+    ],
     ['a zero heartbeat interval', { url, heartbeat: { interval: 0 } }, 'ERR_INVALID_ARG_VALUE'],
-    ['message mode without a message', { url, heartbeat: { mode: 'message' } }, 'ERR_INVALID_ARG_VALUE'],
-    ['acks without ackOf', { url, acks: { wrap: (s: number) => s } as never }, 'ERR_INVALID_ARG_TYPE'],
+    [
+      'message mode without a message',
+      { url, heartbeat: { mode: 'message' } },
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'acks without ackOf',
+      { url, acks: { wrap: (s: number) => s } as never },
+      'ERR_INVALID_ARG_TYPE',
+    ],
   ])('throws before any I/O for %s', (_name, options, code) => {
     expect(() => new WebSocketClient(options as WebSocketClientOptions)).toThrow(
       expect.objectContaining({ code }),

@@ -7,7 +7,10 @@ import { WebSocketClient, type CloseEvent, type ReconnectingEvent } from '../src
 
 const fast = { initialDelay: 20, maxDelay: 80, factor: 2 };
 
-function nextEvent<E extends 'open' | 'close' | 'reconnecting' | 'error'>(client: WebSocketClient, event: E) {
+function nextEvent<E extends 'open' | 'close' | 'reconnecting' | 'error'>(
+  client: WebSocketClient,
+  event: E,
+) {
   return new Promise<Parameters<Parameters<WebSocketClient['on']>[1]>[0]>((resolve) => {
     const off = client.on(event, (payload) => {
       off();
@@ -38,7 +41,10 @@ describe('reconnect', () => {
 
   it('backs off exponentially with jitter while the server stays down', async () => {
     await using server = await startWsServer();
-    await using client = new WebSocketClient({ url: server.url, reconnect: { initialDelay: 10, maxDelay: 40, factor: 2 } });
+    await using client = new WebSocketClient({
+      url: server.url,
+      reconnect: { initialDelay: 10, maxDelay: 40, factor: 2 },
+    });
     const events: ReconnectingEvent[] = [];
     client.on('reconnecting', (e) => events.push(e));
     await client.connect();
@@ -56,7 +62,9 @@ describe('reconnect', () => {
     const client = new WebSocketClient({ url: server.url, reconnect: { ...fast, maxAttempts: 3 } });
     const events: ReconnectingEvent[] = [];
     client.on('reconnecting', (e) => events.push(e));
-    const finalClose = new Promise<CloseEvent>((resolve) => client.on('close', (e) => !e.willReconnect && resolve(e)));
+    const finalClose = new Promise<CloseEvent>((resolve) =>
+      client.on('close', (e) => !e.willReconnect && resolve(e)),
+    );
     await client.connect();
     const iterator = client.messages();
     await server.stop();
@@ -78,7 +86,12 @@ describe('reconnect', () => {
     await client.connect();
     const closed = nextEvent(client, 'close') as Promise<CloseEvent>;
     for (const socket of server.clients) socket.close(code, 'server says');
-    expect(await closed).toMatchObject({ code, reason: 'server says', wasClean: true, willReconnect: reconnects });
+    expect(await closed).toMatchObject({
+      code,
+      reason: 'server says',
+      wasClean: true,
+      willReconnect: reconnects,
+    });
     if (reconnects) await nextEvent(client, 'open');
     expect(client.state).toBe(reconnects ? 'open' : 'closed');
   });
@@ -115,7 +128,9 @@ describe('reconnect', () => {
     await client.connect();
     server.refuseHandshakes(503);
     for (const socket of server.clients) socket.terminate();
-    await expect.poll(() => errors.filter((e) => (e as WebSocketError).statusCode === 503).length).toBeGreaterThan(1);
+    await expect
+      .poll(() => errors.filter((e) => (e as WebSocketError).statusCode === 503).length)
+      .toBeGreaterThan(1);
     expect(client.state).toBe('reconnecting');
     server.refuseHandshakes(401);
     await expect.poll(() => client.state, { timeout: 5_000 }).toBe('closed');
@@ -125,7 +140,10 @@ describe('reconnect', () => {
   it('close() during back-off stops reconnecting and settles every pending promise', async () => {
     const before = snapshotHandles();
     await using server = await startWsServer();
-    const client = new WebSocketClient({ url: server.url, reconnect: { initialDelay: 60_000, maxDelay: 60_000 } });
+    const client = new WebSocketClient({
+      url: server.url,
+      reconnect: { initialDelay: 60_000, maxDelay: 60_000 },
+    });
     await client.connect();
     const reconnecting = nextEvent(client, 'reconnecting');
     await server.stop();

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { NetworkTimeoutError, WebSocketError } from '@net/errors';
 import { startRawWsPeer, startWsServer } from '@net/test-utils/ws';
 import { describe, expect, it } from 'vitest';
-import type { Message} from '../src/index.js';
+import type { Message } from '../src/index.js';
 import { WebSocketClient, type WebSocketState } from '../src/index.js';
 
 describe('WebSocketClient', () => {
@@ -76,7 +76,9 @@ describe('WebSocketClient', () => {
   it('sends the close code and reason to the server and reports them in the final close event', async () => {
     await using server = await startWsServer();
     const closedOnServer = new Promise<[number, string]>((resolve) =>
-      server.handle((socket) => socket.on('close', (code, reason) => resolve([code, reason.toString()]))),
+      server.handle((socket) =>
+        socket.on('close', (code, reason) => resolve([code, reason.toString()])),
+      ),
     );
     const client = new WebSocketClient({ url: server.url });
     const closes: Array<{ code: number; reason: string; willReconnect: boolean }> = [];
@@ -84,7 +86,9 @@ describe('WebSocketClient', () => {
     await client.connect();
     await client.close(4001, 'done here');
     expect(await closedOnServer).toEqual([4001, 'done here']);
-    expect(closes).toEqual([expect.objectContaining({ code: 4001, reason: 'done here', willReconnect: false })]);
+    expect(closes).toEqual([
+      expect.objectContaining({ code: 4001, reason: 'done here', willReconnect: false }),
+    ]);
   });
 
   it('on() returns an unsubscribe function', async () => {
@@ -184,7 +188,9 @@ describe('WebSocketClient', () => {
     await client.connect();
     await client.close();
     expect(() => client.send('late')).toThrow(WebSocketError);
-    expect(() => client.send('late')).toThrow(expect.objectContaining({ code: 'ERR_NET_WS_CLOSED' }));
+    expect(() => client.send('late')).toThrow(
+      expect.objectContaining({ code: 'ERR_NET_WS_CLOSED' }),
+    );
     await expect(client.connect()).rejects.toMatchObject({ code: 'ERR_NET_WS_CLOSED' });
     await expect(client.flush()).rejects.toMatchObject({ code: 'ERR_NET_WS_CLOSED' });
   });

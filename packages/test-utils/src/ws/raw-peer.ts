@@ -24,11 +24,16 @@ export interface RawWsPeer extends AsyncDisposable {
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 function acceptKey(key: string): string {
-  return createHash('sha1').update(key + GUID).digest('base64');
+  return createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
 }
 
 /** A hand-written WebSocket peer on a raw socket, for failures a real server never produces. */
-export async function startRawWsPeer(behavior: RawPeerBehavior, host = '127.0.0.1'): Promise<RawWsPeer> {
+export async function startRawWsPeer(
+  behavior: RawPeerBehavior,
+  host = '127.0.0.1',
+): Promise<RawWsPeer> {
   const sockets = new Set<Socket>();
   const received: Buffer[] = [];
   let connections = 0;
@@ -49,7 +54,8 @@ export async function startRawWsPeer(behavior: RawPeerBehavior, host = '127.0.0.
       head = Buffer.concat([head, chunk]);
       const end = head.indexOf('\r\n\r\n');
       if (end < 0 || behavior === 'no-answer') return;
-      const key = /sec-websocket-key:\s*(\S+)/i.exec(head.subarray(0, end).toString('latin1'))?.[1] ?? '';
+      const key =
+        /sec-websocket-key:\s*(\S+)/i.exec(head.subarray(0, end).toString('latin1'))?.[1] ?? '';
       upgraded = true;
       socket.write(
         'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +

@@ -58,9 +58,15 @@ export async function startWsServer(options: TestWsServerOptions = {}): Promise<
   const upgrades: TestWsServer['upgrades'] = [];
   const certs = options.tls ? testCertificates() : undefined;
   const server: Server = certs
-    ? createHttpsServer(options.tls === 'self-signed' ? certs.selfSigned : { cert: certs.cert, key: certs.key })
+    ? createHttpsServer(
+        options.tls === 'self-signed' ? certs.selfSigned : { cert: certs.cert, key: certs.key },
+      )
     : createHttpServer();
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: true });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    clientTracking: true,
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -72,7 +78,9 @@ export async function startWsServer(options: TestWsServerOptions = {}): Promise<
     upgrades.push(req.headers);
     socket.on('error', () => {});
     if (refuseWith !== undefined) {
-      socket.end(`HTTP/1.1 ${refuseWith} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${refuseWith} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -110,7 +118,8 @@ export async function startWsServer(options: TestWsServerOptions = {}): Promise<
     if (stopOptions.how === 'close') {
       // Give clients a moment to answer the close frame, then drop whatever is left.
       const deadline = Date.now() + 1_000;
-      while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      while (wss.clients.size > 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 5));
     }
     for (const socket of sockets) socket.destroy();
     await closed;

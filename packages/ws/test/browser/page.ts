@@ -20,9 +20,15 @@ async function main(): Promise<Record<string, unknown>> {
   const events: string[] = [];
   const refused = await new WebSocketClient({ url: `ws://127.0.0.1:${params.get('closed')}/` })
     .connect()
-    .then(() => 'connected?!', (err: { name: string; code: string }) => `${err.name} ${err.code}`);
+    .then(
+      () => 'connected?!',
+      (err: { name: string; code: string }) => `${err.name} ${err.code}`,
+    );
 
-  const client = new WebSocketClient({ url: params.get('ws')!, reconnect: { initialDelay: 50, maxDelay: 200 } });
+  const client = new WebSocketClient({
+    url: params.get('ws')!,
+    reconnect: { initialDelay: 50, maxDelay: 200 },
+  });
   client.on('open', (e) => events.push(e.reconnected ? 'open (reconnected)' : 'open'));
   client.on('close', (e) => events.push(`close ${e.code} willReconnect=${e.willReconnect}`));
   client.on('reconnecting', (e) => {
@@ -36,7 +42,9 @@ async function main(): Promise<Record<string, unknown>> {
   const first = (await next(messages)).json();
   client.send(new Uint8Array([1, 2, 3]));
   const binary = await next(messages);
-  const reconnected = new Promise<void>((resolve) => client.on('open', (e) => e.reconnected && resolve()));
+  const reconnected = new Promise<void>((resolve) =>
+    client.on('open', (e) => e.reconnected && resolve()),
+  );
   client.send({ cmd: 'restart' });
   await reconnected;
   const queued = (await next(messages)).json();
@@ -45,7 +53,10 @@ async function main(): Promise<Record<string, unknown>> {
   await client.close(1000, 'done');
 
   // Browsers cannot send protocol pings: the heartbeat sends the application-level message.
-  const pinger = new WebSocketClient({ url: params.get('ws')!, heartbeat: { message: 'ping', interval: 40, timeout: 5_000 } });
+  const pinger = new WebSocketClient({
+    url: params.get('ws')!,
+    heartbeat: { message: 'ping', interval: 40, timeout: 5_000 },
+  });
   const echoes = pinger.messages();
   await pinger.connect();
   const pingEchoes = [(await next(echoes)).text(), (await next(echoes)).text()];
