@@ -13,7 +13,7 @@ import axios from 'axios';
 import { got } from 'got';
 import { Agent as UndiciAgent, request as undiciRequest } from 'undici';
 import { http } from '@net/all';
-import { compare, report, type BenchCase } from '../harness.js';
+import { compare, median, report, type BenchCase, type ComparisonResult } from '../harness.js';
 
 const IN_FLIGHT = 50;
 const GETS_PER_ROUND = 3_000;
@@ -66,6 +66,16 @@ function nodeHttp(agent: HttpAgent, url: URL, method: string, body?: Buffer): Pr
   });
 }
 
+/** HTTPClient against each peer: the median of the per-round ratios (same round, same load). */
+function ratioLine(result: ComparisonResult): string {
+  const ours = result.results[0]!;
+  const parts = result.results.slice(1).map((peer) => {
+    const ratio = median(ours.rates.map((rate, i) => rate / peer.rates[i]!));
+    return `${peer.name} ${ratio.toFixed(2)}×`;
+  });
+  return `${result.title} — HTTPClient vs ${parts.join(', ')}`;
+}
+
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'net-bench-http-'));
   const script = join(dir, 'server.cjs');
@@ -106,10 +116,11 @@ export async function run(): Promise<void> {
     };
 
     const results = [
-      await compare({ title: `GET small JSON (parsed), ${IN_FLIGHT} in flight, keep-alive`, unit: 'req', cases: getCases, baseline: 'raw got' }),
-      await compare({ title: `POST 1 MiB body, ${IN_FLIGHT} in flight, keep-alive`, unit: 'req', cases: postCases, baseline: 'raw got' }),
+      await compare({ title: `GET small JSON (parsed), ${IN_FLIGHT} in flight, keep-alive`, unit: 'req', cases: getCases, baseline: 'raw got', rounds: 7 }),
+      await compare({ title: `POST 1 MiB body, ${IN_FLIGHT} in flight, keep-alive`, unit: 'req', cases: postCases, baseline: 'raw got', rounds: 5 }),
     ];
     report('http', results);
+    for (const result of results) console.log(ratioLine(result));
     await client.close();
     gotAgent.destroy();
     axiosAgent.destroy();

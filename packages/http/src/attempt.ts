@@ -60,8 +60,8 @@ export function drain(stream: GotRequest, limit: number): Promise<Buffer> {
 }
 
 /** Starts a request on `instance`. A body-capable method sent without a body is ended here. */
-export function send(instance: Got, url: URL, options: OptionsInit, endEmpty: boolean): GotRequest {
-  const stream = instance.stream(url, options as OptionsInit & { isStream?: true });
+export function send(instance: Got, url: URL, options: OptionsInit | undefined, endEmpty: boolean): GotRequest {
+  const stream = options === undefined ? instance.stream(url) : instance.stream(url, options as OptionsInit & { isStream?: true });
   if (endEmpty) stream.end();
   return stream;
 }

@@ -38,6 +38,7 @@ export interface DownloadHost extends LoopHost {
   readonly resolved: ResolvedOptions;
   prepareAttempt(call: Call, budget: AttemptBudget): Promise<void>;
   startAttempt(call: Call, budget: AttemptBudget): GotRequest;
+  settled(stream: GotRequest): void;
   errorContext(call: Call, budget: AttemptBudget): AttemptContext;
   toResponse(call: Call, raw: PlainResponse, body: Buffer, retryCount: number): Promise<Response>;
 }
@@ -109,13 +110,20 @@ export async function downloadToFile(
         raw = await readHead(stream);
         if (raw.statusCode >= 400) {
           const snippet = await drain(stream, BODY_SNIPPET_BYTES);
+          host.settled(stream);
           return { status: await host.toResponse(call, raw, snippet, budget.retryCount) };
         }
       } catch (err) {
+        host.settled(stream);
         stream.destroy();
         throw mapError(err, context);
       }
-      const bytes = await writeAtomically(stream, path, context);
+      let bytes: number;
+      try {
+        bytes = await writeAtomically(stream, path, context);
+      } finally {
+        host.settled(stream);
+      }
       return {
         value: { path, bytes, statusCode: raw.statusCode, headers: raw.headers, url: raw.url, retryCount: budget.retryCount },
       };

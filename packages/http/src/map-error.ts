@@ -12,11 +12,29 @@ import {
 } from '@net/errors';
 import { PROXY_FAILURE, type ProxyFailure } from './agent-pool.js';
 
+/** The client's own per-attempt timer fired; handed to `stream.destroy()`, found again in the cause chain. */
+export class AttemptTimeout extends Error {
+  override readonly name = 'AttemptTimeout';
+  readonly code = 'ETIMEDOUT';
+  constructor(readonly timeoutMs: number) {
+    super(`Attempt exceeded ${timeoutMs} ms`);
+  }
+}
+
+function findAttemptTimeout(err: unknown): AttemptTimeout | undefined {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 6; depth++) {
+    if (current instanceof AttemptTimeout) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** What the client knew about the attempt that failed. */
 export interface AttemptContext {
   method: string;
   url: URL;
-  /** The per-attempt budget that was in force. */
+  /** The per-attempt budget that was in force (what the client's attempt timer was set to). */
   attemptMs: number;
   /** Set when the attempt's budget was cut to what remained of `timeout.total`. */
   totalMs: number | undefined;
@@ -71,20 +89,25 @@ export function mapError(err: unknown, context: AttemptContext): NetworkError {
     });
   }
 
-  if (e.name === 'TimeoutError' && typeof e.event === 'string') {
+  if (findAttemptTimeout(err)) {
     // The attempt's own budget was what remained of the total: the total ran out.
-    if (e.event === 'request' && context.totalMs !== undefined) {
+    if (context.totalMs !== undefined) {
       return new NetworkTimeoutError(`Request timed out after the total budget of ${context.totalMs} ms: ${target}`, {
         cause: err,
         timeoutMs: context.totalMs,
         phase: 'total',
       });
     }
-    const phase = PHASES[e.event] ?? 'response';
+    return new NetworkTimeoutError(`Request timed out after ${context.attemptMs} ms: ${target}`, {
+      cause: err,
+      timeoutMs: context.attemptMs,
+      phase: 'response',
+    });
+  }
+  if (e.name === 'TimeoutError' && typeof e.event === 'string') {
     return new NetworkTimeoutError(`Request timed out (${e.event}): ${target}`, {
       cause: err,
-      timeoutMs: e.event === 'request' ? context.attemptMs : undefined,
-      phase,
+      phase: PHASES[e.event] ?? 'response',
     });
   }
 

@@ -50,6 +50,8 @@ export interface Call {
   url: URL;
   /** What is handed to got on every attempt (got merges it over the client's instance). */
   got: OptionsInit;
+  /** True when `got` is empty: the attempt can call got with the URL alone. */
+  plain: boolean;
   /** The call's own headers (lower-case), for hooks. */
   headers: Record<string, string>;
   attemptMs: number;
@@ -98,7 +100,8 @@ export function prepareCall(client: ResolvedOptions, method: string, input: unkn
     throw invalidArgValue('options', `A ${method} request cannot have a body.`);
   }
 
-  const got: OptionsInit = { method: method as OptionsInit['method'] };
+  // GET is got's default: leaving it out lets a plain GET skip got's per-call option merge.
+  const got: OptionsInit = method === 'GET' ? {} : { method: method as OptionsInit['method'] };
   if (options.json !== undefined) {
     got.body = JSON.stringify(options.json);
     headers['content-type'] ??= 'application/json';
@@ -142,6 +145,7 @@ export function prepareCall(client: ResolvedOptions, method: string, input: unkn
     method,
     url,
     got,
+    plain: Object.keys(got).length === 0,
     headers,
     attemptMs: timeout.attempt,
     totalMs: timeout.total,
