@@ -2,14 +2,14 @@ import type { NetworkError } from '@net/errors';
 import type { SendData } from './encode-frame.js';
 import type { Message } from './message.js';
 
-export interface OpenEvent {
+export interface WebSocketOpenEvent {
   /** The subprotocol the server chose ('' for none). */
   protocol: string;
   /** Whether this connection replaced one that dropped. */
   reconnected: boolean;
 }
 
-export interface CloseEvent {
+export interface WebSocketCloseEvent {
   code: number;
   reason: string;
   /** Whether a close frame was received. */
@@ -30,9 +30,9 @@ export interface ReconnectingEvent {
 }
 
 export interface WebSocketClientEvents {
-  open: OpenEvent;
+  open: WebSocketOpenEvent;
   message: Message;
-  close: CloseEvent;
+  close: WebSocketCloseEvent;
   reconnecting: ReconnectingEvent;
   /** Background failures: a dropped connection, a failed reconnect, a heartbeat timeout, a protocol error. */
   error: NetworkError;

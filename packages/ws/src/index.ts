@@ -1,6 +1,11 @@
 export { WebSocketClient } from './websocket-client.js';
 export type { WebSocketState } from './websocket-client.js';
-export type { WebSocketClientEvents, OpenEvent, CloseEvent, ReconnectingEvent } from './events.js';
+export type {
+  WebSocketClientEvents,
+  WebSocketOpenEvent,
+  WebSocketCloseEvent,
+  ReconnectingEvent,
+} from './events.js';
 export { Message } from './message.js';
 export { defaults, defaultShouldReconnect } from './options.js';
 export type {

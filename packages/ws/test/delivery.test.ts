@@ -2,7 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { WebSocketError } from '@net/errors';
 import { startWsServer } from '@net/test-utils/ws';
 import { describe, expect, it } from 'vitest';
-import { WebSocketClient, type AckOptions, type CloseEvent } from '../src/index.js';
+import { WebSocketClient, type AckOptions, type WebSocketCloseEvent } from '../src/index.js';
 
 const fast = { initialDelay: 20, maxDelay: 100, factor: 2 };
 
@@ -120,11 +120,32 @@ describe('delivery', () => {
     );
   });
 
+  it('passes ack messages to listeners only with deliverAcks', async () => {
+    await using server = await startWsServer({
+      onConnection: (socket) =>
+        socket.on('message', (d) => {
+          const { seq } = JSON.parse(d.toString()) as { seq: number };
+          socket.send(JSON.stringify({ ack: seq }));
+          socket.send('not an ack');
+        }),
+    });
+    for (const deliverAcks of [false, true]) {
+      await using client = new WebSocketClient({ url: server.url, acks: { ...acks, deliverAcks } });
+      const seen: string[] = [];
+      client.on('message', (m) => seen.push(m.text()));
+      await client.connect();
+      client.send('x');
+      await client.flush();
+      await expect.poll(() => seen.includes('not an ack')).toBe(true);
+      expect(seen).toEqual(deliverAcks ? ['{"ack":1}', 'not an ack'] : ['not an ack']);
+    }
+  });
+
   it('hands queued messages back in the final close event', async () => {
     const client = new WebSocketClient({ url: 'ws://127.0.0.1:9/', acks });
     client.send({ a: 1 });
     client.send('two');
-    const closed = new Promise<CloseEvent>((resolve) => client.on('close', resolve));
+    const closed = new Promise<WebSocketCloseEvent>((resolve) => client.on('close', resolve));
     await client.close();
     expect((await closed).discarded).toEqual([{ a: 1 }, 'two']);
   });

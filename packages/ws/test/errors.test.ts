@@ -2,7 +2,7 @@ import { ConnectionError, ProtocolError, SSLError, WebSocketError } from '@net/e
 import { closedPort, testCertificates } from '@net/test-utils';
 import { startRawWsPeer, startWsServer } from '@net/test-utils/ws';
 import { describe, expect, it } from 'vitest';
-import { WebSocketClient, type CloseEvent } from '../src/index.js';
+import { WebSocketClient, type WebSocketCloseEvent } from '../src/index.js';
 
 describe('WebSocketClient errors', () => {
   it('rejects connect() with ConnectionError when nothing listens', async () => {
@@ -81,7 +81,7 @@ describe('WebSocketClient errors', () => {
     const client = new WebSocketClient({ url: peer.url, reconnect: false });
     const errors: unknown[] = [];
     client.on('error', (e) => errors.push(e));
-    const closed = new Promise<CloseEvent>((resolve) => client.on('close', resolve));
+    const closed = new Promise<WebSocketCloseEvent>((resolve) => client.on('close', resolve));
     const iterator = client.messages();
     await client.connect().catch(() => undefined);
     const event = await closed;
@@ -98,7 +98,7 @@ describe('WebSocketClient errors', () => {
     const client = new WebSocketClient({ url: peer.url, reconnect: false });
     const errors: unknown[] = [];
     client.on('error', (e) => errors.push(e));
-    const closed = new Promise<CloseEvent>((resolve) => client.on('close', resolve));
+    const closed = new Promise<WebSocketCloseEvent>((resolve) => client.on('close', resolve));
     await client.connect();
     expect((await closed).code).toBe(1006);
     expect(errors).toEqual([expect.objectContaining({ code: 'ERR_NET_CONNECTION_CLOSED' })]);

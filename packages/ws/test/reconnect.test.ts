@@ -3,7 +3,7 @@ import { ConnectionError } from '@net/errors';
 import { expectNoLeakedHandles, snapshotHandles } from '@net/test-utils';
 import { startWsServer } from '@net/test-utils/ws';
 import { describe, expect, it } from 'vitest';
-import { WebSocketClient, type CloseEvent, type ReconnectingEvent } from '../src/index.js';
+import { WebSocketClient, type WebSocketCloseEvent, type ReconnectingEvent } from '../src/index.js';
 
 const fast = { initialDelay: 20, maxDelay: 80, factor: 2 };
 
@@ -62,7 +62,7 @@ describe('reconnect', () => {
     const client = new WebSocketClient({ url: server.url, reconnect: { ...fast, maxAttempts: 3 } });
     const events: ReconnectingEvent[] = [];
     client.on('reconnecting', (e) => events.push(e));
-    const finalClose = new Promise<CloseEvent>((resolve) =>
+    const finalClose = new Promise<WebSocketCloseEvent>((resolve) =>
       client.on('close', (e) => !e.willReconnect && resolve(e)),
     );
     await client.connect();
@@ -84,7 +84,7 @@ describe('reconnect', () => {
     await using server = await startWsServer();
     await using client = new WebSocketClient({ url: server.url, reconnect: fast });
     await client.connect();
-    const closed = nextEvent(client, 'close') as Promise<CloseEvent>;
+    const closed = nextEvent(client, 'close') as Promise<WebSocketCloseEvent>;
     for (const socket of server.clients) socket.close(code, 'server says');
     expect(await closed).toMatchObject({
       code,
@@ -104,7 +104,7 @@ describe('reconnect', () => {
       reconnect: { ...fast, shouldReconnect: (code) => (asked.push(code), code !== 4001) },
     });
     await client.connect();
-    const closed = nextEvent(client, 'close') as Promise<CloseEvent>;
+    const closed = nextEvent(client, 'close') as Promise<WebSocketCloseEvent>;
     for (const socket of server.clients) socket.close(4001);
     expect(await closed).toMatchObject({ willReconnect: false });
     expect(asked).toEqual([4001]);
@@ -114,7 +114,7 @@ describe('reconnect', () => {
     await using server = await startWsServer();
     const client = new WebSocketClient({ url: server.url, reconnect: false });
     await client.connect();
-    const closed = nextEvent(client, 'close') as Promise<CloseEvent>;
+    const closed = nextEvent(client, 'close') as Promise<WebSocketCloseEvent>;
     await server.stop();
     expect(await closed).toMatchObject({ code: 1006, willReconnect: false });
     expect(client.state).toBe('closed');
@@ -153,7 +153,7 @@ describe('reconnect', () => {
     const connecting = client.connect();
     client.send('queued');
     const flushing = client.flush();
-    let finalClose: CloseEvent | undefined;
+    let finalClose: WebSocketCloseEvent | undefined;
     client.on('close', (e) => (finalClose = e));
     await client.close();
     await expect(connecting).rejects.toMatchObject({ code: 'ERR_NET_WS_CLOSED' });

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { NetworkTimeoutError, WebSocketError } from '@net/errors';
 import { startRawWsPeer, startWsServer } from '@net/test-utils/ws';
 import { describe, expect, it } from 'vitest';
-import type { Message } from '../src/index.js';
+import type { WebSocketCloseEvent, Message } from '../src/index.js';
 import { WebSocketClient, type WebSocketState } from '../src/index.js';
 
 describe('WebSocketClient', () => {
@@ -203,5 +203,47 @@ describe('WebSocketClient', () => {
     await client.connect();
     await client.connect();
     expect(opens).toBe(1);
+  });
+
+  it('close() gives up on a peer that never answers the close frame after closeTimeout', async () => {
+    await using peer = await startRawWsPeer('silent');
+    const client = new WebSocketClient({ url: peer.url, closeTimeout: 100, heartbeat: false });
+    const finalClose = new Promise<WebSocketCloseEvent>((resolve) => client.on('close', resolve));
+    await client.connect();
+    await client.close(1000, 'bye');
+    expect(await finalClose).toMatchObject({ code: 1006, wasClean: false, willReconnect: false });
+  });
+
+  it("close()'s signal drops the connection without waiting for the close frame", async () => {
+    await using peer = await startRawWsPeer('silent');
+    const client = new WebSocketClient({ url: peer.url, heartbeat: false }); // closeTimeout 5 s
+    await client.connect();
+    const controller = new AbortController();
+    const closing = client.close(1000, '', { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await closing;
+    expect(client.state).toBe('closed');
+  });
+
+  it('connect() while reconnecting resolves when the connection is back', async () => {
+    await using server = await startWsServer();
+    await using client = new WebSocketClient({ url: server.url, reconnect: { initialDelay: 20 } });
+    await client.connect();
+    await server.stop();
+    await expect.poll(() => client.state).toBe('reconnecting');
+    const back = client.connect();
+    await server.start();
+    await back;
+    expect(client.state).toBe('open');
+  });
+
+  it('flush() rejects with AbortError when its signal fires', async () => {
+    const client = new WebSocketClient({ url: 'ws://127.0.0.1:9/' });
+    client.send('waits for a connection that never comes');
+    const controller = new AbortController();
+    const flushing = client.flush({ signal: controller.signal });
+    controller.abort();
+    await expect(flushing).rejects.toMatchObject({ code: 'ERR_NET_ABORTED' });
+    await client.close();
   });
 });
