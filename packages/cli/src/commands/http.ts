@@ -28,6 +28,14 @@ function parseHeaders(lines: string[]): Record<string, string> {
   return headers;
 }
 
+function parseJsonFlag(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw Object.assign(invalidArgValue('--json', `Not valid JSON: ${(err as Error).message}`), { cause: err });
+  }
+}
+
 export function registerHttp(program: Command, context: CommandContext): void {
   program
     .command('http')
@@ -73,7 +81,7 @@ export function registerHttp(program: Command, context: CommandContext): void {
         const response = await client.request(method.toUpperCase(), url, {
           headers,
           signal,
-          ...(flags.json === undefined ? {} : { json: JSON.parse(flags.json) as unknown }),
+          ...(flags.json === undefined ? {} : { json: parseJsonFlag(flags.json) }),
           ...(body === undefined ? {} : { body }),
         });
         if (flags.include) {
