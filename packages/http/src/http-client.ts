@@ -181,7 +181,9 @@ export class HTTPClient implements AsyncDisposable, DownloadHost {
     const agent = proxy ? this.agents.forProxy(proxy) : undefined;
     if (agent) {
       // A per-attempt copy only when something differs: the plain path reuses the call's object.
-      options = { ...call.got, agent };
+      // HTTP/2 is not tunnelled (hpagent is HTTP/1.1): got would otherwise open the h2 session
+      // directly, past the proxy, on http2-wrapper's global agent.
+      options = { ...call.got, agent, http2: false };
     }
     const stream = send(this.got, call.url, options, call.endEmpty);
     // The attempt budget is one plain timer of ours rather than got's `timeout.request`, whose

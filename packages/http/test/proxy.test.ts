@@ -1,6 +1,6 @@
 import { ProxyError } from '@net/errors';
 import { closedPort, startHttpServer, testCertificates } from '@net/test-utils';
-import { startProxyServer } from '@net/test-utils/http';
+import { startHttp2Server, startProxyServer } from '@net/test-utils/http';
 import { describe, expect, it } from 'vitest';
 import { HTTPClient } from '../src/index.js';
 import { proxyFor, resolveProxy } from '../src/proxy-config.js';
@@ -75,6 +75,32 @@ describe('requests through a proxy', () => {
     await using client = withEnv({ ...clearEnv, HTTPS_PROXY: proxy.url }, () => new HTTPClient({ tls: { ca: testCertificates().ca } }));
     expect((await client.get(target.url)).json()).toEqual({ ok: true });
     expect(proxy.requests.map((r) => r.method)).toEqual(['CONNECT']);
+  });
+
+  it('tunnels an http2 client through the proxy over HTTP/1.1 rather than going around it', async () => {
+    await using target = await startHttp2Server();
+    await using proxy = await startProxyServer();
+    await using client = new HTTPClient({ http2: true, proxy: proxy.url, tls: { ca: testCertificates().ca } });
+    expect((await client.get(target.url)).json()).toEqual({ httpVersion: '1.1' });
+    expect(proxy.requests.map((r) => r.method)).toEqual(['CONNECT']);
+  });
+
+  it('forwards absolute-URI requests too (the test proxy\'s plain mode)', async () => {
+    await using target = await startHttpServer((req, res) => void res.end(`forwarded ${req.url}`));
+    await using proxy = await startProxyServer();
+    const { request } = await import('node:http');
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: proxy.port, path: `${target.url}/abs`, agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve(body));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(text).toBe('forwarded /abs');
+    expect(proxy.requests).toEqual([{ method: 'GET', target: `${target.url}/abs`, authorized: true }]);
   });
 
   it('goes direct for hosts in NO_PROXY', async () => {
