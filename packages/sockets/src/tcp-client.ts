@@ -11,7 +11,7 @@ import {
   checkSignal,
   rejected,
 } from './argument-checks.js';
-import { TCPConnection } from './tcp-connection.js';
+import { TCPConnection, WRITE_HIGH_WATER_MARK } from './tcp-connection.js';
 
 /** TLS settings of a client. */
 export interface TLSClientOptions {
@@ -150,8 +150,11 @@ export class TCPClient extends TCPConnection {
       return Promise.reject(new AbortError(`connect aborted: ${host}:${port}`, { cause: signal.reason }));
     }
     return new Promise<void>((resolve, reject) => {
+      // The typings lack the stream options that net/tls pass on to the socket.
+      const streamOptions = { writableHighWaterMark: WRITE_HIGH_WATER_MARK, highWaterMark: WRITE_HIGH_WATER_MARK } as object;
       const socket: Socket | TLSSocket = tls
         ? tlsConnect({
+            ...streamOptions,
             host,
             port,
             ca: tls.ca,
@@ -162,7 +165,7 @@ export class TCPClient extends TCPConnection {
             rejectUnauthorized: tls.rejectUnauthorized ?? true,
             lookup,
           })
-        : netConnect({ host, port, lookup });
+        : netConnect({ ...streamOptions, host, port, lookup });
       let phase: TimeoutPhase = 'connect';
       let timer: NodeJS.Timeout | undefined;
       const cleanup = () => {

@@ -55,6 +55,13 @@ export interface CloseOptions {
   timeout?: number;
 }
 
+/**
+ * Bytes a socket may hold unsent before `send()` waits for it to drain. Node's default (16 KiB)
+ * would make every 64 KiB write wait for a drain; 256 KiB keeps bulk writes flowing while still
+ * bounding memory against a peer that stops reading.
+ */
+export const WRITE_HIGH_WATER_MARK = 256 * 1024;
+
 /** Settings shared by client and server connections. */
 export interface ConnectionSettings {
   host: string;

@@ -10,7 +10,7 @@ import {
   checkPositiveInt,
   rejected,
 } from './argument-checks.js';
-import { TCPConnection } from './tcp-connection.js';
+import { TCPConnection, WRITE_HIGH_WATER_MARK } from './tcp-connection.js';
 
 /** TLS settings of a server. */
 export interface TLSServerOptions {
@@ -140,10 +140,11 @@ export class TCPServer implements AsyncDisposable {
     if (this.#server) return Promise.reject(new Error('TCPServer.listen() was already called'));
     const { host, port, backlog, tls } = this.#options;
     const server = tls
-      ? createTlsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.requestCert ?? false }, (s) =>
-          this.#accept(s),
+      ? createTlsServer(
+          { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.requestCert ?? false, highWaterMark: WRITE_HIGH_WATER_MARK },
+          (s) => this.#accept(s),
         )
-      : createNetServer((s) => this.#accept(s));
+      : createNetServer({ highWaterMark: WRITE_HIGH_WATER_MARK }, (s) => this.#accept(s));
     if (tls) {
       server.on('tlsClientError', (err, socket) => {
         socket.destroy();
