@@ -2,6 +2,7 @@ import type { NetworkError } from '@net/errors';
 import type { SendData } from './encode-frame.js';
 import type { Message } from './message.js';
 
+/** Payload of `open`: a connection opened (the first, or one that replaced a dropped one). */
 export interface WebSocketOpenEvent {
   /** The subprotocol the server chose ('' for none). */
   protocol: string;
@@ -9,7 +10,9 @@ export interface WebSocketOpenEvent {
   reconnected: boolean;
 }
 
+/** Payload of `close`: a connection closed, or (with `willReconnect: false`) the client closed for good. */
 export interface WebSocketCloseEvent {
+  /** The close code (1006 when the connection ended without a close frame). */
   code: number;
   reason: string;
   /** Whether a close frame was received. */
@@ -20,6 +23,7 @@ export interface WebSocketCloseEvent {
   discarded: SendData[];
 }
 
+/** Payload of `reconnecting`: the client will try to connect again after `delay` ms. */
 export interface ReconnectingEvent {
   /** 1 for the first attempt after a drop. */
   attempt: number;
@@ -29,6 +33,7 @@ export interface ReconnectingEvent {
   error: NetworkError | undefined;
 }
 
+/** Event names of `client.on()` and their payloads. */
 export interface WebSocketClientEvents {
   open: WebSocketOpenEvent;
   message: Message;

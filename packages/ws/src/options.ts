@@ -57,7 +57,11 @@ export interface QueueOptions {
 export interface AckOptions {
   /** Builds the frame for message number `seq`. @example (seq, data) => ({ seq, data }) */
   wrap: (seq: number, data: SendData) => SendData;
-  /** The highest sequence number an incoming message acknowledges, or `undefined` if it is not an ack. */
+  /**
+   * The highest sequence number an incoming message acknowledges, or `undefined` if it is not
+   * an ack. Called for every incoming message; a throw (e.g. from `json()` on a non-JSON
+   * message) counts as "not an ack".
+   */
   ackOf: (message: Message) => number | undefined;
   /** Also deliver ack messages to `message` listeners and iterators. @default false */
   deliverAcks?: boolean;
