@@ -55,7 +55,7 @@ async function listenAll(ports: number[]): Promise<Server[]> {
 
 function nmapOpen(): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    execFile('nmap', ['-sT', '-p-', '-T4', '-n', '-oG', '-', HOST], { maxBuffer: 16 * 1024 * 1024 }, (err, out: string) => {
+    execFile('nmap', ['-sT', '-p-', '-T4', '-n', '-oG', '-', HOST], { maxBuffer: 16 * 1024 * 1024 }, (err: Error | null, out: string) => {
       if (err) return reject(err);
       const ports = /\tPorts: ([^\t]*)/.exec(out)?.[1] ?? '';
       resolve(ports.split(', ').filter((e) => e.split('/')[1] === 'open').map((e) => Number(e.split('/')[0])).sort((a, b) => a - b));
@@ -67,7 +67,7 @@ function evilscanOpen(): Promise<number[]> {
   const require = createRequire(import.meta.url);
   const Evilscan = require('evilscan') as new (
     options: object,
-    callback: (err: unknown, scan: { on(event: string, fn: (data: { port: number; status: string }) => void): void; run(): void }) => void,
+    callback: (err: Error | null, scan: { on(event: string, fn: (data: { port: number; status: string }) => void): void; run(): void }) => void,
   ) => unknown;
   return new Promise((resolve, reject) => {
     const open: number[] = [];
