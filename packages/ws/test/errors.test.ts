@@ -76,6 +76,23 @@ describe('WebSocketClient errors', () => {
     expect(value?.json()).toEqual({ over: 'tls' });
   });
 
+  it('rejects connect() with ERR_NET_WS_HANDSHAKE when the 101 answer carries a wrong accept key', async () => {
+    await using peer = await startRawWsPeer('bad-accept');
+    await using client = new WebSocketClient({ url: peer.url });
+    const error = await client.connect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WebSocketError);
+    expect(error).toMatchObject({ code: 'ERR_NET_WS_HANDSHAKE', statusCode: undefined });
+    expect((error as Error).message).toContain('Sec-WebSocket-Accept');
+  });
+
+  it('rejects connect() with ProtocolError when the peer does not speak HTTP', async () => {
+    await using peer = await startRawWsPeer('garbage');
+    await using client = new WebSocketClient({ url: peer.url });
+    const error = await client.connect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as Error).message).toMatch(/HPE_/);
+  });
+
   it('reports a malformed frame as ProtocolError and closes', async () => {
     await using peer = await startRawWsPeer('malformed-frame');
     const client = new WebSocketClient({ url: peer.url, reconnect: false });

@@ -7,9 +7,12 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
  * - 'silent': completes the upgrade, then never sends anything (no pongs, no close);
  * - 'malformed-frame': completes the upgrade, then sends a frame with a reserved opcode;
  * - 'drop': completes the upgrade, then destroys the TCP connection without a close frame;
- * - 'drop-on-data': completes the upgrade and destroys the connection when the first frame arrives.
+ * - 'drop-on-data': completes the upgrade and destroys the connection when the first frame arrives;
+ * - 'bad-accept': answers 101 with a wrong Sec-WebSocket-Accept;
+ * - 'garbage': answers the upgrade request with bytes that are not HTTP.
  */
-export type RawPeerBehavior = 'no-answer' | 'silent' | 'malformed-frame' | 'drop' | 'drop-on-data';
+export type RawPeerBehavior =
+  'no-answer' | 'silent' | 'malformed-frame' | 'drop' | 'drop-on-data' | 'bad-accept' | 'garbage';
 
 export interface RawWsPeer extends AsyncDisposable {
   readonly url: string;
@@ -57,9 +60,13 @@ export async function startRawWsPeer(
       const key =
         /sec-websocket-key:\s*(\S+)/i.exec(head.subarray(0, end).toString('latin1'))?.[1] ?? '';
       upgraded = true;
+      if (behavior === 'garbage') {
+        socket.end('SSH-2.0-not-http\r\n\r\n');
+        return;
+      }
       socket.write(
         'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-          `Sec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`,
+          `Sec-WebSocket-Accept: ${acceptKey(behavior === 'bad-accept' ? `${key}x` : key)}\r\n\r\n`,
       );
       if (behavior === 'malformed-frame') socket.write(Buffer.from([0x83, 0x00])); // FIN + reserved opcode 3
       if (behavior === 'drop') setTimeout(() => socket.destroy(), 20);
