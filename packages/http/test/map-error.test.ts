@@ -8,7 +8,7 @@ import {
   SSLError,
 } from '@net/errors';
 import { closedPort, startHttpServer, testCertificates } from '@net/test-utils';
-import { startMisbehavingServer } from '@net/test-utils/http';
+import { startMisbehavingServer, startUnacceptingListener } from '@net/test-utils/http';
 import { describe, expect, it } from 'vitest';
 import { HTTPClient } from '../src/index.js';
 
@@ -109,6 +109,14 @@ describe('errors from real failures', () => {
     const err = await client.get(peer.url).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as ConnectionError).code).toBe('ERR_NET_CONNECTION_RESET');
+  });
+
+  it('maps the connect budget to phase connect when SYNs go unanswered', async () => {
+    await using listener = await startUnacceptingListener();
+    await using client = new HTTPClient({ ...noRetry, timeout: { attempt: 5_000, connect: 150 } });
+    const err = await client.get(listener.url).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkTimeoutError);
+    expect(err).toMatchObject({ phase: 'connect', retryable: true });
   });
 
   it('applies a per-call attempt budget over the client\'s and reports it', async () => {
