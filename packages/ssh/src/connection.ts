@@ -133,7 +133,6 @@ export class Connection {
         readyTimeout: options.readyTimeout,
         keepaliveInterval: options.keepaliveInterval,
         keepaliveCountMax: options.keepaliveCountMax,
-        debug: process.env.NET_SSH_DEBUG ? (m: string) => console.log(m) : undefined,
         algorithms: algorithms.length > 0 ? { serverHostKey: { remove: algorithms, prepend: algorithms } as never } : undefined,
       };
       try {

@@ -13,6 +13,9 @@ function localError(connection: Connection, operation: string, path: string, err
   return sshError(connection.target, 'ERR_NET_SFTP', `${operation} failed (local ${code}) for ${path}`, { cause: err, path });
 }
 
+/** Local reads for uploads happen in blocks of this size. */
+const BLOCK = 1024 * 1024;
+
 /** Upload of a local file. Reads it in 1 MiB blocks, handing out request-sized slices. */
 export async function uploadFile(
   connection: Connection,
@@ -26,17 +29,27 @@ export async function uploadFile(
   });
   try {
     const { size } = await file.stat();
+    // One reused block buffer: ssh2 copies each WRITE's payload synchronously, so a view
+    // handed to sftp.write() may be overwritten by the next read. Fewer, larger fs reads and
+    // no per-chunk allocation keep the garbage collector out of the transfer.
+    const block = Buffer.allocUnsafe(Math.max(BLOCK, options.chunkSize));
+    let blockStart = 0;
+    let blockEnd = 0;
     const source = {
       size,
       read: async (position: number, length: number): Promise<Buffer> => {
-        const data = Buffer.allocUnsafe(length);
-        let filled = 0;
-        while (filled < length) {
-          const { bytesRead } = await file.read(data, filled, length - filled, position + filled);
-          if (bytesRead === 0) throw localError(connection, 'upload', localPath, Object.assign(new Error('file shrank'), { code: 'ESHRANK' }));
-          filled += bytesRead;
+        if (position < blockStart || position + length > blockEnd) {
+          const want = Math.min(block.length, size - position);
+          let filled = 0;
+          while (filled < want) {
+            const { bytesRead } = await file.read(block, filled, want - filled, position + filled);
+            if (bytesRead === 0) throw localError(connection, 'upload', localPath, Object.assign(new Error('file shrank'), { code: 'ESHRANK' }));
+            filled += bytesRead;
+          }
+          blockStart = position;
+          blockEnd = position + filled;
         }
-        return data;
+        return block.subarray(position - blockStart, position - blockStart + length);
       },
     };
     await uploadFrom(
@@ -137,7 +150,8 @@ export async function downloadFile(
 /** Download into memory (readFile). */
 export async function downloadBuffer(connection: Connection, remotePath: string, options: ResolvedTransferOptions, remoteDigest: RemoteDigest): Promise<Buffer> {
   const parts: Array<[number, Buffer]> = [];
-  const { digest } = await downloadTo(connection, remotePath, { write: async (data, position) => void parts.push([position, data]) }, options);
+  const sink = { write: async (data: Buffer, position: number) => void parts.push([position, data]), retains: true };
+  const { digest } = await downloadTo(connection, remotePath, sink, options);
   await checkDigest(connection, remotePath, digest, remoteDigest, options);
   parts.sort((a, b) => a[0] - b[0]);
   return Buffer.concat(parts.map(([, data]) => data));

@@ -8,13 +8,18 @@ import { describeTarget, sftpError, sshError } from './ssh-errors.js';
 /** Where upload bytes come from: a local file or a Buffer. */
 export interface UploadSource {
   size: number;
-  /** Reads `length` bytes at `position` (sequential calls, increasing positions). */
+  /**
+   * Reads `length` bytes at `position` (sequential calls, increasing positions). The returned
+   * view may be reused by the next call: consume it (ssh2's write copies) before reading on.
+   */
   read(position: number, length: number): Promise<Buffer>;
 }
 
 /** Where download bytes go: a local file or a Buffer. */
 export interface DownloadSink {
   write(data: Buffer, position: number): Promise<void>;
+  /** True when the sink keeps the buffers it is given (so they must not be reused). */
+  retains?: boolean;
 }
 
 /** `dir/.name.<random>.part`: hidden, next to the destination, so the final rename stays on one file system. */
@@ -202,11 +207,13 @@ export async function downloadTo(
     const pending: Array<[number, number]> = [];
     let next = 0;
     const ordered = new Map<number, Buffer>();
+    const free: Buffer[] = [];
     let hashed = 0;
     let transferred = 0;
     const feed = (position: number, data: Buffer) => {
       if (!hash) return;
-      ordered.set(position, data);
+      // A copy when it must wait: the buffer itself goes back to the pool once written.
+      ordered.set(position, position === hashed ? data : Buffer.from(data));
       for (let part = ordered.get(hashed); part; part = ordered.get(hashed)) {
         ordered.delete(hashed);
         hash.update(part);
@@ -221,7 +228,9 @@ export async function downloadTo(
         next += range[1];
       }
       const [position, length] = range;
-      const buffer = Buffer.allocUnsafe(length);
+      // Buffers come back to a free list once written, unless the sink keeps them.
+      const pooled = free.pop();
+      const buffer = pooled && pooled.length >= length ? pooled : Buffer.allocUnsafe(chunk);
       connection.sftp.read(handle, buffer, 0, length, position, (err, bytesRead) => {
         if (err) return done(sftpError(connection.target, 'read', remotePath, err));
         if (bytesRead === 0) {
@@ -231,6 +240,7 @@ export async function downloadTo(
         const data = buffer.subarray(0, bytesRead);
         feed(position, data);
         sink.write(data, position).then(() => {
+          if (!sink.retains) free.push(buffer);
           transferred += bytesRead;
           options.onProgress?.({ transferred, total: size });
           done();

@@ -24,9 +24,9 @@ export interface TransferOptions {
   verify?: 'size' | 'sha256' | false;
   /** Called as bytes are confirmed. */
   onProgress?: (progress: TransferProgress) => void;
-  /** SFTP requests in flight at once. @default 32 */
+  /** SFTP requests in flight at once. @default 16 */
   concurrency?: number;
-  /** Bytes per SFTP read/write request (capped by the server's limit, 255 KiB on OpenSSH). @default 65536 */
+  /** Bytes per SFTP read/write request, capped by the server's limit (255 KiB on OpenSSH). @default 262144 */
   chunkSize?: number;
   /** Aborts the transfer; the temporary file is removed. */
   signal?: AbortSignal;
@@ -37,8 +37,8 @@ export interface TransferOptions {
 export const transferDefaults = {
   atomic: true,
   verify: 'size',
-  concurrency: 32,
-  chunkSize: 64 * 1024,
+  concurrency: 16,
+  chunkSize: 256 * 1024,
   mode: 0o644,
 } satisfies TransferOptions;
 
