@@ -9,6 +9,7 @@ import {
 import type { Socket } from 'node:net';
 import { checkDuration, checkOptions, checkPositiveInt, checkSignal, rejected, toBytes } from './argument-checks.js';
 import { ByteQueue } from './byte-queue.js';
+import { NOT_READY, PendingRead, type Attempt, type Waiter } from './pending-read.js';
 import {
   FrameDecoder,
   encodeFrame,
@@ -73,15 +74,6 @@ export interface ConnectionSettings {
   highWaterMark: number;
 }
 
-interface Waiter {
-  /** Tries to complete from the queue; true when settled. May throw ProtocolError. */
-  attempt(): boolean;
-  end(): void;
-  fail(error: NetworkError): void;
-}
-
-const NOT_READY = Symbol('not ready');
-type Attempt<T> = () => T | typeof NOT_READY;
 
 /**
  * One TCP (or TLS) connection with a pull-style read API and backpressured writes. `TCPClient`
@@ -341,54 +333,21 @@ export class TCPConnection implements AsyncDisposable {
     }
     if (signal?.aborted) return Promise.reject(this.#abortError(signal));
     return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const settle = () => {
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const remove = () => {
-        const at = this.#waiters.indexOf(waiter);
-        if (at !== -1) this.#waiters.splice(at, 1);
-      };
-      const onAbort = () => {
-        settle();
-        remove();
-        reject(this.#abortError(signal!));
-      };
-      const waiter: Waiter = {
-        attempt: () => {
-          const value = attempt();
-          if (value === NOT_READY) return false;
-          settle();
-          resolve(value);
-          return true;
+      const waiter = new PendingRead(attempt, atEnd, resolve, reject);
+      waiter.arm(
+        timeout,
+        () =>
+          new NetworkTimeoutError(`read timed out after ${timeout} ms: ${this.#targetText()}`, {
+            timeoutMs: timeout,
+            phase: 'response',
+          }),
+        signal,
+        () => this.#abortError(signal!),
+        () => {
+          const at = this.#waiters.indexOf(waiter);
+          if (at !== -1) this.#waiters.splice(at, 1);
         },
-        end: () => {
-          settle();
-          try {
-            resolve(atEnd());
-          } catch (err) {
-            reject(err instanceof Error ? err : new Error(String(err)));
-          }
-        },
-        fail: (error) => {
-          settle();
-          reject(error);
-        },
-      };
-      if (timeout > 0) {
-        timer = setTimeout(() => {
-          settle();
-          remove();
-          reject(
-            new NetworkTimeoutError(`read timed out after ${timeout} ms: ${this.#targetText()}`, {
-              timeoutMs: timeout,
-              phase: 'response',
-            }),
-          );
-        }, timeout);
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
+      );
       this.#waiters.push(waiter);
       this.#flow();
     });
