@@ -331,7 +331,10 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     if (error === undefined && code === 1006) {
       error = droppedError(this.#o.url);
     }
-    if (error) this.#hub.emit('error', error);
+    if (error) {
+      this.#hub.emit('error', error);
+      if (this.#state !== 'open') return; // a listener called close()
+    }
     if (this.#shouldReconnect(code)) {
       // Listeners of this close already see the state they may act on (send() queues).
       this.#state = 'reconnecting';
@@ -352,6 +355,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     }
     if (this.#state !== 'reconnecting') return;
     this.#hub.emit('error', error);
+    if (this.#state !== 'reconnecting') return; // a listener called close()
     if (!error.retryable) this.#finalize(1006, '', false, error);
     else this.#scheduleReconnect(error);
   }

@@ -164,4 +164,20 @@ describe('reconnect', () => {
     await server.close();
     await expectNoLeakedHandles(before);
   });
+
+  it('stays closed when an error listener calls close() during a drop', async () => {
+    await using server = await startWsServer();
+    const client = new WebSocketClient({ url: server.url, reconnect: fast });
+    const reconnecting: ReconnectingEvent[] = [];
+    client.on('reconnecting', (e) => reconnecting.push(e));
+    const closing = new Promise<void>((resolve) =>
+      client.on('error', () => void client.close().then(resolve)),
+    );
+    await client.connect();
+    await server.stop();
+    await closing;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(client.state).toBe('closed');
+    expect(reconnecting).toEqual([]);
+  });
 });
