@@ -3,3 +3,5 @@ export type { TestSshd, TestSshdOptions } from './sshd.js';
 export { generateKeyPair } from './ssh-keys.js';
 export type { TestKeyPair } from './ssh-keys.js';
 export { processTree, signalTree, killTree } from './process-tree.js';
+export { startInProcessSshServer } from './in-process-server.js';
+export type { InProcessSshServer, InProcessSshServerOptions } from './in-process-server.js';
