@@ -16,7 +16,7 @@ import type { ResolvedOptions } from './options.js';
 
 /** Options of `download()`: those of a GET, plus progress. */
 export interface DownloadOptions extends Omit<RequestOptions, 'json' | 'body' | 'form' | 'throwHttpErrors' | 'onUploadProgress'> {
-  /** Called as the body arrives (same as `onDownloadProgress`). */
+  /** Called as the body arrives (same as `onDownloadProgress`). @default undefined */
   onProgress?: (progress: Progress) => void;
 }
 

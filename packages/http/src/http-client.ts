@@ -30,7 +30,10 @@ export interface StreamResponse {
   readonly body: Readable;
 }
 
-const CLOSED = Object.assign(new Error('HTTPClient closed'), { code: 'ERR_SOCKET_CLOSED' });
+/** What an attempt in flight is destroyed with by `close()`; maps to ConnectionError closed. */
+function closedError(): Error {
+  return Object.assign(new Error('HTTPClient closed'), { code: 'ERR_SOCKET_CLOSED' });
+}
 
 function buildGot(options: ResolvedOptions, agents: AgentPool): Got {
   const { tls, timeout } = options;
@@ -161,7 +164,7 @@ export class HTTPClient implements AsyncDisposable, DownloadHost {
     this.closer.abort();
     for (const [stream, timer] of this.inFlight) {
       clearTimeout(timer);
-      stream.destroy(CLOSED);
+      stream.destroy(closedError());
     }
     this.inFlight.clear();
     this.agents.destroy();

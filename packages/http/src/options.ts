@@ -26,11 +26,11 @@ export interface TimeoutOptions {
 
 /** TLS settings for HTTPS targets. */
 export interface TlsOptions {
-  /** Certificate authorities to trust instead of Node's bundle (PEM). */
+  /** Certificate authorities to trust instead of Node's bundle (PEM). @default Node's bundle */
   ca?: string | Buffer | Array<string | Buffer>;
-  /** Client certificate (PEM), for mutual TLS. */
+  /** Client certificate (PEM), for mutual TLS. @default undefined */
   cert?: string | Buffer;
-  /** Client private key (PEM), for mutual TLS. */
+  /** Client private key (PEM), for mutual TLS. @default undefined */
   key?: string | Buffer;
   /**
    * Reject certificates that do not verify. Turn off only for a test server you control.
@@ -62,7 +62,7 @@ export interface HTTPClientOptions {
    * @default 2
    */
   maxRetries?: number;
-  /** The retry policy; see {@link RetryOptions}. */
+  /** The retry policy; see {@link RetryOptions}. @default see RetryOptions */
   retry?: RetryOptions;
   /**
    * Throw HTTPError (RateLimitError for 429) on 4xx/5xx. When false those resolve as a Response.
@@ -75,7 +75,7 @@ export interface HTTPClientOptions {
    * @default from the environment
    */
   proxy?: string | URL | ProxyOptions | false;
-  /** TLS settings for HTTPS targets. */
+  /** TLS settings for HTTPS targets. @default { rejectUnauthorized: true } */
   tls?: TlsOptions;
   /**
    * Speak HTTP/2 to HTTPS origins that offer it (negotiated by ALPN, else HTTP/1.1).
@@ -102,7 +102,7 @@ export interface HTTPClientOptions {
    * @default 256
    */
   maxSockets?: number;
-  /** Functions run around each attempt; see {@link Hooks}. */
+  /** Functions run around each attempt; see {@link Hooks}. @default {} */
   hooks?: Hooks;
   /**
    * Resolves host names, with the signature of `dns.lookup` (e.g. a caching resolver).

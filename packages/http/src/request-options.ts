@@ -25,7 +25,7 @@ export interface RequestOptions {
   form?: URLSearchParams | Record<string, string | number | boolean>;
   /** Per-attempt budget in ms, or `{ attempt, connect, total }`. @default the client's */
   timeout?: number | TimeoutOptions;
-  /** Cancels the call, including any back-off wait; rejects with AbortError. */
+  /** Cancels the call, including any back-off wait; rejects with AbortError. @default undefined */
   signal?: AbortSignal;
   /** Retry policy for this call, or `false` for a single attempt. @default the client's */
   retry?: RetryOptions | false;
@@ -38,9 +38,9 @@ export interface RequestOptions {
   idempotencyKey?: string;
   /** Throw on 4xx/5xx. @default the client's (true) */
   throwHttpErrors?: boolean;
-  /** Called as the request body is sent. */
+  /** Called as the request body is sent. @default undefined */
   onUploadProgress?: (progress: Progress) => void;
-  /** Called as the response body arrives. */
+  /** Called as the response body arrives. @default undefined */
   onDownloadProgress?: (progress: Progress) => void;
 }
 
