@@ -1,8 +1,13 @@
 import type { Message } from './message.js';
 
+/** What a stream tells its client: it went over its high-water mark (`true`) or drained (`false`). */
+export type PressureListener = (stream: MessageStream, over: boolean) => void;
+
 /**
  * An async iterator over received messages. It buffers what arrives between `next()` calls,
  * ends when the client closes, and throws the error that closed the client, if one did.
+ * Past `highWaterMark` buffered messages it reports pressure, so the client can stop reading
+ * the socket; it reports relief once a quarter of that is left.
  */
 export class MessageStream implements AsyncIterableIterator<Message> {
   #buffer: Message[] = [];
@@ -11,10 +16,25 @@ export class MessageStream implements AsyncIterableIterator<Message> {
     { resolve: (r: IteratorResult<Message>) => void; reject: (e: Error) => void } | undefined;
   #done = false;
   #error: Error | undefined;
+  #over = false;
   readonly #detach: (stream: MessageStream) => void;
+  readonly #pressure: PressureListener;
+  readonly #highWaterMark: number;
 
-  constructor(detach: (stream: MessageStream) => void) {
+  constructor(
+    detach: (stream: MessageStream) => void,
+    pressure: PressureListener,
+    highWaterMark: number,
+  ) {
     this.#detach = detach;
+    this.#pressure = pressure;
+    this.#highWaterMark = highWaterMark;
+  }
+
+  #setOver(over: boolean): void {
+    if (this.#over === over) return;
+    this.#over = over;
+    this.#pressure(this, over);
   }
 
   /** Called by the client for each message. */
@@ -25,6 +45,7 @@ export class MessageStream implements AsyncIterableIterator<Message> {
       waiting.resolve({ value: message, done: false });
     } else {
       this.#buffer.push(message);
+      if (this.#buffer.length - this.#head >= this.#highWaterMark) this.#setOver(true);
     }
   }
 
@@ -52,6 +73,8 @@ export class MessageStream implements AsyncIterableIterator<Message> {
         this.#buffer = [];
         this.#head = 0;
       }
+      if (this.#over && this.#buffer.length - this.#head <= this.#highWaterMark >> 2)
+        this.#setOver(false);
       return Promise.resolve({ value, done: false });
     }
     if (this.#done) {
@@ -71,6 +94,7 @@ export class MessageStream implements AsyncIterableIterator<Message> {
   /** `break` in `for await`: stop receiving. */
   return(): Promise<IteratorResult<Message>> {
     this.#detach(this);
+    this.#setOver(false);
     this.#done = true;
     this.#error = undefined;
     this.#buffer = [];

@@ -16,6 +16,8 @@ interface NodeSocket {
   on(event: string, listener: (...args: any[]) => void): void;
   ping(): void;
   terminate(): void;
+  pause(): void;
+  resume(): void;
 }
 
 const CONNECTING = 0;
@@ -98,6 +100,15 @@ export class Transport {
   /** Whether protocol pings are available (Node). */
   get canPing(): boolean {
     return this.isNode;
+  }
+
+  /** Stops reading from the socket (Node); browsers cannot, so this does nothing there. */
+  pause(): void {
+    if (this.isNode) (this.socket as unknown as NodeSocket).pause();
+  }
+
+  resume(): void {
+    if (this.isNode) (this.socket as unknown as NodeSocket).resume();
   }
 
   send(frame: Frame): void {

@@ -1,5 +1,6 @@
 import {
   NetworkTimeoutError,
+  argOutOfRange,
   invalidArgType,
   invalidArgValue,
   redactUrl,
@@ -34,6 +35,8 @@ import { Waiters } from './waiters.js';
  */
 export type WebSocketState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
 
+const DEFAULT_HIGH_WATER_MARK = 1_000;
+
 const EVENTS = new Set(['open', 'message', 'close', 'reconnecting', 'error']);
 
 /**
@@ -61,6 +64,8 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   #everOpened = false;
   #attempt = 0;
   #seq = 0;
+  /** Iterators over their high-water mark; while any is, the socket is paused. */
+  #pressure = 0;
   #attemptError: NetworkError | undefined;
   #heartbeat: Heartbeat | undefined;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -175,9 +180,26 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     return this.#flushes.wait(signal, () => abortedError(this.#o.url, 'flush', signal!));
   }
 
-  /** An async iterator over messages received from now on; it ends when the client closes. */
-  messages(): AsyncIterableIterator<Message> {
-    const stream = new MessageStream((s) => this.#streams.delete(s));
+  /**
+   * An async iterator over messages received from now on; it ends when the client closes.
+   * When it holds `highWaterMark` unread messages, the client stops reading the socket (Node:
+   * TCP backpressure reaches the server; heartbeats pause too) until it is down to a quarter.
+   * Browsers cannot pause a WebSocket, so there the buffer grows.
+   */
+  messages(options: { highWaterMark?: number } = {}): AsyncIterableIterator<Message> {
+    const highWaterMark = options?.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    if (
+      typeof highWaterMark !== 'number' ||
+      !Number.isInteger(highWaterMark) ||
+      highWaterMark < 1
+    ) {
+      throw argOutOfRange('highWaterMark', 'a positive integer', highWaterMark);
+    }
+    const stream = new MessageStream(
+      (s) => this.#streams.delete(s),
+      (_s, over) => this.#onPressure(over),
+      highWaterMark,
+    );
     if (this.#state === 'closed') stream.end();
     else this.#streams.add(stream);
     return stream;
@@ -282,7 +304,8 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#state = 'open';
     this.#outbox.rewind();
     this.#writeOutbox();
-    this.#startHeartbeat(transport);
+    if (this.#pressure > 0) transport.pause();
+    else this.#startHeartbeat(transport);
     this.#hub.emit('open', { protocol: transport.protocol, reconnected });
     this.#openWaiters.resolveAll();
     this.#flushes.check();
@@ -308,6 +331,21 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#hub.emit('message', message);
     // Checked first: iterating an empty Set still allocates an iterator per message.
     if (this.#streams.size > 0) for (const stream of this.#streams) stream.push(message);
+  }
+
+  #onPressure(over: boolean): void {
+    const before = this.#pressure;
+    this.#pressure = Math.max(0, before + (over ? 1 : -1));
+    const transport = this.#transport;
+    if (before === 0 && this.#pressure === 1) {
+      // Paused, the socket reads no pongs either: the heartbeat would see a dead peer.
+      this.#heartbeat?.stop();
+      this.#heartbeat = undefined;
+      if (this.#live) transport?.pause();
+    } else if (before > 0 && this.#pressure === 0 && this.#live && transport) {
+      transport.resume();
+      this.#startHeartbeat(transport);
+    }
   }
 
   #onSocketClose(transport: Transport, code: number, reason: string, wasClean: boolean): void {
@@ -387,6 +425,8 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   }
 
   #startHeartbeat(transport: Transport): void {
+    this.#heartbeat?.stop();
+    this.#heartbeat = undefined;
     const h = this.#o.heartbeat;
     if (h === false) return;
     // A browser cannot send protocol pings: there 'ping' mode falls back to the message, if any.
@@ -453,6 +493,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#flushes.rejectAll(this.#closedError('flush', error));
     for (const stream of this.#streams) stream.end(error);
     this.#streams.clear();
+    this.#pressure = 0;
     this.#hub.emit('close', { code, reason, wasClean, willReconnect: false, discarded });
     this.#closed ??= Promise.resolve();
     this.#resolveClosed?.();

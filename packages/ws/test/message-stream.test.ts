@@ -1,0 +1,41 @@
+import { startWsServer } from '@net/test-utils/ws';
+import { describe, expect, it } from 'vitest';
+import { WebSocketClient } from '../src/index.js';
+
+describe('messages() backpressure', () => {
+  it('stops reading the socket while an iterator is over its high-water mark, and loses nothing', async () => {
+    await using server = await startWsServer({ onConnection: () => {} });
+    await using client = new WebSocketClient({
+      url: server.url,
+      // Would declare the peer dead during the pause if the heartbeat kept running.
+      heartbeat: { interval: 50, timeout: 100 },
+    });
+    const errors: unknown[] = [];
+    client.on('error', (e) => errors.push(e));
+    const iterator = client.messages({ highWaterMark: 10 });
+    await client.connect();
+    await expect.poll(() => server.clients.size).toBe(1);
+    const [socket] = server.clients;
+    const total = 400; // 400 × 64 KiB: more than the loopback socket buffers hold
+    for (let i = 0; i < total; i++) {
+      const payload = Buffer.alloc(64 * 1024);
+      payload.writeUInt32BE(i);
+      socket!.send(payload);
+    }
+    await new Promise((r) => setTimeout(r, 400));
+    // The client stopped reading, so the rest waits in the server's buffer, not in the client.
+    expect(socket!.bufferedAmount).toBeGreaterThan(0);
+    for (let i = 0; i < total; i++) {
+      const { value } = await iterator.next();
+      expect(Buffer.from(value!.data as Uint8Array).readUInt32BE(0)).toBe(i);
+    }
+    expect(errors).toEqual([]);
+    expect(client.state).toBe('open');
+    await expect.poll(() => socket!.bufferedAmount).toBe(0);
+  });
+
+  it('rejects a highWaterMark that is not a positive integer', () => {
+    const client = new WebSocketClient({ url: 'ws://127.0.0.1:9/' });
+    expect(() => client.messages({ highWaterMark: 0 })).toThrow(RangeError);
+  });
+});
