@@ -235,6 +235,8 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
       this.#dropTransport();
       this.#finalize(code, reason, true, undefined);
     } else {
+      // A paused socket would never read the server's close frame.
+      if (this.#pressure > 0) transport.resume();
       transport.close(code, reason);
       const force = () => {
         this.#dropTransport();
@@ -344,7 +346,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
       if (this.#live) transport?.pause();
     } else if (before > 0 && this.#pressure === 0 && this.#live && transport) {
       transport.resume();
-      this.#startHeartbeat(transport);
+      if (this.#state === 'open') this.#startHeartbeat(transport);
     }
   }
 

@@ -38,4 +38,19 @@ describe('messages() backpressure', () => {
     const client = new WebSocketClient({ url: 'ws://127.0.0.1:9/' });
     expect(() => client.messages({ highWaterMark: 0 })).toThrow(RangeError);
   });
+
+  it('close() reads the close handshake even while paused', async () => {
+    await using server = await startWsServer({ onConnection: () => {} });
+    const client = new WebSocketClient({ url: server.url, heartbeat: false });
+    client.messages({ highWaterMark: 1 }); // never read: pauses after the first message
+    await client.connect();
+    await expect.poll(() => server.clients.size).toBe(1);
+    const [socket] = server.clients;
+    for (let i = 0; i < 100; i++) socket!.send(Buffer.alloc(64 * 1024));
+    await new Promise((r) => setTimeout(r, 100));
+    let finalCode = 0;
+    client.on('close', (e) => (finalCode = e.code));
+    await client.close(4000);
+    expect(finalCode).toBe(4000); // the server's echo of our close frame, not a 1006 after closeTimeout
+  });
 });
