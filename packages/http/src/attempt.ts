@@ -31,15 +31,15 @@ export function readAll(stream: GotRequest): Promise<Buffered> {
   });
 }
 
-/** Resolves once the response head has arrived; the body is left in `stream`, paused. */
+/**
+ * Resolves once the response head has arrived; the body is left in `stream`, paused. The error
+ * listener stays attached (a late call is a no-op) so an error emitted before the caller
+ * attaches its own cannot become an uncaught 'error' event.
+ */
 export function readHead(stream: GotRequest): Promise<PlainResponse> {
   return new Promise((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
-    stream.once('error', onError);
-    stream.once('response', (response: PlainResponse) => {
-      stream.off('error', onError);
-      resolve(response);
-    });
+    stream.once('error', reject);
+    stream.once('response', resolve);
   });
 }
 
