@@ -35,7 +35,11 @@ export interface AttemptBudget {
   mayRetry: boolean;
 }
 
-/** The error a 4xx/5xx response becomes: ky-style message, redacted URL, body snippet. */
+/**
+ * The error a 4xx/5xx response becomes: ky-style message, redacted URL, body snippet. 429 — or
+ * any status whose `Retry-After` was too long to wait for (`retryAfterMs` given) — is a
+ * RateLimitError; a 429's own Retry-After is read here.
+ */
 export function httpError(response: Response, retryAfterMs?: number): HTTPError {
   const what = `${response.statusCode}${response.statusMessage ? ` ${response.statusMessage}` : ''}`;
   const message = `Request failed with status code ${what}: ${response.method} ${redactUrl(response.url)}`;
@@ -48,8 +52,9 @@ export function httpError(response: Response, retryAfterMs?: number): HTTPError 
     body: response.body,
     response,
   };
-  if (response.statusCode === 429 || retryAfterMs !== undefined) {
-    return new RateLimitError(message, { ...init, retryAfterMs });
+  if (retryAfterMs !== undefined) return new RateLimitError(message, { ...init, retryAfterMs });
+  if (response.statusCode === 429) {
+    return new RateLimitError(message, { ...init, retryAfterMs: parseRetryAfter(response.headers['retry-after']) });
   }
   return new HTTPError(message, init);
 }
@@ -106,57 +111,51 @@ export async function runWithRetries<T>(
   settle: (response: Response) => T,
 ): Promise<T> {
   const started = call.totalMs === undefined ? 0 : performance.now();
+  const remaining = () => (call.totalMs === undefined ? Infinity : call.totalMs - (performance.now() - started));
   for (let retryCount = 0; ; retryCount++) {
     if (call.signal?.aborted) throw abortError(call);
     if (host.closing.aborted) throw closedError(call);
     let attemptMs = call.attemptMs;
     let totalMs: number | undefined;
-    let remaining = Infinity;
-    if (call.totalMs !== undefined) {
-      remaining = call.totalMs - (performance.now() - started);
-      if (remaining <= 0) throw totalTimeout(call, undefined);
-      if (remaining <= attemptMs) {
-        attemptMs = Math.max(1, Math.floor(remaining));
-        totalMs = call.totalMs;
-      }
+    const left = remaining();
+    if (left <= 0) throw totalTimeout(call, undefined);
+    if (left <= attemptMs) {
+      // What is left of the total is tighter than the attempt budget: when it fires, it is the total.
+      attemptMs = Math.max(1, Math.floor(left));
+      totalMs = call.totalMs;
     }
     const mayRetry = retryCount < call.maxRetries;
 
     let failure: NetworkError;
     let retryAfterMs: number | undefined;
-    let outcome: AttemptOutcome<T>;
+    let outcome: AttemptOutcome<T> | undefined;
     try {
       outcome = await attempt({ retryCount, attemptMs, totalMs, mayRetry });
     } catch (err) {
       if (!(err instanceof NetworkError)) throw err;
-      if (!mayRetry || !err.retryable || err instanceof AbortError || (err instanceof NetworkTimeoutError && err.phase === 'total')) {
-        throw err;
-      }
+      const final = err instanceof AbortError || (err instanceof NetworkTimeoutError && err.phase === 'total');
+      if (!mayRetry || !err.retryable || final) throw err;
       if (host.closing.aborted) throw closedError(call);
       failure = err;
-      outcome = undefined as never;
     }
     if (outcome !== undefined) {
       if ('value' in outcome) return outcome.value;
       const response = outcome.status;
-      const retryableStatus = call.policy.statusCodes.has(response.statusCode);
-      retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-      if (!retryableStatus || !mayRetry) {
-        if (call.throwHttpErrors && response.statusCode >= 400) throw httpError(response, retryAfterMs);
+      if (!mayRetry || !call.policy.statusCodes.has(response.statusCode)) {
+        if (call.throwHttpErrors && response.statusCode >= 400) throw httpError(response);
         return settle(response);
       }
-      if (retryAfterMs !== undefined) {
-        const left = call.totalMs === undefined ? Infinity : call.totalMs - (performance.now() - started);
-        if (retryAfterMs > call.policy.maxRetryAfter || retryAfterMs >= left) {
-          if (!call.throwHttpErrors) return settle(response);
-          throw httpError(response, retryAfterMs);
-        }
+      retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+      if (retryAfterMs !== undefined && (retryAfterMs > call.policy.maxRetryAfter || retryAfterMs >= remaining())) {
+        // Waiting cannot help in time: say so now, with how long the server asked for.
+        if (!call.throwHttpErrors) return settle(response);
+        throw httpError(response, retryAfterMs);
       }
-      failure = httpError(response, retryAfterMs);
+      failure = httpError(response);
     }
 
     const delayMs = retryAfterMs ?? backoffDelay(retryCount + 1, call.policy, host.random);
-    if (call.totalMs !== undefined && delayMs >= call.totalMs - (performance.now() - started)) {
+    if (delayMs >= remaining()) {
       // Sleeping would use up the budget: end now with what we know.
       if (failure! instanceof HTTPError) {
         if (!call.throwHttpErrors) return settle(failure.response as Response);

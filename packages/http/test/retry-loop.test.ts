@@ -179,6 +179,33 @@ describe('Retry-After', () => {
   });
 });
 
+describe('Retry-After on other statuses', () => {
+  it('keeps HTTPError (not RateLimitError) for a 503 with a short Retry-After after the last retry', async () => {
+    await using server = await failing(503, { 'retry-after': '0' });
+    await using client = new HTTPClient({ maxRetries: 1, retry: fast });
+    const err = await client.get(server.url).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HTTPError);
+    expect(err).not.toBeInstanceOf(RateLimitError);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('keeps HTTPError for a 404 that carries Retry-After', async () => {
+    await using server = await failing(404, { 'retry-after': '999' });
+    await using client = new HTTPClient({ maxRetries: 1, retry: fast });
+    const err = await client.get(server.url).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HTTPError);
+    expect(err).not.toBeInstanceOf(RateLimitError);
+  });
+
+  it('resolves the response instead of RateLimitError with throwHttpErrors: false', async () => {
+    await using server = await failing(429, { 'retry-after': '3600' });
+    await using client = new HTTPClient({ maxRetries: 2, retry: fast, throwHttpErrors: false });
+    const response = await client.get(server.url);
+    expect(response.statusCode).toBe(429);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
 describe('time budgets', () => {
   it('fails a stalled server with NetworkTimeoutError phase total, within the total budget', async () => {
     await using peer = await startMisbehavingServer('stall');
@@ -192,6 +219,16 @@ describe('time budgets', () => {
     expect(elapsed).toBeLessThan(2_000);
     expect(peer.requestCount).toBeGreaterThanOrEqual(1);
     expect(peer.requestCount).toBeLessThanOrEqual(4);
+  });
+
+  it('ends with the last HTTPError when the next back-off does not fit the total budget', async () => {
+    await using server = await failing(502);
+    await using client = new HTTPClient({ maxRetries: 5, retry: { baseDelay: 5_000, maxDelay: 5_000 }, timeout: { total: 1_000 } });
+    client.random = () => 0.9;
+    const err = await client.get(server.url).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HTTPError);
+    expect((err as HTTPError).statusCode).toBe(502);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('fails one stalled attempt with phase response and the attempt budget', async () => {
