@@ -5,8 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
-// bench/ does not depend on @net/ws directly; the source is imported as the tests do.
-import { WebSocketClient } from '../../../packages/ws/src/index.js';
+import { WebSocketClient } from '@net/all';
 import { compare, machineLine, report } from '../harness.js';
 
 const IN_FLIGHT = 64;
