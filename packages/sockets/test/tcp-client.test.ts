@@ -304,6 +304,10 @@ describe('TCPClient', () => {
     expect(() => (pending = client.send(42 as never))).not.toThrow();
     await expect(pending).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(client.readExactly(-1)).rejects.toBeInstanceOf(RangeError);
+    await expect(client.writeFrame('a\nb')).rejects.toBeInstanceOf(TypeError);
+    await expect(client.writeFrame('x', { framing: 'length-prefixed', lengthBytes: 3 as never })).rejects.toBeInstanceOf(RangeError);
+    await expect(client.receive({ maxBytes: 0 })).rejects.toBeInstanceOf(RangeError);
+    await expect(client.readLine({ encoding: 'klingon' as never })).rejects.toBeInstanceOf(TypeError);
     await expect(client.receive()).rejects.toMatchObject({ code: 'ERR_NET_CONNECTION_CLOSED' });
   });
 });

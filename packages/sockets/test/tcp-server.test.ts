@@ -1,5 +1,5 @@
 import { ConnectionError, NetworkTimeoutError } from '@net/errors';
-import { expectNoLeakedHandles, snapshotHandles } from '@net/test-utils';
+import { expectNoLeakedHandles, snapshotHandles, testCertificates } from '@net/test-utils';
 import { createConnection, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { TCPClient } from '../src/tcp-client.js';
@@ -166,6 +166,34 @@ describe('TCPServer', () => {
     await client.connect();
     expect(await client.receive()).toBeNull();
     expect(errors.map((e) => e.message)).toEqual(['handler broke']);
+  });
+
+  it('serves TLS, and reports a client that rejects its certificate through onError', async () => {
+    const certs = testCertificates();
+    const errors: Error[] = [];
+    await using server = new TCPServer({ tls: { cert: certs.cert, key: certs.key }, onConnection: echo, onError: (e) => errors.push(e) });
+    const { port } = await server.listen();
+    await using client = new TCPClient({ host: '127.0.0.1', port, tls: { ca: certs.ca } });
+    await client.connect();
+    await client.send('over tls\n');
+    expect(await client.readLine()).toBe('over tls');
+    // A client without the CA aborts the handshake; the server reports a failed handshake (an
+    // alert or a reset, depending on timing), never a connection.
+    await expect(new TCPClient({ host: '127.0.0.1', port, tls: true }).connect()).rejects.toMatchObject({ name: 'SSLError' });
+    await expect.poll(() => errors.length).toBe(1);
+    expect(['SSLError', 'ConnectionError']).toContain(errors[0]!.name);
+    expect(errors[0]!.message).toMatch(/^TLS handshake /);
+    expect(server.connectionCount).toBe(0);
+  });
+
+  it('listens on ::1', async () => {
+    await using server = new TCPServer({ host: '::1', onConnection: echo });
+    const address = await server.listen();
+    expect(address).toMatchObject({ address: '::1', family: 'IPv6' });
+    await using client = new TCPClient({ host: '::1', port: address.port });
+    await client.connect();
+    await client.send('six\n');
+    expect(await client.readLine()).toBe('six');
   });
 
   it('rejects listen() on a port in use with a typed error', async () => {
