@@ -30,12 +30,30 @@ export { HTTPClient, Response, getHttpClient } from '@net/http';
 export type { HTTPClientOptions, RequestOptions, RetryOptions, StreamResponse } from '@net/http';
 
 export { WebSocketClient, Message } from '@net/ws';
-export type { WebSocketClientOptions, WebSocketState, ReconnectOptions, HeartbeatOptions } from '@net/ws';
+export type {
+  WebSocketClientOptions,
+  WebSocketState,
+  ReconnectOptions,
+  HeartbeatOptions,
+} from '@net/ws';
 
 export { SSHClient } from '@net/ssh';
-export type { SSHClientOptions, ExecOptions, ExecResult, TransferOptions, HostKeyPolicy } from '@net/ssh';
+export type {
+  SSHClientOptions,
+  ExecOptions,
+  ExecResult,
+  TransferOptions,
+  HostKeyPolicy,
+} from '@net/ssh';
 
-export { TCPClient, TCPServer, TCPConnection, UDPClient, PortScanner, toGreppable } from '@net/sockets';
+export {
+  TCPClient,
+  TCPServer,
+  TCPConnection,
+  UDPClient,
+  PortScanner,
+  toGreppable,
+} from '@net/sockets';
 export type {
   TCPClientOptions,
   TCPServerOptions,

@@ -52,7 +52,11 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
     if (err.code === 'ERR_NET_SSH_AUTH') return ExitCode.AUTH;
     return ExitCode.PROTOCOL;
   }
-  if (err instanceof ConnectionError || err instanceof DNSResolutionError || err instanceof ProxyError) {
+  if (
+    err instanceof ConnectionError ||
+    err instanceof DNSResolutionError ||
+    err instanceof ProxyError
+  ) {
     return ExitCode.CONNECTION;
   }
   if (err instanceof WebSocketError) return ExitCode.PROTOCOL;

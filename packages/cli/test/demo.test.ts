@@ -7,7 +7,8 @@ describe('net demo', () => {
     expect(r.stderr).not.toMatch(/✘/);
     expect(r.stdout).not.toContain('✘');
     expect(r.stdout).toMatch(/(\d+) of \1 steps ok/);
-    for (const area of ['http', 'https', 'ws', 'tcp', 'udp', 'scan']) expect(r.stdout).toMatch(new RegExp(`✔ ${area}\\s`));
+    for (const area of ['http', 'https', 'ws', 'tcp', 'udp', 'scan'])
+      expect(r.stdout).toMatch(new RegExp(`✔ ${area}\\s`));
     expect(r.code).toBe(0);
   }, 120_000);
 });

@@ -22,26 +22,47 @@ describe.concurrent('net http', () => {
 
   it('sends headers and a JSON body', async () => {
     await using server = await startHttpServer(async (req, res) => {
-      res.end(JSON.stringify({ got: JSON.parse((await readBody(req)).toString()), h: req.headers['x-token-name'], type: req.headers['content-type'] }));
+      res.end(
+        JSON.stringify({
+          got: JSON.parse((await readBody(req)).toString()),
+          h: req.headers['x-token-name'],
+          type: req.headers['content-type'],
+        }),
+      );
     });
-    const r = await runCli(['http', 'POST', server.url, '-H', 'X-Token-Name: abc', '--json', '{"name":"Alice"}']);
+    const r = await runCli([
+      'http',
+      'POST',
+      server.url,
+      '-H',
+      'X-Token-Name: abc',
+      '--json',
+      '{"name":"Alice"}',
+    ]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ got: { name: 'Alice' }, h: 'abc', type: 'application/json' });
+    expect(JSON.parse(r.stdout)).toEqual({
+      got: { name: 'Alice' },
+      h: 'abc',
+      type: 'application/json',
+    });
   });
 
   it.each([
     [404, 4],
     [500, 5],
-  ])('exits with a distinct code for HTTP %i and prints one line without a stack', async (status, exitCode) => {
-    await using server = await startHttpServer((_req, res) => {
-      res.statusCode = status;
-      res.end('nope');
-    });
-    const r = await runCli(['http', 'GET', server.url, '--retries', '0']);
-    expect(r.code).toBe(exitCode);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^net: HTTPError ERR_NET_HTTP_STATUS: /);
-  });
+  ])(
+    'exits with a distinct code for HTTP %i and prints one line without a stack',
+    async (status, exitCode) => {
+      await using server = await startHttpServer((_req, res) => {
+        res.statusCode = status;
+        res.end('nope');
+      });
+      const r = await runCli(['http', 'GET', server.url, '--retries', '0']);
+      expect(r.code).toBe(exitCode);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^net: HTTPError ERR_NET_HTTP_STATUS: /);
+    },
+  );
 
   it('exits 6 on a refused connection, redacts the URL, and --verbose shows the cause chain', async () => {
     const port = await closedPort();
@@ -67,7 +88,9 @@ describe.concurrent('net http', () => {
 
   it('exits 2 on bad usage before any I/O', async () => {
     expect((await runCli(['http', 'GET', 'not a url'])).code).toBe(2);
-    expect((await runCli(['http', 'GET', 'http://127.0.0.1:1/', '--timeout', 'soon'])).code).toBe(2);
+    expect((await runCli(['http', 'GET', 'http://127.0.0.1:1/', '--timeout', 'soon'])).code).toBe(
+      2,
+    );
     expect((await runCli(['http', 'GET', 'http://127.0.0.1:1/', '-H', 'no-colon'])).code).toBe(2);
     expect((await runCli(['http', 'POST', 'http://127.0.0.1:1/', '--json', '{oops'])).code).toBe(2);
     expect((await runCli(['nonsense'])).code).toBe(2);

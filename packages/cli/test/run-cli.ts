@@ -21,10 +21,12 @@ function newestSource(dir: string): number {
  * newer than its sources, as after `pnpm test`'s build; otherwise the sources through tsx.
  */
 function commandLine(): string[] {
-  const fresh = ['errors', 'http', 'ws', 'ssh', 'sockets', 'all', 'cli', 'test-utils'].every((name) => {
-    const dist = join(packagesDir, name, 'dist');
-    return existsSync(dist) && newestSource(dist) >= newestSource(join(packagesDir, name, 'src'));
-  });
+  const fresh = ['errors', 'http', 'ws', 'ssh', 'sockets', 'all', 'cli', 'test-utils'].every(
+    (name) => {
+      const dist = join(packagesDir, name, 'dist');
+      return existsSync(dist) && newestSource(dist) >= newestSource(join(packagesDir, name, 'src'));
+    },
+  );
   if (fresh) return [join(packagesDir, 'cli/dist/bin.js')];
   const tsxLoader = createRequire(import.meta.url).resolve('tsx');
   return ['--conditions=@net/source', '--import', tsxLoader, join(packagesDir, 'cli/src/bin.ts')];
@@ -39,7 +41,10 @@ export interface CliResult {
 }
 
 /** Runs `net …` as a child process, feeding `stdin`; killed after `timeoutMs`. */
-export function runCli(args: string[], options: { stdin?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { stdin?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...command, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...options.env },

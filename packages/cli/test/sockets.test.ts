@@ -6,7 +6,9 @@ import { runCli } from './run-cli.js';
 describe.concurrent('net tcp, net udp and net scan', () => {
   it('net tcp sends stdin and prints what comes back', async () => {
     await using peer = await startTcpPeer('echo');
-    const r = await runCli(['tcp', '127.0.0.1', String(peer.port), '--wait', '300'], { stdin: 'hello\nworld\n' });
+    const r = await runCli(['tcp', '127.0.0.1', String(peer.port), '--wait', '300'], {
+      stdin: 'hello\nworld\n',
+    });
     expect(r).toMatchObject({ code: 0, stdout: 'hello\nworld\n' });
   });
 
@@ -18,7 +20,9 @@ describe.concurrent('net tcp, net udp and net scan', () => {
 
   it('net udp sends each line as a datagram and prints the replies', async () => {
     await using echo = await startUdpEcho();
-    const r = await runCli(['udp', '127.0.0.1', String(echo.port), '--wait', '300'], { stdin: 'one\ntwo\n' });
+    const r = await runCli(['udp', '127.0.0.1', String(echo.port), '--wait', '300'], {
+      stdin: 'one\ntwo\n',
+    });
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual(['one', 'two']);
   });
@@ -33,11 +37,17 @@ describe.concurrent('net tcp, net udp and net scan', () => {
     expect(table.stdout).not.toMatch(new RegExp(`${closed}/tcp\\s+open`));
 
     const json = await runCli(['scan', '127.0.0.1', '-p', ports, '--json']);
-    const report = JSON.parse(json.stdout) as { hosts: Array<{ ports: Array<{ port: number; state: string }> }> };
-    expect(report.hosts[0]!.ports.filter((p) => p.state === 'open').map((p) => p.port)).toEqual([open.port]);
+    const report = JSON.parse(json.stdout) as {
+      hosts: Array<{ ports: Array<{ port: number; state: string }> }>;
+    };
+    expect(report.hosts[0]!.ports.filter((p) => p.state === 'open').map((p) => p.port)).toEqual([
+      open.port,
+    ]);
 
     const grep = await runCli(['scan', '127.0.0.1', '-p', ports, '--grepable']);
-    expect(grep.stdout).toMatch(new RegExp(`Host: 127\\.0\\.0\\.1.*Ports: .*${open.port}/open/tcp`));
+    expect(grep.stdout).toMatch(
+      new RegExp(`Host: 127\\.0\\.0\\.1.*Ports: .*${open.port}/open/tcp`),
+    );
   });
 
   it('net scan refuses a bad port spec with exit 2', async () => {

@@ -5,7 +5,10 @@ import { hasSshd, startSshd, type TestSshd } from '@net/test-utils/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
-if (!hasSshd()) console.warn('net ssh/sftp CLI tests skipped: no /usr/sbin/sshd (apt-get install openssh-server)');
+if (!hasSshd())
+  console.warn(
+    'net ssh/sftp CLI tests skipped: no /usr/sbin/sshd (apt-get install openssh-server)',
+  );
 
 describe.skipIf(!hasSshd())('net ssh and net sftp against a real sshd', () => {
   let sshd: TestSshd;
@@ -19,7 +22,12 @@ describe.skipIf(!hasSshd())('net ssh and net sftp against a real sshd', () => {
     writeFileSync(join(dir, 'known_hosts'), `${sshd.knownHostsLine}\n`);
     writeFileSync(join(dir, 'empty_known_hosts'), '');
     target = `${sshd.username}@127.0.0.1:${sshd.port}`;
-    common = ['--identity', sshd.clientKey.privateKeyPath, '--known-hosts', join(dir, 'known_hosts')];
+    common = [
+      '--identity',
+      sshd.clientKey.privateKeyPath,
+      '--known-hosts',
+      join(dir, 'known_hosts'),
+    ];
   });
   afterAll(async () => {
     await sshd?.stop();
@@ -32,7 +40,16 @@ describe.skipIf(!hasSshd())('net ssh and net sftp against a real sshd', () => {
   });
 
   it('refuses an unknown host key with exit 8 and one line', async () => {
-    const r = await runCli(['ssh', target, '--identity', sshd.clientKey.privateKeyPath, '--known-hosts', join(dir, 'empty_known_hosts'), '--', 'true']);
+    const r = await runCli([
+      'ssh',
+      target,
+      '--identity',
+      sshd.clientKey.privateKeyPath,
+      '--known-hosts',
+      join(dir, 'empty_known_hosts'),
+      '--',
+      'true',
+    ]);
     expect(r.code).toBe(8);
     expect(r.stderr).toMatch(/^net: SSHError ERR_NET_SSH_HOST_KEY/);
   });
@@ -42,15 +59,30 @@ describe.skipIf(!hasSshd())('net ssh and net sftp against a real sshd', () => {
     writeFileSync(local, 'hello sftp\n');
     const remoteDir = join(sshd.dir, 'cli-files');
     expect((await runCli(['sftp', 'mkdir', target, remoteDir, ...common])).code).toBe(0);
-    expect((await runCli(['sftp', 'put', target, local, `${remoteDir}/hello.txt`, ...common])).code).toBe(0);
+    expect(
+      (await runCli(['sftp', 'put', target, local, `${remoteDir}/hello.txt`, ...common])).code,
+    ).toBe(0);
     const ls = await runCli(['sftp', 'ls', target, remoteDir, '--json', ...common]);
     expect(ls.code).toBe(0);
-    expect((JSON.parse(ls.stdout) as Array<{ name: string; size: number }>).map((e) => [e.name, e.size])).toEqual([['hello.txt', 11]]);
+    expect(
+      (JSON.parse(ls.stdout) as Array<{ name: string; size: number }>).map((e) => [e.name, e.size]),
+    ).toEqual([['hello.txt', 11]]);
     const back = join(dir, 'back.txt');
-    expect((await runCli(['sftp', 'get', target, `${remoteDir}/hello.txt`, back, ...common])).code).toBe(0);
+    expect(
+      (await runCli(['sftp', 'get', target, `${remoteDir}/hello.txt`, back, ...common])).code,
+    ).toBe(0);
     expect(readFileSync(back, 'utf8')).toBe('hello sftp\n');
-    expect((await runCli(['sftp', 'rm', target, remoteDir, '--recursive', ...common])).code).toBe(0);
-    const missing = await runCli(['sftp', 'get', target, `${remoteDir}/hello.txt`, back, ...common]);
+    expect((await runCli(['sftp', 'rm', target, remoteDir, '--recursive', ...common])).code).toBe(
+      0,
+    );
+    const missing = await runCli([
+      'sftp',
+      'get',
+      target,
+      `${remoteDir}/hello.txt`,
+      back,
+      ...common,
+    ]);
     expect(missing.code).toBe(10);
     expect(missing.stderr).toMatch(/SSHError ERR_NET_SFTP/);
   });

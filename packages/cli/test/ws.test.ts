@@ -16,7 +16,12 @@ describe.concurrent('net ws', () => {
     await using server = await startWsServer();
     const r = await runCli(['ws', server.url, '--json'], { stdin: '{"a": 1}\n[1, 2]\n' });
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([{ a: 1 }, [1, 2]]);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual([{ a: 1 }, [1, 2]]);
   });
 
   it('exits 10 when the handshake is refused and 6 when nothing listens', async () => {

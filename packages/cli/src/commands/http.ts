@@ -32,14 +32,18 @@ function parseJsonFlag(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw Object.assign(invalidArgValue('--json', `Not valid JSON: ${(err as Error).message}`), { cause: err });
+    throw Object.assign(invalidArgValue('--json', `Not valid JSON: ${(err as Error).message}`), {
+      cause: err,
+    });
   }
 }
 
 export function registerHttp(program: Command, context: CommandContext): void {
   program
     .command('http')
-    .description('send an HTTP request (curl-like); exit 0 for 2xx, 4 for 4xx, 5 for 5xx, 6 for network errors')
+    .description(
+      'send an HTTP request (curl-like); exit 0 for 2xx, 4 for 4xx, 5 for 5xx, 6 for network errors',
+    )
     .argument('<method>', 'GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS')
     .argument('<url>', 'http:// or https:// URL')
     .option('-H, --header <header>', "request header 'Name: value' (repeatable)", collect, [])
@@ -87,7 +91,8 @@ export function registerHttp(program: Command, context: CommandContext): void {
         if (flags.include) {
           io.stdout.write(`HTTP ${response.statusCode} ${response.statusMessage ?? ''}\n`);
           for (const [name, value] of Object.entries(response.headers)) {
-            for (const v of Array.isArray(value) ? value : [value]) io.stdout.write(`${name}: ${String(v)}\n`);
+            for (const v of Array.isArray(value) ? value : [value])
+              io.stdout.write(`${name}: ${String(v)}\n`);
           }
           io.stdout.write('\n');
         }
@@ -99,7 +104,7 @@ export function registerHttp(program: Command, context: CommandContext): void {
           io.stdout.write(response.body);
         }
       } finally {
-        client.close();
+        await client.close();
       }
     });
 }

@@ -19,7 +19,9 @@ interface ScanFlags {
 export function formatScanTable(report: ScanReport): string {
   const lines: string[] = [];
   for (const host of report.hosts) {
-    lines.push(`Scan report for ${host.host}${host.address && host.address !== host.host ? ` (${host.address})` : ''}`);
+    lines.push(
+      `Scan report for ${host.host}${host.address && host.address !== host.host ? ` (${host.address})` : ''}`,
+    );
     if (host.error) {
       lines.push(`  not scanned: ${host.error.message}`);
       continue;
@@ -37,7 +39,9 @@ export function formatScanTable(report: ScanReport): string {
       );
     }
   }
-  lines.push(`Scanned ${report.hosts.length} host(s), ${report.portCount} ports each, in ${(report.elapsedMs / 1000).toFixed(2)} s`);
+  lines.push(
+    `Scanned ${report.hosts.length} host(s), ${report.portCount} ports each, in ${(report.elapsedMs / 1000).toFixed(2)} s`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -13,7 +13,9 @@ function modeString(mode: number, type: string): string {
 }
 
 export function registerSftp(program: Command, context: CommandContext): void {
-  const sftp = program.command('sftp').description('transfer and manage files over SFTP (atomic, verified)');
+  const sftp = program
+    .command('sftp')
+    .description('transfer and manage files over SFTP (atomic, verified)');
 
   addSshOptions(
     sftp
@@ -76,7 +78,9 @@ export function registerSftp(program: Command, context: CommandContext): void {
     }
     for (const e of entries) {
       const when = new Date(e.mtimeMs).toISOString().slice(0, 16).replace('T', ' ');
-      context.io.stdout.write(`${modeString(e.mode, e.type)} ${String(e.size).padStart(12)} ${when} ${e.name}\n`);
+      context.io.stdout.write(
+        `${modeString(e.mode, e.type)} ${String(e.size).padStart(12)} ${when} ${e.name}\n`,
+      );
     }
   });
 

@@ -19,10 +19,19 @@ export function registerTcp(program: Command, context: CommandContext): void {
     .argument('<host>')
     .argument('<port>', 'port', integerIn(1, 65_535))
     .option('--timeout <ms>', 'connect timeout in ms', integerIn(1, 600_000))
-    .option('--wait <ms>', 'after stdin ends, read until the peer is quiet this long', integerIn(0, 600_000), 1000)
+    .option(
+      '--wait <ms>',
+      'after stdin ends, read until the peer is quiet this long',
+      integerIn(0, 600_000),
+      1000,
+    )
     .action(async (host: string, port: number, flags: CatFlags) => {
       const { io, signal } = context;
-      const client = new TCPClient({ host, port, ...(flags.timeout ? { timeout: flags.timeout } : {}) });
+      const client = new TCPClient({
+        host,
+        port,
+        ...(flags.timeout ? { timeout: flags.timeout } : {}),
+      });
       await client.connect();
       let stdinDone = false;
       let lastData = Date.now();
@@ -42,7 +51,7 @@ export function registerTcp(program: Command, context: CommandContext): void {
       })();
       try {
         for await (const chunk of io.stdin) {
-          await client.send(chunk as Buffer);
+          await client.send(chunk);
           lastData = Date.now();
         }
         stdinDone = true;
@@ -62,7 +71,12 @@ export function registerUdp(program: Command, context: CommandContext): void {
     .description('send each stdin line as a UDP datagram and print replies')
     .argument('<host>')
     .argument('<port>', 'port', integerIn(1, 65_535))
-    .option('--wait <ms>', 'after stdin ends, wait this long for replies', integerIn(0, 600_000), 1000)
+    .option(
+      '--wait <ms>',
+      'after stdin ends, wait this long for replies',
+      integerIn(0, 600_000),
+      1000,
+    )
     .action(async (host: string, port: number, flags: CatFlags) => {
       const { io } = context;
       const client = new UDPClient({ host, port });

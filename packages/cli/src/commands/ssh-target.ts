@@ -14,9 +14,12 @@ export interface SshFlags {
 
 export function addSshOptions(command: Command): Command {
   return command
-    .option('-i, --identity <file>', 'private key file (a passphrase is read from NET_SSH_PASSPHRASE)')
+    .option(
+      '-i, --identity <file>',
+      'private key file (a passphrase is read from NET_SSH_PASSPHRASE)',
+    )
     .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
-    .option('--host-key-policy <policy>', "strict | accept-new | off (off is unsafe)", 'strict')
+    .option('--host-key-policy <policy>', 'strict | accept-new | off (off is unsafe)', 'strict')
     .option('-p, --port <port>', 'port, when not given as host:port', integerIn(1, 65_535))
     .option('--timeout <ms>', 'connect (handshake) timeout in ms', integerIn(1, 600_000));
 }
@@ -31,7 +34,10 @@ export function sshClientFor(target: string, flags: SshFlags): SSHClient {
   const [, user, rawHost, rawPort] = match;
   const policy = flags.hostKeyPolicy ?? 'strict';
   if (!['strict', 'accept-new', 'off'].includes(policy)) {
-    throw invalidArgValue('--host-key-policy', `Expected strict, accept-new or off, got '${policy}'.`);
+    throw invalidArgValue(
+      '--host-key-policy',
+      `Expected strict, accept-new or off, got '${policy}'.`,
+    );
   }
   const options: SSHClientOptions = {
     host: rawHost!.replace(/^\[|\]$/g, ''),
@@ -43,6 +49,7 @@ export function sshClientFor(target: string, flags: SshFlags): SSHClient {
   if (flags.identity) options.privateKeyPath = flags.identity;
   if (process.env.NET_SSH_PASSPHRASE) options.passphrase = process.env.NET_SSH_PASSPHRASE;
   if (process.env.NET_SSH_PASSWORD) options.password = process.env.NET_SSH_PASSWORD;
-  if (!flags.identity && !options.password && process.env.SSH_AUTH_SOCK) options.agent = process.env.SSH_AUTH_SOCK;
+  if (!flags.identity && !options.password && process.env.SSH_AUTH_SOCK)
+    options.agent = process.env.SSH_AUTH_SOCK;
   return new SSHClient(options);
 }

@@ -42,7 +42,11 @@ export function registerWs(program: Command, context: CommandContext): void {
             if (flags.json && !message.isBinary) {
               io.stdout.write(`${JSON.stringify(message.json())}\n`);
             } else {
-              io.stdout.write(message.isBinary ? `${Buffer.from(message.data as Uint8Array).toString('base64')}\n` : `${message.text()}\n`);
+              io.stdout.write(
+                message.isBinary
+                  ? `${Buffer.from(message.data as Uint8Array).toString('base64')}\n`
+                  : `${message.text()}\n`,
+              );
             }
           }
         })();
@@ -50,7 +54,9 @@ export function registerWs(program: Command, context: CommandContext): void {
         for await (const line of lines) {
           if (signal.aborted) break;
           if (line === '') continue;
-          client.send(flags.json ? (JSON.parse(line) as Parameters<WebSocketClient["send"]>[0]) : line);
+          client.send(
+            flags.json ? (JSON.parse(line) as Parameters<WebSocketClient['send']>[0]) : line,
+          );
         }
         await client.flush({ signal });
         // Give the peer a moment to answer the last lines before closing, as websocat does.

@@ -31,7 +31,11 @@ function demoApi() {
     } else if (req.url === '/flaky') {
       flakyCalls++;
       res.statusCode = flakyCalls % 2 === 1 ? 503 : 200;
-      res.end(JSON.stringify(res.statusCode === 200 ? { ok: true, calls: flakyCalls } : { error: 'busy' }));
+      res.end(
+        JSON.stringify(
+          res.statusCode === 200 ? { ok: true, calls: flakyCalls } : { error: 'busy' },
+        ),
+      );
     } else if (req.url === '/orders' && req.method === 'POST') {
       const body = JSON.parse((await readBody(req)).toString() || '{}') as Record<string, unknown>;
       const key = String(req.headers['idempotency-key'] ?? '');
@@ -86,7 +90,8 @@ export async function startDemoServers(): Promise<DemoServers> {
       },
     };
   } catch (err) {
-    for (const server of started.reverse()) await Promise.resolve(server[Symbol.asyncDispose]()).catch(() => {});
+    for (const server of started.reverse())
+      await Promise.resolve(server[Symbol.asyncDispose]()).catch(() => {});
     throw err;
   }
 }
