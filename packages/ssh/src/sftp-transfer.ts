@@ -97,9 +97,12 @@ function pipeline(
   });
 }
 
-/** Opens a remote file; returns its handle. */
-function openRemote(connection: Connection, path: string, flags: 'r' | 'w', mode: number): Promise<Buffer> {
-  return sftpCall<Buffer>(connection, 'open', path, (cb) => connection.sftp.open(path, flags, { mode }, cb));
+/**
+ * Opens a remote file; returns its handle. Errors name `reportPath`: the destination the
+ * caller asked for, not the temporary name it is written under.
+ */
+function openRemote(connection: Connection, path: string, flags: 'r' | 'w', mode: number, reportPath = path): Promise<Buffer> {
+  return sftpCall<Buffer>(connection, 'open', reportPath, (cb) => connection.sftp.open(path, flags, { mode }, cb));
 }
 
 function closeRemote(connection: Connection, path: string, handle: Buffer): Promise<void> {
@@ -150,7 +153,7 @@ export async function uploadFrom(
   remove: (path: string) => Promise<void>,
 ): Promise<void> {
   const writePath = options.atomic ? temporaryName(remotePath) : remotePath;
-  const handle = await openRemote(connection, writePath, 'w', options.mode);
+  const handle = await openRemote(connection, writePath, 'w', options.mode, remotePath);
   const chunk = Math.min(options.chunkSize, serverLimit(connection, '_maxWriteLen'));
   const hash: Hash | undefined = options.verify === 'sha256' ? createHash('sha256') : undefined;
   let offset = 0;
@@ -166,7 +169,7 @@ export async function uploadFrom(
         const data = await source.read(position, length);
         hash?.update(data);
         connection.sftp.write(handle, data, 0, data.length, position, (err) => {
-          if (err) return done(sftpError(connection.target, 'write', writePath, err));
+          if (err) return done(sftpError(connection.target, 'write', remotePath, err));
           transferred += data.length;
           options.onProgress?.({ transferred, total: source.size });
           done();

@@ -101,6 +101,13 @@ describe.runIf(hasSshd())('upload and download against OpenSSH sshd', () => {
   it('a missing local source is ERR_NET_SFTP with the local path', async () => {
     await expect(client.upload(join(local, 'nope'), `${remote}/nope`)).rejects.toMatchObject({ code: 'ERR_NET_SFTP', path: join(local, 'nope') });
   });
+
+  it('a missing remote folder is ERR_NET_SFTP naming the destination, not the temporary file', async () => {
+    writeFileSync(join(local, 'tiny'), 'tiny');
+    const error = await client.upload(join(local, 'tiny'), `${remote}/no-such-dir/tiny`).catch((err: unknown) => err);
+    expect(error).toMatchObject({ code: 'ERR_NET_SFTP', path: `${remote}/no-such-dir/tiny`, message: expect.stringContaining('no such file') });
+    expect((error as Error).message).not.toContain('.part');
+  });
 });
 
 describe.runIf(hasSshd())('transfers interrupted by the server dying', () => {
