@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { AbortError, NetworkTimeoutError, SSHError } from '@net/errors';
 import { hasSshd } from '@net/test-utils/ssh';
@@ -20,11 +21,21 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
     await fx?.stop();
   });
 
-  /** Whether a process whose command line contains `marker` still runs on the (local) server. */
+  /**
+   * Whether a process whose command line is `marker` still runs. The "remote" server is this
+   * machine, so /proc is read directly (no dependence on pgrep being installed).
+   */
   async function running(marker: string): Promise<boolean> {
-    // '[s]leep' matches 'sleep' but not this pgrep's own shell, whose command line holds the pattern.
-    const { exitCode } = await client.exec(`pgrep -f -- '[${marker[0]}]${marker.slice(1)}' >/dev/null`);
-    return exitCode === 0;
+    const wanted = marker.split(' ').join('\0');
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (readFileSync(`/proc/${entry}/cmdline`, 'latin1').replace(/\0$/, '') === wanted) return true;
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    return false;
   }
 
   async function waitGone(marker: string): Promise<boolean> {
@@ -71,9 +82,12 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
   it('timeout ends the remote command with NetworkTimeoutError', async () => {
     // A compound command: the shell forks sleep, so only a process-group signal ends both.
     const marker = 'sleep 41.0701';
-    const error = await client.exec(`${marker}; echo never`, { timeout: 300 }).catch((err: unknown) => err);
+    const pending = client.exec(`${marker}; echo never`, { timeout: 800 }).catch((err: unknown) => err);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await running(marker)).toBe(true);
+    const error = await pending;
     expect(error).toBeInstanceOf(NetworkTimeoutError);
-    expect(error).toMatchObject({ code: 'ERR_NET_TIMEOUT', timeoutMs: 300 });
+    expect(error).toMatchObject({ code: 'ERR_NET_TIMEOUT', timeoutMs: 800 });
     expect(await waitGone(marker)).toBe(true);
   });
 
