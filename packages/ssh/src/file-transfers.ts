@@ -7,10 +7,10 @@ import { sshError } from './ssh-errors.js';
 import type { ResolvedTransferOptions } from './transfer-options.js';
 
 /** Local file system failures (a missing source, an unwritable folder) as ERR_NET_SFTP with the path. */
-function localError(connection: Connection, operation: string, path: string, err: unknown): Error {
+export function localError(connection: Connection, operation: string, path: string, err: unknown): Error {
   if (err instanceof NetworkError) return err;
-  const code = (err as NodeJS.ErrnoException).code ?? 'error';
-  return sshError(connection.target, 'ERR_NET_SFTP', `${operation} failed (local ${code}) for ${path}`, { cause: err, path });
+  const { code = 'error', path: failedPath = path } = err as NodeJS.ErrnoException;
+  return sshError(connection.target, 'ERR_NET_SFTP', `${operation} failed (local ${code}) for ${failedPath}`, { cause: err, path: failedPath });
 }
 
 /** Local reads for uploads happen in blocks of this size. */

@@ -167,8 +167,10 @@ export function resolveOptions(options: SSHClientOptions, username: () => string
   checkInteger('maxChannels', maxChannels, 2, 1000);
   const noDelay = options.noDelay ?? defaults.noDelay;
   if (typeof noDelay !== 'boolean') throw invalidArgType('noDelay', 'of type boolean', noDelay);
-  if (options.jump !== undefined && (options.jump === null || typeof options.jump !== 'object')) {
-    throw invalidArgType('jump', 'an options object', options.jump);
+  if (options.jump !== undefined) {
+    if (options.jump === null || typeof options.jump !== 'object') throw invalidArgType('jump', 'an options object', options.jump);
+    // The jump host's options are checked now too, not when the first connection is attempted.
+    resolveOptions(options.jump, username);
   }
 
   return {

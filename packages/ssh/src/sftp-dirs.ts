@@ -1,7 +1,7 @@
 import { lstat as localLstat, mkdir as localMkdir, readdir, realpath as localRealpath, stat as localStat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection } from './connection.js';
-import { downloadFile, uploadFile } from './file-transfers.js';
+import { downloadFile, localError, uploadFile } from './file-transfers.js';
 import { list, mkdir, stat } from './sftp-ops.js';
 import type { RemoteDigest } from './sftp-transfer.js';
 import type { ResolvedTransferOptions, TransferOptions } from './transfer-options.js';
@@ -84,7 +84,9 @@ export async function uploadDir(
     }
     visiting.delete(real);
   };
-  await walk(localDir, remoteDir, '');
+  await walk(localDir, remoteDir, '').catch((err: unknown) => {
+    throw localError(connection, 'uploadDir', localDir, err);
+  });
   await runLimited(files, options.parallelFiles ?? 4);
   return result;
 }
@@ -127,7 +129,9 @@ export async function downloadDir(
       } else result.skipped.push(childRelative);
     }
   };
-  await walk(remoteDir, localDir, '', 0);
+  await walk(remoteDir, localDir, '', 0).catch((err: unknown) => {
+    throw localError(connection, 'downloadDir', localDir, err);
+  });
   await runLimited(files, options.parallelFiles ?? 4);
   return result;
 }

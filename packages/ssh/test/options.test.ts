@@ -19,6 +19,8 @@ describe('SSHClient options', () => {
     ['a negative keepalive', { keepaliveInterval: -1 }, 'RangeError', /keepaliveInterval/],
     ['a private key that is not a key', { password: undefined, privateKey: 'not a key' }, 'TypeError', /privateKey/],
     ['both privateKey and privateKeyPath', { privateKey: 'x', privateKeyPath: '/x' }, 'TypeError', /privateKey/],
+    ['a jump host with a bad port', { jump: { host: 'bastion', password: 'x', port: 0 } }, 'RangeError', /port/],
+    ['a jump host without credentials', { jump: { host: 'bastion' } }, 'TypeError', /credentials/],
   ])('rejects %s in the constructor', (_name, patch, type, message) => {
     let error: unknown;
     try {

@@ -72,6 +72,11 @@ describe.runIf(hasSshd())('uploadDir and downloadDir against OpenSSH sshd', () =
     expect(followed.skipped).toEqual(['dangling']);
   });
 
+  it('a missing local or remote tree is ERR_NET_SFTP with the path', async () => {
+    await expect(client.uploadDir(join(work, 'absent'), `${work}/x`)).rejects.toMatchObject({ code: 'ERR_NET_SFTP', path: join(work, 'absent') });
+    await expect(client.downloadDir(`${work}/absent`, join(work, 'y'))).rejects.toMatchObject({ code: 'ERR_NET_SFTP', path: `${work}/absent` });
+  });
+
   it("uploadDir with symlinks: 'follow' copies targets and skips dangling links", async () => {
     const result = await client.uploadDir(source, `${work}/up-follow`, { symlinks: 'follow' });
     expect(tree(join(work, 'up-follow'))).toContain('f link-to-dir/one.bin');
