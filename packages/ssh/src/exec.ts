@@ -121,6 +121,7 @@ async function openWithRetry(connection: Connection, line: string, pty: boolean,
     try {
       return await openExecChannel(connection, line, pty);
     } catch (err) {
+      if (connection.lostError) throw connection.lostError;
       if (!isTransientOpenFailure(err) || attempt >= 8 || signal?.aborted) {
         throw sshError(connection.target, 'ERR_NET_SSH_CHANNEL', 'opening an SSH channel failed', { cause: err, retryable: true });
       }
@@ -150,7 +151,6 @@ function sendSignal(channel: ClientChannel, name: string): void {
   }
 }
 
-/** Runs one command on `connection` (which must be open) under the channel limiter. */
 /** Record separator: brackets the shell's pid at the start of stdout (see withPidMarker). */
 const MARK = 0x1e;
 
