@@ -38,6 +38,14 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
     return false;
   }
 
+  async function waitRunning(marker: string): Promise<boolean> {
+    for (let i = 0; i < 60; i++) {
+      if (await running(marker)) return true;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return false;
+  }
+
   async function waitGone(marker: string): Promise<boolean> {
     for (let i = 0; i < 50; i++) {
       if (!(await running(marker))) return true;
@@ -82,12 +90,11 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
   it('timeout ends the remote command with NetworkTimeoutError', async () => {
     // A compound command: the shell forks sleep, so only a process-group signal ends both.
     const marker = 'sleep 41.0701';
-    const pending = client.exec(`${marker}; echo never`, { timeout: 800 }).catch((err: unknown) => err);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await running(marker)).toBe(true);
+    const pending = client.exec(`${marker}; echo never`, { timeout: 2_000 }).catch((err: unknown) => err);
+    expect(await waitRunning(marker)).toBe(true);
     const error = await pending;
     expect(error).toBeInstanceOf(NetworkTimeoutError);
-    expect(error).toMatchObject({ code: 'ERR_NET_TIMEOUT', timeoutMs: 800 });
+    expect(error).toMatchObject({ code: 'ERR_NET_TIMEOUT', timeoutMs: 2_000 });
     expect(await waitGone(marker)).toBe(true);
   });
 
@@ -95,8 +102,7 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
     const marker = 'sleep 41.0702';
     const controller = new AbortController();
     const pending = client.exec(marker, { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await running(marker)).toBe(true);
+    expect(await waitRunning(marker)).toBe(true);
     controller.abort();
     await expect(pending).rejects.toBeInstanceOf(AbortError);
     expect(await waitGone(marker)).toBe(true);

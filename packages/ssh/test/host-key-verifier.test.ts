@@ -30,9 +30,13 @@ describe.runIf(hasSshd())('host key verification against OpenSSH sshd', () => {
     return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
   }
 
-  async function logSince(from: number): Promise<string> {
-    // sshd logs the disconnect asynchronously.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  /** sshd's log since `from`, once it contains `until` (sshd logs asynchronously). */
+  async function logSince(from: number, until: RegExp): Promise<string> {
+    for (let i = 0; i < 100; i++) {
+      const log = fx.sshd.readLog().slice(from);
+      if (until.test(log)) return log;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
     return fx.sshd.readLog().slice(from);
   }
 
@@ -52,7 +56,7 @@ describe.runIf(hasSshd())('host key verification against OpenSSH sshd', () => {
     expect(error).toBeInstanceOf(SSHError);
     expect(error).toMatchObject({ code: 'ERR_NET_SSH_HOST_KEY', host: '127.0.0.1', port: fx.sshd.port });
     expect((error as Error).message).toContain(fingerprintOf(Buffer.from(keyField.split(' ')[1]!, 'base64')));
-    const log = await logSince(logStart);
+    const log = await logSince(logStart, /Received disconnect from 127\.0\.0\.1/);
     // The key exchange happened and the client hung up before authenticating …
     expect(log).toMatch(/SSH2_MSG_NEWKEYS sent/);
     expect(log).toMatch(/Received disconnect from 127\.0\.0\.1.*\[preauth\]/);
@@ -62,7 +66,7 @@ describe.runIf(hasSshd())('host key verification against OpenSSH sshd', () => {
     const controlStart = fx.sshd.readLog().length;
     await using control = fx.client();
     await control.connect();
-    expect(await logSince(controlStart)).toMatch(/userauth-request for user \S+ service ssh-connection method publickey/);
+    expect(await logSince(controlStart, /Accepted publickey/)).toMatch(/userauth-request for user \S+ service ssh-connection method publickey/);
   });
 
   it('refuses a changed key even with accept-new', async () => {
