@@ -349,7 +349,9 @@ export class TCPConnection implements AsyncDisposable {
         },
       );
       this.#waiters.push(waiter);
-      this.#flow();
+      // Queued behind other reads after the stream ended: settle with the rest now.
+      if (this.#ended) this.#pump();
+      else this.#flow();
     });
   }
 

@@ -74,6 +74,15 @@ describe('TCPClient', () => {
     expect(await pending).toBeNull();
   });
 
+  it('serves concurrent reads in call order', async () => {
+    await using peer = await startTcpPeer('echo');
+    await using client = await connected(peer.port);
+    const reads = [client.readExactly(3), client.readLine(), client.readExactly(2), client.receive()];
+    await client.send('abcline one\nxyrest');
+    const [a, line, b, rest] = await Promise.all(reads);
+    expect([a?.toString(), line, b?.toString(), rest?.toString()]).toEqual(['abc', 'line one', 'xy', 'rest']);
+  });
+
   it('times out a read with NetworkTimeoutError and keeps the connection usable', async () => {
     await using peer = await startTcpPeer('echo');
     await using client = await connected(peer.port);
