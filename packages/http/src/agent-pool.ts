@@ -65,6 +65,11 @@ export class AgentPool {
     };
   }
 
+  /** Whether any request may go through a proxy. */
+  get hasProxy(): boolean {
+    return this.proxy !== undefined;
+  }
+
   /** The proxy URL for `url` (undefined when direct), chosen by protocol and NO_PROXY. */
   proxyFor(url: URL): URL | undefined {
     return this.proxy ? proxyFor(this.proxy, url) : undefined;

@@ -60,7 +60,7 @@ export function drain(stream: GotRequest, limit: number): Promise<Buffer> {
 }
 
 /** Starts a request on `instance`. A body-capable method sent without a body is ended here. */
-export function send(instance: Got, url: URL, options: OptionsInit | undefined, endEmpty: boolean): GotRequest {
+export function send(instance: Got, url: string, options: OptionsInit | undefined, endEmpty: boolean): GotRequest {
   const stream = options === undefined ? instance.stream(url) : instance.stream(url, options as OptionsInit & { isStream?: true });
   if (endEmpty) stream.end();
   return stream;

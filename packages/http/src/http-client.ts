@@ -180,7 +180,7 @@ export class HTTPClient implements AsyncDisposable, DownloadHost {
    */
   startAttempt(call: Call, budget: AttemptBudget): GotRequest {
     let options: OptionsInit | undefined = call.plain ? undefined : call.got;
-    const proxy = this.agents.proxyFor(call.url);
+    const proxy = this.agents.hasProxy ? this.agents.proxyFor(call.url) : undefined;
     const agent = proxy ? this.agents.forProxy(proxy) : undefined;
     if (agent) {
       // A per-attempt copy only when something differs: the plain path reuses the call's object.
@@ -188,7 +188,7 @@ export class HTTPClient implements AsyncDisposable, DownloadHost {
       // directly, past the proxy, on http2-wrapper's global agent.
       options = { ...call.got, agent, http2: false };
     }
-    const stream = send(this.got, call.url, options, call.endEmpty);
+    const stream = send(this.got, call.href, options, call.endEmpty);
     // The attempt budget is one plain timer of ours rather than got's `timeout.request`, whose
     // per-request listeners cost ~10% of a small request's CPU (see README, Performance).
     const timer = Number.isFinite(budget.attemptMs)
@@ -208,7 +208,7 @@ export class HTTPClient implements AsyncDisposable, DownloadHost {
 
   /** @internal Context for mapping an attempt's error. */
   errorContext(call: Call, budget: AttemptBudget): AttemptContext {
-    return { method: call.method, url: call.url, attemptMs: budget.attemptMs, totalMs: budget.totalMs, signal: call.signal };
+    return { method: call.method, call, attemptMs: budget.attemptMs, totalMs: budget.totalMs, signal: call.signal };
   }
 
   /** @internal Builds a Response and runs the afterResponse hooks. */

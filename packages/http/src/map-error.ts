@@ -11,6 +11,7 @@ import {
   type TimeoutPhase,
 } from '@net/errors';
 import { PROXY_FAILURE, type ProxyFailure } from './agent-pool.js';
+import { malformedUrl } from './validate-request.js';
 
 /** The client's own per-attempt timer fired; handed to `stream.destroy()`, found again in the cause chain. */
 export class AttemptTimeout extends Error {
@@ -33,7 +34,8 @@ function findAttemptTimeout(err: unknown): AttemptTimeout | undefined {
 /** What the client knew about the attempt that failed. */
 export interface AttemptContext {
   method: string;
-  url: URL;
+  /** The call; its `url` is parsed only here, on the error path. */
+  call: { readonly url: URL };
   /** The per-attempt budget that was in force (what the client's attempt timer was set to). */
   attemptMs: number;
   /** Set when the attempt's budget was cut to what remained of `timeout.total`. */
@@ -70,10 +72,13 @@ function defaultPort(url: URL): number {
  * Maps an error from got (a `RequestError` wrapping the system error) to the `@net/errors`
  * class that says what went wrong. The original is always the `cause`.
  */
-export function mapError(err: unknown, context: AttemptContext): NetworkError {
+export function mapError(err: unknown, context: AttemptContext): NetworkError | TypeError {
   if (err instanceof NetworkError) return err;
-  const target = `${context.method} ${redactUrl(context.url)}`;
   const e = err as { name?: string; code?: string; event?: string };
+  // got's own parse refused a URL that passed the cheap check: still bad input, not a fault.
+  if (e.code === 'ERR_INVALID_URL') return malformedUrl();
+  const url = context.call.url;
+  const target = `${context.method} ${redactUrl(url)}`;
 
   if (context.signal?.aborted) {
     return new AbortError(`Request aborted: ${target}`, { cause: context.signal.reason ?? err });
@@ -115,8 +120,8 @@ export function mapError(err: unknown, context: AttemptContext): NetworkError {
     return new ConnectionError(`Connection closed before the whole body arrived: ${target}`, {
       cause: err,
       code: ErrorCodes.CONNECTION_CLOSED,
-      host: context.url.hostname,
-      port: defaultPort(context.url),
+      host: url.hostname,
+      port: defaultPort(url),
       protocol: 'http',
     });
   }
@@ -125,9 +130,9 @@ export function mapError(err: unknown, context: AttemptContext): NetworkError {
   }
   return toNetworkError(err, {
     operation: context.method,
-    url: context.url,
-    host: context.url.hostname,
-    port: defaultPort(context.url),
+    url,
+    host: url.hostname,
+    port: defaultPort(url),
     protocol: 'http',
     timeoutMs: context.attemptMs,
   });

@@ -47,7 +47,10 @@ export interface RequestOptions {
 /** One call, resolved once before its first attempt. */
 export interface Call {
   method: string;
-  url: URL;
+  /** The URL as handed to got. */
+  href: string;
+  /** The URL parsed, on first use only: the plain path never needs it (got parses `href`). */
+  readonly url: URL;
   /** What is handed to got on every attempt (got merges it over the client's instance). */
   got: OptionsInit;
   /** True when `got` is empty: the attempt can call got with the URL alone. */
@@ -87,8 +90,12 @@ function isStreamBody(body: unknown): boolean {
 /** Validates a call and resolves its options against the client's, before any I/O. */
 export function prepareCall(client: ResolvedOptions, method: string, input: unknown, options: RequestOptions): Call {
   if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'an object', options);
-  const url = resolveUrl(input, client.baseUrl);
-  appendSearchParams(url, options.searchParams);
+  let { href, parsed } = resolveUrl(input, client.baseUrl);
+  if (options.searchParams !== undefined) {
+    parsed = new URL(href);
+    appendSearchParams(parsed, options.searchParams);
+    href = parsed.href;
+  }
   const headers = validateHeaders('headers', options.headers) ?? {};
   const timeout = resolveTimeout('timeout', options.timeout, client.timeout);
   const policy = options.retry === false ? client.retry : resolveRetry('retry', options.retry, client.retry);
@@ -143,7 +150,11 @@ export function prepareCall(client: ResolvedOptions, method: string, input: unkn
   if (signal) got.signal = signal;
   return {
     method,
-    url,
+    href,
+    get url() {
+      parsed ??= new URL(href);
+      return parsed;
+    },
     got,
     plain: Object.keys(got).length === 0,
     headers,

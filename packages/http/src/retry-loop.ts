@@ -77,7 +77,7 @@ function sleep(ms: number, signal: AbortSignal | undefined, closing: AbortSignal
 }
 
 function closedError(call: Call): ConnectionError {
-  return new ConnectionError(`HTTPClient was closed: ${call.method} ${redactUrl(call.url)}`, {
+  return new ConnectionError(`HTTPClient was closed: ${call.method} ${redactUrl(call.href)}`, {
     code: ErrorCodes.CONNECTION_CLOSED,
     host: call.url.hostname,
     protocol: 'http',
@@ -86,12 +86,12 @@ function closedError(call: Call): ConnectionError {
 }
 
 function abortError(call: Call): AbortError {
-  return new AbortError(`Request aborted: ${call.method} ${redactUrl(call.url)}`, { cause: call.signal?.reason });
+  return new AbortError(`Request aborted: ${call.method} ${redactUrl(call.href)}`, { cause: call.signal?.reason });
 }
 
 function totalTimeout(call: Call, cause: unknown): NetworkTimeoutError {
   return new NetworkTimeoutError(
-    `Request timed out after the total budget of ${call.totalMs} ms: ${call.method} ${redactUrl(call.url)}`,
+    `Request timed out after the total budget of ${call.totalMs} ms: ${call.method} ${redactUrl(call.href)}`,
     { cause, timeoutMs: call.totalMs, phase: 'total' },
   );
 }

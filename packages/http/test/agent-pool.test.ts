@@ -64,7 +64,8 @@ describe('connections', () => {
     const before = snapshotHandles();
     const client = new HTTPClient({ maxRetries: 3 });
     const pending = client.get(peer.url);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Close once the request is really in flight (the peer has read it).
+    while (peer.requestCount === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     await client.close();
     const err = await pending.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);

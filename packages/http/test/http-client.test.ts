@@ -78,6 +78,13 @@ describe('HTTPClient', () => {
     expect((await client.get(`${server.url}/abs`)).text()).toBe('/abs');
   });
 
+  it('accepts URL objects and non-ASCII paths', async () => {
+    await using server = await startHttpServer((req, res) => void res.end(req.url));
+    await using client = new HTTPClient();
+    expect((await client.get(new URL(`${server.url}/u?x=1`))).text()).toBe('/u?x=1');
+    expect((await client.get(`${server.url}/caf\u00e9 au lait`)).text()).toBe('/caf%C3%A9%20au%20lait');
+  });
+
   it('merges headers: client defaults below the request', async () => {
     await using server = await startHttpServer((req, res) => void res.end(JSON.stringify(req.headers)));
     await using client = new HTTPClient({ headers: { 'X-A': 'client', 'x-b': 'client' } });

@@ -138,11 +138,15 @@ describe('errors from real failures', () => {
     expect((err as AbortError).cause).toMatchObject({ message: 'user gave up' });
 
     await using server = await startHttpServer((_req, res) => void res.writeHead(503).end());
-    await using slow = new HTTPClient({ maxRetries: 3, retry: { baseDelay: 10_000, maxDelay: 10_000 } });
-    slow.random = () => 0.99;
     const second = new AbortController();
+    await using slow = new HTTPClient({
+      maxRetries: 3,
+      retry: { baseDelay: 10_000, maxDelay: 10_000 },
+      // Abort once the wait has begun: deterministic however loaded the machine is.
+      hooks: { beforeRetry: [() => void setTimeout(() => second.abort(), 20)] },
+    });
+    slow.random = () => 0.99;
     const waiting = slow.get(server.url, { signal: second.signal });
-    setTimeout(() => second.abort(), 100);
     await expect(waiting).rejects.toBeInstanceOf(AbortError);
     expect(server.requests).toHaveLength(1);
   });

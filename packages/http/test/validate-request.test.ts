@@ -5,6 +5,8 @@ import { HTTPClient } from '../src/index.js';
 describe('bad input is refused before any I/O', () => {
   it.each([
     ['a malformed URL', (c: HTTPClient) => c.get('http://exa mple:99999/'), TypeError, 'ERR_INVALID_ARG_VALUE'],
+    ['a port out of range', (c: HTTPClient) => c.get('http://127.0.0.1:99999/'), TypeError, 'ERR_INVALID_ARG_VALUE'],
+    ['an empty host', (c: HTTPClient) => c.get('http://:80/'), TypeError, 'ERR_INVALID_ARG_VALUE'],
     ['a relative URL without baseUrl', (c: HTTPClient) => c.get('/path'), TypeError, 'ERR_INVALID_ARG_VALUE'],
     ['a non-http protocol', (c: HTTPClient) => c.get('file:///etc/passwd'), TypeError, 'ERR_INVALID_ARG_VALUE'],
     ['an unknown method', (c: HTTPClient) => c.request('FETCH', 'http://127.0.0.1/'), TypeError, 'ERR_INVALID_ARG_VALUE'],
@@ -39,6 +41,7 @@ describe('bad input is refused before any I/O', () => {
     await client.get(server.url, { headers: { 'x-a': 'a\r\nb' } }).catch(() => undefined);
     await client.request('BREW', server.url).catch(() => undefined);
     await client.get(server.url, { timeout: -1 }).catch(() => undefined);
+    await client.get(`${server.url.replace(/:\d+$/, ':99999')}/`).catch(() => undefined);
     expect(server.requests).toHaveLength(0);
   });
 
