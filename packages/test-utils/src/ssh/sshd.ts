@@ -158,9 +158,13 @@ export async function startSshd(options: TestSshdOptions = {}): Promise<TestSshd
     }
     const pid = child.pid!;
     let killed = false;
+    // A test process that dies without stopping its server must not leave sshd behind.
+    const onExit = () => killTree(pid);
+    process.once('exit', onExit);
     const kill = async (): Promise<void> => {
       if (!killed) {
         killed = true;
+        process.removeListener('exit', onExit);
         killTree(pid);
       }
       await exited(child);
