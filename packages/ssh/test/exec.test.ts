@@ -109,6 +109,14 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
     await expect(client.exec('true', { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ERR_NET_ABORTED' });
   });
 
+  it('a timeout also ends a command running on a pty', async () => {
+    const marker = 'sleep 41.0703';
+    const pending = client.exec(marker, { pty: true, timeout: 2_000 }).catch((err: unknown) => err);
+    expect(await waitRunning(marker)).toBe(true);
+    expect(await pending).toBeInstanceOf(NetworkTimeoutError);
+    expect(await waitGone(marker)).toBe(true);
+  });
+
   it('check: true turns a non-zero exit into SSHError ERR_NET_SSH_EXEC', async () => {
     const error = await client.exec(['sh', '-c', 'exit 7'], { check: true }).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(SSHError);

@@ -94,6 +94,17 @@ describe.runIf(hasSshd())('host key verification against OpenSSH sshd', () => {
     expect(again.connected).toBe(true);
   });
 
+  it('accept-new keeps an existing last line intact when the file lacks a final newline', async () => {
+    const path = knownHosts('kh-no-newline', 'other.invalid ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB1xxQxx');
+    {
+      await using client = fx.client({ hostKey: { policy: 'accept-new', knownHostsPath: path } });
+      await client.connect();
+    }
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines[0]).toBe('other.invalid ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB1xxQxx');
+    expect(lines[1]).toMatch(/^\|1\|/);
+  });
+
   it('pins fingerprints: a match connects without known_hosts, a mismatch is refused', async () => {
     const fingerprint = fingerprintOf(Buffer.from(keyField.split(' ')[1]!, 'base64'));
     {
