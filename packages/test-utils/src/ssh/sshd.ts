@@ -81,9 +81,12 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** True when an OpenSSH server binary is installed. */
+/**
+ * True when an OpenSSH server binary is installed. `NET_TEST_SSHD=0` pretends it is not, to
+ * exercise the fallback path on a machine that has one.
+ */
 export function hasSshd(): boolean {
-  return existsSync(SSHD_PATH);
+  return process.env.NET_TEST_SSHD !== '0' && existsSync(SSHD_PATH);
 }
 
 /**
