@@ -57,11 +57,22 @@ async function listenAll(ports: number[]): Promise<Server[]> {
 
 function nmapOpen(): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    execFile('nmap', ['-sT', '-p-', '-T4', '-n', '-oG', '-', HOST], { maxBuffer: 16 * 1024 * 1024 }, (err: Error | null, out: string) => {
-      if (err) return reject(err);
-      const ports = /\tPorts: ([^\t]*)/.exec(out)?.[1] ?? '';
-      resolve(ports.split(', ').filter((e) => e.split('/')[1] === 'open').map((e) => Number(e.split('/')[0])).sort((a, b) => a - b));
-    });
+    execFile(
+      'nmap',
+      ['-sT', '-p-', '-T4', '-n', '-oG', '-', HOST],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (err: Error | null, out: string) => {
+        if (err) return reject(err);
+        const ports = /\tPorts: ([^\t]*)/.exec(out)?.[1] ?? '';
+        resolve(
+          ports
+            .split(', ')
+            .filter((e) => e.split('/')[1] === 'open')
+            .map((e) => Number(e.split('/')[0]))
+            .sort((a, b) => a - b),
+        );
+      },
+    );
   });
 }
 
@@ -69,34 +80,49 @@ function evilscanOpen(): Promise<number[]> {
   const require = createRequire(import.meta.url);
   const Evilscan = require('evilscan') as new (
     options: object,
-    callback: (err: Error | null, scan: { on(event: string, fn: (data: { port: number; status: string }) => void): void; run(): void }) => void,
+    callback: (
+      err: Error | null,
+      scan: {
+        on(event: string, fn: (data: { port: number; status: string }) => void): void;
+        run(): void;
+      },
+    ) => void,
   ) => unknown;
   return new Promise((resolve, reject) => {
     const open: number[] = [];
-    new Evilscan({ target: HOST, port: '1-65535', status: 'O', concurrency: 500, timeout: 2_000 }, (err, scan) => {
-      if (err) return reject(err);
-      scan.on('result', (data) => {
-        if (data.status === 'open') open.push(data.port);
-      });
-      scan.on('done', () => resolve(open.sort((a, b) => a - b)));
-      scan.run();
-    });
+    new Evilscan(
+      { target: HOST, port: '1-65535', status: 'O', concurrency: 500, timeout: 2_000 },
+      (err, scan) => {
+        if (err) return reject(err);
+        scan.on('result', (data) => {
+          if (data.status === 'open') open.push(data.port);
+        });
+        scan.on('done', () => resolve(open.sort((a, b) => a - b)));
+        scan.run();
+      },
+    );
   });
 }
 
 /** The three scans, one run each, against the same listeners. */
 async function scanComparison(isolated: boolean): Promise<ScanOutcome> {
   const servers = await listenAll(randomPorts(LISTENERS));
-  const listeners = servers.map((s) => (s.address() as { port: number }).port).sort((a, b) => a - b);
+  const listeners = servers
+    .map((s) => (s.address() as { port: number }).port)
+    .sort((a, b) => a - b);
   const open: Record<string, number[]> = {};
   const disagreements: string[] = [];
   const record = (name: string, ports: number[]) => {
     open[name] = ports;
-    if (ports.join() !== listeners.join()) disagreements.push(`${name}: ${JSON.stringify(ports.filter((p) => !listeners.includes(p)))} extra, ${JSON.stringify(listeners.filter((p) => !ports.includes(p)))} missing`);
+    if (ports.join() !== listeners.join())
+      disagreements.push(
+        `${name}: ${JSON.stringify(ports.filter((p) => !listeners.includes(p)))} extra, ${JSON.stringify(listeners.filter((p) => !ports.includes(p)))} missing`,
+      );
   };
   try {
     // Warm the JIT on a short scan per engine, as in any process that scans more than once.
-    for (const engine of ['handle', 'socket'] as const) await new sockets.PortScanner({ engine }).scan(HOST, { ports: '1-3000' });
+    for (const engine of ['handle', 'socket'] as const)
+      await new sockets.PortScanner({ engine }).scan(HOST, { ports: '1-3000' });
     const result = await compare({
       title: `Full TCP connect scan of ${HOST}, 65 535 ports, ${listeners.length} listeners${isolated ? ' (private netns)' : ''}`,
       unit: 'port',
@@ -106,8 +132,13 @@ async function scanComparison(isolated: boolean): Promise<ScanOutcome> {
       baseline: 'nmap -sT -p- -T4',
       cases: {
         'PortScanner (handle engine)': async () => {
-          const report = await new sockets.PortScanner({ engine: 'handle' }).scan(HOST, { ports: 'all' });
-          record('PortScanner (handle engine)', report.hosts[0]!.ports.filter((p) => p.state === 'open').map((p) => p.port));
+          const report = await new sockets.PortScanner({ engine: 'handle' }).scan(HOST, {
+            ports: 'all',
+          });
+          record(
+            'PortScanner (handle engine)',
+            report.hosts[0]!.ports.filter((p) => p.state === 'open').map((p) => p.port),
+          );
           return 65_535;
         },
         'nmap -sT -p- -T4': async () => {
@@ -115,8 +146,13 @@ async function scanComparison(isolated: boolean): Promise<ScanOutcome> {
           return 65_535;
         },
         'PortScanner (socket engine)': async () => {
-          const report = await new sockets.PortScanner({ engine: 'socket' }).scan(HOST, { ports: 'all' });
-          record('PortScanner (socket engine)', report.hosts[0]!.ports.filter((p) => p.state === 'open').map((p) => p.port));
+          const report = await new sockets.PortScanner({ engine: 'socket' }).scan(HOST, {
+            ports: 'all',
+          });
+          record(
+            'PortScanner (socket engine)',
+            report.hosts[0]!.ports.filter((p) => p.state === 'open').map((p) => p.port),
+          );
           return 65_535;
         },
         'evilscan (concurrency 500)': async () => {
@@ -166,12 +202,28 @@ function agreementLines(outcome: ScanOutcome): string[] {
   const reference = outcome.open['nmap -sT -p- -T4'] ?? [];
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((p, i) => p === b[i]);
   const lines = [`Listeners: ${outcome.listeners.join(', ')}`, ''];
-  lines.push('Last round:', '', '| scanner | open ports found | = listeners | = nmap |', '|---|---:|:---:|:---:|');
+  lines.push(
+    'Last round:',
+    '',
+    '| scanner | open ports found | = listeners | = nmap |',
+    '|---|---:|:---:|:---:|',
+  );
   for (const [name, ports] of Object.entries(outcome.open)) {
-    lines.push(`| ${name} | ${ports.length} | ${same(ports, outcome.listeners) ? 'yes' : 'NO'} | ${same(ports, reference) ? 'yes' : 'NO'} |`);
+    lines.push(
+      `| ${name} | ${ports.length} | ${same(ports, outcome.listeners) ? 'yes' : 'NO'} | ${same(ports, reference) ? 'yes' : 'NO'} |`,
+    );
   }
-  lines.push('', outcome.disagreements.length === 0 ? 'Every scanner found exactly the listeners in every round.' : `Rounds that disagreed with the listeners:\n${outcome.disagreements.map((d) => `- ${d}`).join('\n')}`);
-  if (!outcome.isolated) lines.push('', 'Not isolated (no unshare --net): other processes may open or close listeners between the scans.');
+  lines.push(
+    '',
+    outcome.disagreements.length === 0
+      ? 'Every scanner found exactly the listeners in every round.'
+      : `Rounds that disagreed with the listeners:\n${outcome.disagreements.map((d) => `- ${d}`).join('\n')}`,
+  );
+  if (!outcome.isolated)
+    lines.push(
+      '',
+      'Not isolated (no unshare --net): other processes may open or close listeners between the scans.',
+    );
   return lines;
 }
 
@@ -180,7 +232,8 @@ async function echoComparison(): Promise<ComparisonResult> {
   const rounds = 3_000; // 196 MB each way per case and round
   const ours = new sockets.TCPServer({
     onConnection: async (conn) => {
-      for (let data = await conn.receive(); data; data = await conn.receive()) await conn.send(data);
+      for (let data = await conn.receive(); data; data = await conn.receive())
+        await conn.send(data);
     },
   });
   const { port: ourPort } = await ours.listen();
@@ -210,7 +263,8 @@ async function echoComparison(): Promise<ComparisonResult> {
   });
   try {
     return await compare({
-      title: 'TCP echo, 64 KiB chunks, one connection (send, then read the 64 KiB echo back as one Buffer)',
+      title:
+        'TCP echo, 64 KiB chunks, one connection (send, then read the 64 KiB echo back as one Buffer)',
       unit: 'MB',
       baseline: 'net.Socket ↔ net.Server (pipe)',
       rounds: 7,
@@ -225,8 +279,11 @@ async function echoComparison(): Promise<ComparisonResult> {
         },
         'net.Socket ↔ net.Server (pipe)': async () => {
           for (let i = 0; i < rounds; i++) {
-            const echoed = new Promise<Buffer>((resolve) => (pending = { need: chunk.length, resolve }));
-            if (!rawClient.write(chunk)) await new Promise((resolve) => rawClient.once('drain', resolve));
+            const echoed = new Promise<Buffer>(
+              (resolve) => (pending = { need: chunk.length, resolve }),
+            );
+            if (!rawClient.write(chunk))
+              await new Promise((resolve) => rawClient.once('drain', resolve));
             await echoed;
           }
           return (rounds * chunk.length) / 1e6;

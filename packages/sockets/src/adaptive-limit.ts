@@ -43,7 +43,11 @@ export class AdaptiveLimit {
     this.#timeoutRate = this.#timeoutRate * 0.9 + (timedOut ? 0.1 : 0);
     if (timedOut) {
       this.#cleanRun = 0;
-      if (this.#timeoutRate > 0.3 && now - this.#lastCut >= this.#cooldown && this.#limit > this.#timeoutFloor) {
+      if (
+        this.#timeoutRate > 0.3 &&
+        now - this.#lastCut >= this.#cooldown &&
+        this.#limit > this.#timeoutFloor
+      ) {
         this.#lastCut = now;
         this.#set(Math.max(this.#timeoutFloor, Math.floor(this.#limit * 0.75)));
       }

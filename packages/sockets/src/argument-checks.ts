@@ -21,7 +21,11 @@ export function checkDuration(name: string, value: unknown): number {
   return value;
 }
 
-export function checkPositiveInt(name: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
+export function checkPositiveInt(
+  name: string,
+  value: unknown,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
   if (value === Infinity && max === Infinity) return value;
   if (!Number.isInteger(value) || value < 1 || value > max) {
@@ -33,17 +37,22 @@ export function checkPositiveInt(name: string, value: unknown, max = Number.MAX_
 /** A host name or IP literal: what a connect can be attempted to. */
 export function checkHost(name: string, value: unknown): string {
   if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
-  if (value.length === 0 || value.length > 253) throw invalidArgValue(name, 'Expected a host name or IP address.');
+  if (value.length === 0 || value.length > 253)
+    throw invalidArgValue(name, 'Expected a host name or IP address.');
   if (isIP(value) !== 0) return value;
   if (!/^[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\.?$/.test(value)) {
-    throw invalidArgValue(name, `Expected a host name or IP address. Received ${JSON.stringify(value)}`);
+    throw invalidArgValue(
+      name,
+      `Expected a host name or IP address. Received ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
 
 export function checkSignal(name: string, value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;
-  if (!(value instanceof AbortSignal)) throw invalidArgType(name, 'an instance of AbortSignal', value);
+  if (!(value instanceof AbortSignal))
+    throw invalidArgType(name, 'an instance of AbortSignal', value);
   return value;
 }
 
@@ -61,14 +70,16 @@ export function checkFunction<T>(name: string, value: unknown): T {
 export function toBytes(name: string, value: unknown): Buffer {
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
   if (Buffer.isBuffer(value)) return value;
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   throw invalidArgType(name, 'of type string, Buffer or Uint8Array', value);
 }
 
 /** An object of options (or undefined). */
 export function checkOptions<T extends object>(name: string, value: unknown): Partial<T> {
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object') throw invalidArgType(name, 'of type object', value);
+  if (value === null || typeof value !== 'object')
+    throw invalidArgType(name, 'of type object', value);
   return value;
 }
 

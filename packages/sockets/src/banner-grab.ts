@@ -7,7 +7,10 @@ export interface BannerOptions {
   maxBytes?: number;
 }
 
-export const bannerDefaults = { timeout: 1_500, maxBytes: 512 } as const satisfies Required<BannerOptions>;
+export const bannerDefaults = {
+  timeout: 1_500,
+  maxBytes: 512,
+} as const satisfies Required<BannerOptions>;
 
 /**
  * Printable ASCII as is; CR, LF and tab as `\r`, `\n`, `\t`; everything else as `\xNN`, so a
@@ -31,7 +34,11 @@ export function escapeBanner(bytes: Buffer): string {
  * FTP greetings …) within the time and size limits. Services that wait for the client yield
  * undefined. Never rejects: a banner is best-effort information.
  */
-export function grabBanner(address: string, port: number, options: Required<BannerOptions>): Promise<string | undefined> {
+export function grabBanner(
+  address: string,
+  port: number,
+  options: Required<BannerOptions>,
+): Promise<string | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -36,7 +36,10 @@ const PREFIX_MAX = { 1: 0xff, 2: 0xffff, 4: 0xffff_ffff } as const;
 export function resolveFrameOptions(options: FrameOptions = {}): ResolvedFrameOptions {
   const framing = options.framing ?? frameDefaults.framing;
   if (framing !== 'line' && framing !== 'length-prefixed') {
-    throw invalidArgValue('framing', `Expected 'line' or 'length-prefixed'. Received ${String(framing)}`);
+    throw invalidArgValue(
+      'framing',
+      `Expected 'line' or 'length-prefixed'. Received ${String(framing)}`,
+    );
   }
   const lengthBytes = options.lengthBytes ?? frameDefaults.lengthBytes;
   if (lengthBytes !== 1 && lengthBytes !== 2 && lengthBytes !== 4) {
@@ -44,7 +47,10 @@ export function resolveFrameOptions(options: FrameOptions = {}): ResolvedFrameOp
   }
   const delimiter = toBytes('delimiter', options.delimiter ?? frameDefaults.delimiter);
   if (delimiter.length === 0) throw invalidArgValue('delimiter', 'Must not be empty.');
-  const maxFrameSize = checkPositiveInt('maxFrameSize', options.maxFrameSize ?? frameDefaults.maxFrameSize);
+  const maxFrameSize = checkPositiveInt(
+    'maxFrameSize',
+    options.maxFrameSize ?? frameDefaults.maxFrameSize,
+  );
   return { framing, lengthBytes, delimiter, maxFrameSize };
 }
 
@@ -131,7 +137,11 @@ export function encodeFrame(data: unknown, options: ResolvedFrameOptions): Buffe
   }
   const max = PREFIX_MAX[options.lengthBytes];
   if (payload.length > max) {
-    throw argOutOfRange('data.length', `<= ${max} for a ${options.lengthBytes}-byte length prefix`, payload.length);
+    throw argOutOfRange(
+      'data.length',
+      `<= ${max} for a ${options.lengthBytes}-byte length prefix`,
+      payload.length,
+    );
   }
   const out = Buffer.allocUnsafe(options.lengthBytes + payload.length);
   out.writeUIntBE(payload.length, 0, options.lengthBytes);

@@ -6,18 +6,30 @@ export type {
   FramesOptions,
   SendOptions,
   CloseOptions,
-} from './tcp-connection.js';
+} from './connection-options.js';
 export { TCPClient, tcpClientDefaults } from './tcp-client.js';
 export type { TCPClientOptions, TLSClientOptions } from './tcp-client.js';
 export { TCPServer, tcpServerDefaults } from './tcp-server.js';
-export type { TCPServerOptions, TLSServerOptions, ConnectionHandler, ServerAddress } from './tcp-server.js';
+export type {
+  TCPServerOptions,
+  TLSServerOptions,
+  ConnectionHandler,
+  ServerAddress,
+} from './tcp-server.js';
 export { UDPClient, udpClientDefaults } from './udp-client.js';
-export type { UDPClientOptions, UDPReceiveOptions, UDPRequestOptions, Datagram, UDPLookupFunction } from './udp-client.js';
+export type {
+  UDPClientOptions,
+  UDPReceiveOptions,
+  UDPRequestOptions,
+  Datagram,
+  UDPLookupFunction,
+} from './udp-client.js';
 export { FrameDecoder, encodeFrame, resolveFrameOptions, frameDefaults } from './frame-decoder.js';
 export type { Framing, FrameOptions, ResolvedFrameOptions } from './frame-decoder.js';
 export { ByteQueue } from './byte-queue.js';
-export { PortScanner, portScannerDefaults } from './port-scanner.js';
-export type { PortScannerOptions, ScanOptions, ScanProgress } from './port-scanner.js';
+export { PortScanner } from './port-scanner.js';
+export { portScannerDefaults } from './port-scanner-options.js';
+export type { PortScannerOptions, ScanOptions, ScanProgress } from './port-scanner-options.js';
 export { toGreppable } from './scan-report.js';
 export type { ScanReport, HostReport, PortResult } from './scan-report.js';
 export type { PortState, EngineStats } from './scan-engine.js';

@@ -28,7 +28,11 @@ export function ipToBigInt(address: string): { value: bigint; family: 4 | 6 } | 
     const groups =
       tail === undefined
         ? headGroups
-        : [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+        : [
+            ...headGroups,
+            ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'),
+            ...tailGroups,
+          ];
     let value = 0n;
     for (const group of groups) value = (value << 16n) | BigInt(parseInt(group, 16));
     return { value, family: 6 };
@@ -45,7 +49,7 @@ export function bigIntToIp(value: bigint, family: 4 | 6): string {
   // The longest run of two or more zero groups collapses to '::' (the first such run on a tie).
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -30,7 +30,13 @@ export class PendingRead<T> implements Waiter {
   ) {}
 
   /** Arms the timeout and the abort signal; `onGiveUp` removes the read from the queue first. */
-  arm(timeout: number, timeoutError: () => Error, signal: AbortSignal | undefined, abortError: () => Error, onGiveUp: () => void): void {
+  arm(
+    timeout: number,
+    timeoutError: () => Error,
+    signal: AbortSignal | undefined,
+    abortError: () => Error,
+    onGiveUp: () => void,
+  ): void {
     if (timeout > 0) {
       this.#timer = setTimeout(() => {
         this.#settle();

@@ -1,18 +1,16 @@
-import { AbortError, argOutOfRange, invalidArgType, invalidArgValue, toNetworkError, type NetworkError } from '@net/errors';
-import { lookup as dnsLookup } from 'node:dns';
+import { AbortError, invalidArgValue, toNetworkError, type NetworkError } from '@net/errors';
 import { isIP, type LookupFunction } from 'node:net';
-import {
-  checkDuration,
-  checkHost,
-  checkOptions,
-  checkPort,
-  checkPositiveInt,
-  checkSignal,
-  toBytes,
-} from './argument-checks.js';
-import { bannerDefaults, grabBanner, type BannerOptions } from './banner-grab.js';
+import { checkHost, checkOptions, checkPort } from './argument-checks.js';
+import { grabBanner, type BannerOptions } from './banner-grab.js';
 import { canonicalIp } from './ip-address.js';
-import { parsePorts, type PortSpec } from './port-spec.js';
+import {
+  resolveOptions,
+  resolveScanOptions,
+  type PortScannerOptions,
+  type ResolvedScanOptions,
+  type ResolvedScannerOptions,
+  type ScanOptions,
+} from './port-scanner-options.js';
 import type { Prober } from './probe-types.js';
 import { ScanEngine, type EngineHost, type PortState } from './scan-engine.js';
 import { emptyCounts, type HostReport, type PortResult, type ScanReport } from './scan-report.js';
@@ -21,119 +19,6 @@ import { createHandleProber, loadTcpWrap } from './tcp-handle-prober.js';
 import { createSocketProber } from './tcp-socket-prober.js';
 import { expandTargets, parseTargets } from './target-spec.js';
 import { createUdpProber } from './udp-prober.js';
-
-/** Options of `new PortScanner()`. */
-export interface PortScannerOptions {
-  /** Most attempts in flight; the adaptive limit only ever goes below it. @default 256 */
-  concurrency?: number;
-  /** Wait for an answer to one attempt, in ms. @default 1000 */
-  timeout?: number;
-  /** Extra attempts for a port that did not answer, before it counts as filtered (open|filtered for UDP). @default 1 */
-  retries?: number;
-  /** Most attempts started per second; 0 = no limit. @default 0 */
-  rate?: number;
-  /** Most addresses one scan may cover (CIDR blocks and ranges add up). @default 65536 */
-  maxTargets?: number;
-  /** TCP probing backend: 'handle' (libuv handles; fastest), 'socket' (net.Socket), or 'auto' (handle when available). @default 'auto' */
-  engine?: 'auto' | 'handle' | 'socket';
-  /** Resolver for host names. @default dns.lookup */
-  lookup?: LookupFunction;
-}
-
-export const portScannerDefaults = {
-  concurrency: 256,
-  timeout: 1_000,
-  retries: 1,
-  rate: 0,
-  maxTargets: 65_536,
-  engine: 'auto',
-} as const satisfies PortScannerOptions;
-
-/** Progress of a running scan. */
-export interface ScanProgress {
-  /** Ports with a final state. */
-  done: number;
-  total: number;
-  open: number;
-  elapsedMs: number;
-}
-
-/** Options of `scan()` and `scanStream()`. */
-export interface ScanOptions {
-  /** Ports: '1-1024,8080', [22, 80], 'top-100' or 'all'. @default 'top-100' */
-  ports?: PortSpec;
-  /** @default 'tcp' */
-  protocol?: 'tcp' | 'udp';
-  /** Grab what open TCP services send first. @default false */
-  banner?: boolean | BannerOptions;
-  /** List closed ports in the report and the stream too (they are always counted). @default false */
-  includeClosed?: boolean;
-  /** The datagram sent to each UDP port. @default empty */
-  payload?: string | Uint8Array;
-  signal?: AbortSignal;
-  /** Called at most every 100 ms and once at the end. */
-  onProgress?: (progress: ScanProgress) => void;
-}
-
-interface ResolvedScanOptions {
-  ports: number[];
-  protocol: 'tcp' | 'udp';
-  banner: Required<BannerOptions> | undefined;
-  includeClosed: boolean;
-  payload: Buffer;
-  signal: AbortSignal | undefined;
-  onProgress: ((progress: ScanProgress) => void) | undefined;
-}
-
-type ResolvedScannerOptions = Required<Omit<PortScannerOptions, 'lookup'>> & { lookup: LookupFunction };
-
-function resolveOptions(options: PortScannerOptions): ResolvedScannerOptions {
-  const o = checkOptions<PortScannerOptions>('options', options);
-  const engine = o.engine ?? portScannerDefaults.engine;
-  if (engine !== 'auto' && engine !== 'handle' && engine !== 'socket') {
-    throw invalidArgValue('engine', `Expected 'auto', 'handle' or 'socket'. Received ${String(engine)}`);
-  }
-  const retries = o.retries ?? portScannerDefaults.retries;
-  if (!Number.isInteger(retries) || retries < 0 || retries > 100) throw argOutOfRange('retries', 'an integer from 0 to 100', retries);
-  const rate = o.rate ?? portScannerDefaults.rate;
-  if (typeof rate !== 'number' || !(rate >= 0) || rate === Infinity) throw argOutOfRange('rate', 'a finite number >= 0', rate);
-  if (o.lookup !== undefined && typeof o.lookup !== 'function') throw invalidArgType('lookup', 'a function', o.lookup);
-  const timeout = checkDuration('timeout', o.timeout ?? portScannerDefaults.timeout);
-  if (timeout === 0) throw argOutOfRange('timeout', '> 0', timeout);
-  return {
-    concurrency: checkPositiveInt('concurrency', o.concurrency ?? portScannerDefaults.concurrency, 16_384),
-    timeout,
-    retries,
-    rate,
-    maxTargets: checkPositiveInt('maxTargets', o.maxTargets ?? portScannerDefaults.maxTargets),
-    engine,
-    lookup: o.lookup ?? (dnsLookup),
-  };
-}
-
-function resolveScanOptions(options: ScanOptions | undefined): ResolvedScanOptions {
-  const o = checkOptions<ScanOptions>('options', options);
-  const protocol = o.protocol ?? 'tcp';
-  if (protocol !== 'tcp' && protocol !== 'udp') throw invalidArgValue('protocol', `Expected 'tcp' or 'udp'. Received ${String(protocol)}`);
-  let banner: Required<BannerOptions> | undefined;
-  if (o.banner !== undefined && o.banner !== false) {
-    const b = o.banner === true ? {} : checkOptions<BannerOptions>('banner', o.banner);
-    banner = {
-      timeout: checkDuration('banner.timeout', b.timeout ?? bannerDefaults.timeout),
-      maxBytes: checkPositiveInt('banner.maxBytes', b.maxBytes ?? bannerDefaults.maxBytes),
-    };
-  }
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw invalidArgType('onProgress', 'a function', o.onProgress);
-  return {
-    ports: parsePorts(o.ports ?? 'top-100'),
-    protocol,
-    banner,
-    includeClosed: o.includeClosed ?? false,
-    payload: o.payload === undefined ? Buffer.alloc(0) : toBytes('payload', o.payload),
-    signal: checkSignal('signal', o.signal),
-    onProgress: o.onProgress,
-  };
-}
 
 interface HostSlot {
   report: HostReport;
@@ -161,11 +46,23 @@ export class PortScanner {
   }
 
   /** True when a TCP connection to `host:port` is accepted within `timeout` (default 2000 ms). */
-  static async isPortOpen(host: string, port: number, options: { timeout?: number; signal?: AbortSignal; lookup?: LookupFunction } = {}): Promise<boolean> {
+  static async isPortOpen(
+    host: string,
+    port: number,
+    options: { timeout?: number; signal?: AbortSignal; lookup?: LookupFunction } = {},
+  ): Promise<boolean> {
     checkHost('host', host);
     checkPort('port', port);
-    const o = checkOptions<{ timeout: number; signal: AbortSignal; lookup: LookupFunction }>('options', options);
-    const scanner = new PortScanner({ timeout: o.timeout ?? 2_000, retries: 0, concurrency: 1, lookup: o.lookup });
+    const o = checkOptions<{ timeout: number; signal: AbortSignal; lookup: LookupFunction }>(
+      'options',
+      options,
+    );
+    const scanner = new PortScanner({
+      timeout: o.timeout ?? 2_000,
+      retries: 0,
+      concurrency: 1,
+      lookup: o.lookup,
+    });
     const report = await scanner.scan(host, { ports: [port], signal: o.signal });
     const [entry] = report.hosts;
     if (entry?.error) throw entry.error;
@@ -181,7 +78,10 @@ export class PortScanner {
    * The same scan, yielding each port's result as soon as it is final (closed ports only with
    * `includeClosed`). Breaking out of the loop cancels the scan.
    */
-  async *scanStream(targets: string | readonly string[], options?: ScanOptions): AsyncGenerator<PortResult, ScanReport, undefined> {
+  async *scanStream(
+    targets: string | readonly string[],
+    options?: ScanOptions,
+  ): AsyncGenerator<PortResult, ScanReport, undefined> {
     const buffer: PortResult[] = [];
     let wake: (() => void) | undefined;
     let engine: ScanEngine | undefined;
@@ -196,17 +96,19 @@ export class PortScanner {
         wake?.();
       },
       started: (e) => (engine = e),
-    }).then(
-      (r) => {
-        report = r;
-      },
-      (err: unknown) => {
-        failure = err;
-      },
-    ).finally(() => {
-      finished = true;
-      wake?.();
-    });
+    })
+      .then(
+        (r) => {
+          report = r;
+        },
+        (err: unknown) => {
+          failure = err;
+        },
+      )
+      .finally(() => {
+        finished = true;
+        wake?.();
+      });
     try {
       for (;;) {
         while (buffer.length > 0) {
@@ -261,7 +163,10 @@ export class PortScanner {
     }
 
     const scanned = slots.filter((s) => s.report.address !== undefined && !s.report.error);
-    const hosts: EngineHost[] = scanned.map((s) => ({ address: s.report.address!, family: s.family }));
+    const hosts: EngineHost[] = scanned.map((s) => ({
+      address: s.report.address!,
+      family: s.family,
+    }));
     const prober = this.#prober(o);
     const total = hosts.length * o.ports.length;
     let done = 0;
@@ -275,14 +180,27 @@ export class PortScanner {
       o.onProgress({ done, total, open, elapsedMs: Math.round(now - start) });
     };
     const wantBanner = o.banner !== undefined && o.protocol === 'tcp';
-    const onResult = (hostIndex: number, port: number, state: PortState, reason: string, rtt: number | undefined) => {
+    const onResult = (
+      hostIndex: number,
+      port: number,
+      state: PortState,
+      reason: string,
+      rtt: number | undefined,
+    ) => {
       const host = scanned[hostIndex]!.report;
       done++;
       host.counts[state]++;
       if (state !== 'filtered' && state !== 'open|filtered') host.up = true;
       if (state === 'open') open++;
       if (state !== 'closed' || o.includeClosed) {
-        const result: PortResult = { host: host.host, address: host.address!, port, protocol: o.protocol, state, reason };
+        const result: PortResult = {
+          host: host.host,
+          address: host.address!,
+          port,
+          protocol: o.protocol,
+          state,
+          reason,
+        };
         const service = serviceName(port, o.protocol);
         if (service !== undefined) result.service = service;
         if (rtt !== undefined) result.rtt = rtt;
@@ -327,7 +245,11 @@ export class PortScanner {
     if (wanted === 'socket') return createSocketProber();
     const binding = loadTcpWrap();
     if (binding) return createHandleProber(binding);
-    if (wanted === 'handle') throw invalidArgValue('engine', "'handle' is not available in this Node.js runtime; use 'auto' or 'socket'.");
+    if (wanted === 'handle')
+      throw invalidArgValue(
+        'engine',
+        "'handle' is not available in this Node.js runtime; use 'auto' or 'socket'.",
+      );
     return createSocketProber();
   }
 
@@ -355,7 +277,13 @@ export class PortScanner {
     return new Promise((resolve, reject) => {
       this.#o.lookup(host, {}, (err, address, family) => {
         if (err) reject(toNetworkError(err, { operation: 'lookup', host }));
-        else if (typeof address !== 'string') reject(toNetworkError(new Error('lookup returned no single address'), { operation: 'lookup', host }));
+        else if (typeof address !== 'string')
+          reject(
+            toNetworkError(new Error('lookup returned no single address'), {
+              operation: 'lookup',
+              host,
+            }),
+          );
         else resolve({ address: canonicalIp(address), family: family === 6 ? 6 : 4 });
       });
     });

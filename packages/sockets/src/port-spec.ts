@@ -6,7 +6,11 @@ export type PortSpec = string | readonly number[];
 
 function checkOne(value: number, spec: unknown): number {
   if (!Number.isInteger(value) || value < 1 || value > 65_535) {
-    throw argOutOfRange('ports', `port numbers from 1 to 65535 (in ${JSON.stringify(spec)})`, value);
+    throw argOutOfRange(
+      'ports',
+      `port numbers from 1 to 65535 (in ${JSON.stringify(spec)})`,
+      value,
+    );
   }
   return value;
 }
@@ -24,7 +28,8 @@ export function parsePorts(spec: unknown): number[] {
     }
     return [...new Set(spec as number[])].sort((a, b) => a - b);
   }
-  if (typeof spec !== 'string') throw invalidArgType('ports', 'a string or an array of numbers', spec);
+  if (typeof spec !== 'string')
+    throw invalidArgType('ports', 'a string or an array of numbers', spec);
   const text = spec.trim().toLowerCase();
   if (text === 'all' || text === '-') return Array.from({ length: 65_535 }, (_, i) => i + 1);
   if (text === 'top-100') return [...TOP_100_TCP_PORTS];
@@ -33,11 +38,15 @@ export function parsePorts(spec: unknown): number[] {
     const item = part.trim();
     const match = /^(\d{1,6})(?:-(\d{1,6}))?$/.exec(item);
     if (!match) {
-      throw invalidArgValue('ports', `Expected 'all', 'top-100' or a list like '1-1024,8080'. Received ${JSON.stringify(spec)}`);
+      throw invalidArgValue(
+        'ports',
+        `Expected 'all', 'top-100' or a list like '1-1024,8080'. Received ${JSON.stringify(spec)}`,
+      );
     }
     const from = checkOne(Number(match[1]), spec);
     const to = match[2] === undefined ? from : checkOne(Number(match[2]), spec);
-    if (from > to) throw argOutOfRange('ports', `ranges written low-high (in ${JSON.stringify(spec)})`, item);
+    if (from > to)
+      throw argOutOfRange('ports', `ranges written low-high (in ${JSON.stringify(spec)})`, item);
     for (let port = from; port <= to; port++) ports.add(port);
   }
   return [...ports].sort((a, b) => a - b);

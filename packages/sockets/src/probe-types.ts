@@ -31,8 +31,23 @@ export interface Prober {
   cancel(probe: ActiveProbe): void;
 }
 
-const RESOURCE = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'EAGAIN', 'ENOMEM', 'EADDRNOTAVAIL', 'EADDRINUSE']);
-const UNREACHABLE = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'EACCES', 'EPERM']);
+const RESOURCE = new Set([
+  'EMFILE',
+  'ENFILE',
+  'ENOBUFS',
+  'EAGAIN',
+  'ENOMEM',
+  'EADDRNOTAVAIL',
+  'EADDRINUSE',
+]);
+const UNREACHABLE = new Set([
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'EHOSTDOWN',
+  'EACCES',
+  'EPERM',
+]);
 
 /** Sorts a failed attempt's errno name into what the engine does next. */
 export function classifyErrno(code: string | undefined): { verdict: ProbeVerdict; reason: string } {

@@ -21,7 +21,13 @@ export interface EngineOptions {
   /** Probe starts per second; 0 = unlimited. */
   rate: number;
   signal: AbortSignal | undefined;
-  onResult(hostIndex: number, port: number, state: PortState, reason: string, rtt: number | undefined): void;
+  onResult(
+    hostIndex: number,
+    port: number,
+    state: PortState,
+    reason: string,
+    rtt: number | undefined,
+  ): void;
 }
 
 /** Counters of one run, for the report. */
@@ -80,7 +86,14 @@ export class ScanEngine implements ProbeSink {
     this.#o = options;
     this.#limit = new AdaptiveLimit(options.concurrency, options.timeout);
     this.#rate = options.rate > 0 ? new RateLimiter(options.rate, performance.now()) : undefined;
-    this.#stats = { probes: 0, retries: 0, timeouts: 0, resourceErrors: 0, maxConcurrency: options.concurrency, lowestConcurrency: options.concurrency };
+    this.#stats = {
+      probes: 0,
+      retries: 0,
+      timeouts: 0,
+      resourceErrors: 0,
+      maxConcurrency: options.concurrency,
+      lowestConcurrency: options.concurrency,
+    };
   }
 
   run(): Promise<EngineStats> {
@@ -89,7 +102,8 @@ export class ScanEngine implements ProbeSink {
       this.#reject = reject;
       const signal = this.#o.signal;
       if (signal) {
-        if (signal.aborted) return this.#fail(new AbortError('scan aborted', { cause: signal.reason }));
+        if (signal.aborted)
+          return this.#fail(new AbortError('scan aborted', { cause: signal.reason }));
         const onAbort = () => this.#fail(new AbortError('scan aborted', { cause: signal.reason }));
         signal.addEventListener('abort', onAbort, { once: true });
         this.#cleanup = () => signal.removeEventListener('abort', onAbort);
@@ -129,13 +143,20 @@ export class ScanEngine implements ProbeSink {
       this.#stallSince ??= now;
       if (now - this.#stallSince > STALL_LIMIT_MS) {
         this.#fail(
-          new NetworkError(`scan stalled: no socket could be opened for ${STALL_LIMIT_MS} ms (${reason})`, {
-            cause: Object.assign(new Error(reason), { code: reason }),
-          }),
+          new NetworkError(
+            `scan stalled: no socket could be opened for ${STALL_LIMIT_MS} ms (${reason})`,
+            {
+              cause: Object.assign(new Error(reason), { code: reason }),
+            },
+          ),
         );
         return;
       }
-      this.#retryQueue.push({ hostIndex: probe.hostIndex, port: probe.port, attempt: probe.attempt });
+      this.#retryQueue.push({
+        hostIndex: probe.hostIndex,
+        port: probe.port,
+        attempt: probe.attempt,
+      });
       if (this.#inFlight === 0) {
         // Nothing will complete to free a descriptor: wait, doubling the wait each time.
         this.#backoff = Math.min(1_000, this.#backoff === 0 ? 10 : this.#backoff * 2);
@@ -154,12 +175,23 @@ export class ScanEngine implements ProbeSink {
       this.#stats.timeouts++;
       if (probe.attempt < this.#o.retries) {
         this.#stats.retries++;
-        this.#retryQueue.push({ hostIndex: probe.hostIndex, port: probe.port, attempt: probe.attempt + 1 });
+        this.#retryQueue.push({
+          hostIndex: probe.hostIndex,
+          port: probe.port,
+          attempt: probe.attempt + 1,
+        });
       } else {
-        this.#o.onResult(probe.hostIndex, probe.port, this.#o.protocol === 'udp' ? 'open|filtered' : 'filtered', reason, undefined);
+        this.#o.onResult(
+          probe.hostIndex,
+          probe.port,
+          this.#o.protocol === 'udp' ? 'open|filtered' : 'filtered',
+          reason,
+          undefined,
+        );
       }
     } else {
-      const state: PortState = verdict === 'open' ? 'open' : verdict === 'closed' ? 'closed' : 'filtered';
+      const state: PortState =
+        verdict === 'open' ? 'open' : verdict === 'closed' ? 'closed' : 'filtered';
       this.#o.onResult(probe.hostIndex, probe.port, state, reason, rtt);
     }
     if (!this.#settled) this.#pump();
@@ -179,7 +211,9 @@ export class ScanEngine implements ProbeSink {
   }
 
   #hasWork(): boolean {
-    return this.#retryQueue.length > 0 || (this.#nextPort < this.#ports.length && this.#hosts.length > 0);
+    return (
+      this.#retryQueue.length > 0 || (this.#nextPort < this.#ports.length && this.#hosts.length > 0)
+    );
   }
 
   #pump(): void {
@@ -187,7 +221,13 @@ export class ScanEngine implements ProbeSink {
     this.#pumping = true;
     try {
       const { prober, timeout } = this.#o;
-      while (!this.#paused && !this.#settled && this.#wakeTimer === undefined && this.#inFlight < this.#limit.limit && this.#hasWork()) {
+      while (
+        !this.#paused &&
+        !this.#settled &&
+        this.#wakeTimer === undefined &&
+        this.#inFlight < this.#limit.limit &&
+        this.#hasWork()
+      ) {
         const now = performance.now();
         if (this.#rate && !this.#rate.tryTake(now)) {
           this.#wakeAfter(this.#rate.waitTime());
@@ -195,7 +235,16 @@ export class ScanEngine implements ProbeSink {
         }
         const task = this.#nextTask()!;
         const host = this.#hosts[task.hostIndex]!;
-        const probe = new ActiveProbe(this, task.hostIndex, host.address, host.family, task.port, task.attempt, now, now + timeout);
+        const probe = new ActiveProbe(
+          this,
+          task.hostIndex,
+          host.address,
+          host.family,
+          task.port,
+          task.attempt,
+          now,
+          now + timeout,
+        );
         this.#inFlight++;
         this.#stats.probes++;
         this.#deadlines.push(probe);

@@ -60,7 +60,9 @@ export function emptyCounts(): Record<PortState, number> {
  * `port/state/protocol//service//banner/` entries and the unlisted closed ports as `Ignored State`.
  */
 export function toGreppable(report: ScanReport): string {
-  const lines = [`# @net/sockets PortScanner (${report.protocol}, ${report.portCount} ports) initiated ${report.startedAt}`];
+  const lines = [
+    `# @net/sockets PortScanner (${report.protocol}, ${report.portCount} ports) initiated ${report.startedAt}`,
+  ];
   for (const host of report.hosts) {
     const name = host.host === host.address ? '' : host.host;
     const head = `Host: ${host.address ?? host.host} (${name})`;
@@ -75,7 +77,9 @@ export function toGreppable(report: ScanReport): string {
     });
     const listedClosed = host.ports.filter((p) => p.state === 'closed').length;
     const ignored = host.counts.closed - listedClosed;
-    lines.push(`${head}\tPorts: ${entries.join(', ')}${ignored > 0 ? `\tIgnored State: closed (${ignored})` : ''}`);
+    lines.push(
+      `${head}\tPorts: ${entries.join(', ')}${ignored > 0 ? `\tIgnored State: closed (${ignored})` : ''}`,
+    );
   }
   const up = report.hosts.filter((h) => h.up).length;
   lines.push(

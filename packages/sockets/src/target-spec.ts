@@ -23,7 +23,8 @@ export interface ExpandedTarget {
   host: string;
 }
 
-const HOSTNAME = /^(?=.{1,253}\.?$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*\.?$/i;
+const HOSTNAME =
+  /^(?=.{1,253}\.?$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*\.?$/i;
 
 function bad(text: string, why: string): TypeError {
   return invalidArgValue('targets', `${why} Received ${JSON.stringify(text)}`);
@@ -34,17 +35,31 @@ function parseOne(text: string): TargetGroup {
   if (slash !== -1) {
     const base = ipToBigInt(text.slice(0, slash));
     const prefixText = text.slice(slash + 1);
-    if (!base || !/^\d{1,3}$/.test(prefixText)) throw bad(text, 'Expected CIDR notation like 127.0.0.0/24.');
+    if (!base || !/^\d{1,3}$/.test(prefixText))
+      throw bad(text, 'Expected CIDR notation like 127.0.0.0/24.');
     const bits = base.family === 4 ? 32 : 128;
     const prefix = Number(prefixText);
-    if (prefix > bits) throw argOutOfRange('targets', `a prefix length from 0 to ${bits} (in ${JSON.stringify(text)})`, prefix);
+    if (prefix > bits)
+      throw argOutOfRange(
+        'targets',
+        `a prefix length from 0 to ${bits} (in ${JSON.stringify(text)})`,
+        prefix,
+      );
     const hostBits = BigInt(bits - prefix);
     const first = (base.value >> hostBits) << hostBits;
     const count = 1n << hostBits;
     return { text, kind: 'cidr', family: base.family, first, last: first + count - 1n, count };
   }
   const single = ipToBigInt(text);
-  if (single) return { text, kind: 'address', family: single.family, first: single.value, last: single.value, count: 1n };
+  if (single)
+    return {
+      text,
+      kind: 'address',
+      family: single.family,
+      first: single.value,
+      last: single.value,
+      count: 1n,
+    };
   const dash = text.lastIndexOf('-');
   if (dash > 0 && isIP(text.slice(0, dash)) !== 0) {
     const from = ipToBigInt(text.slice(0, dash))!;
@@ -53,14 +68,28 @@ function parseOne(text: string): TargetGroup {
     if (from.family === 4 && /^\d{1,3}$/.test(endText)) {
       // 127.0.0.1-5: the last octet's range.
       const end = Number(endText);
-      if (end > 255) throw argOutOfRange('targets', `a last octet from 0 to 255 (in ${JSON.stringify(text)})`, end);
+      if (end > 255)
+        throw argOutOfRange(
+          'targets',
+          `a last octet from 0 to 255 (in ${JSON.stringify(text)})`,
+          end,
+        );
       to = { value: (from.value & ~0xffn) | BigInt(end), family: 4 };
     } else {
       to = ipToBigInt(endText);
     }
-    if (!to || to.family !== from.family) throw bad(text, 'Expected a range like 127.0.0.1-9 or 127.0.0.1-127.0.1.9.');
-    if (to.value < from.value) throw argOutOfRange('targets', `a range written low-high (in ${JSON.stringify(text)})`, text);
-    return { text, kind: 'range', family: from.family, first: from.value, last: to.value, count: to.value - from.value + 1n };
+    if (!to || to.family !== from.family)
+      throw bad(text, 'Expected a range like 127.0.0.1-9 or 127.0.0.1-127.0.1.9.');
+    if (to.value < from.value)
+      throw argOutOfRange('targets', `a range written low-high (in ${JSON.stringify(text)})`, text);
+    return {
+      text,
+      kind: 'range',
+      family: from.family,
+      first: from.value,
+      last: to.value,
+      count: to.value - from.value + 1n,
+    };
   }
   if (!HOSTNAME.test(text) || /^[\d.]+$/.test(text)) {
     throw bad(text, 'Expected a host name, an IP address, a CIDR block or an address range.');
@@ -74,9 +103,13 @@ function parseOne(text: string): TargetGroup {
  * or spaces. Throws TypeError/RangeError for malformed targets and when they add up to more than
  * `maxTargets` addresses — all before any packet is sent.
  */
-export function parseTargets(targets: unknown, maxTargets: number): { groups: TargetGroup[]; count: number } {
+export function parseTargets(
+  targets: unknown,
+  maxTargets: number,
+): { groups: TargetGroup[]; count: number } {
   const list = typeof targets === 'string' ? [targets] : targets;
-  if (!Array.isArray(list)) throw invalidArgType('targets', 'a string or an array of strings', targets);
+  if (!Array.isArray(list))
+    throw invalidArgType('targets', 'a string or an array of strings', targets);
   const groups: TargetGroup[] = [];
   for (const item of list) {
     if (typeof item !== 'string') throw invalidArgType('targets[]', 'of type string', item);
@@ -85,7 +118,11 @@ export function parseTargets(targets: unknown, maxTargets: number): { groups: Ta
   if (groups.length === 0) throw invalidArgValue('targets', 'No target given.');
   const total = groups.reduce((sum, g) => sum + g.count, 0n);
   if (total > BigInt(maxTargets)) {
-    throw argOutOfRange('targets', `at most ${maxTargets} addresses (raise maxTargets to scan more)`, total.toString());
+    throw argOutOfRange(
+      'targets',
+      `at most ${maxTargets} addresses (raise maxTargets to scan more)`,
+      total.toString(),
+    );
   }
   return { groups, count: Number(total) };
 }

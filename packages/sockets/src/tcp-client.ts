@@ -1,4 +1,10 @@
-import { AbortError, NetworkTimeoutError, invalidArgType, toNetworkError, type TimeoutPhase } from '@net/errors';
+import {
+  AbortError,
+  NetworkTimeoutError,
+  invalidArgType,
+  toNetworkError,
+  type TimeoutPhase,
+} from '@net/errors';
 import { connect as netConnect, isIP, type LookupFunction, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import {
@@ -11,7 +17,8 @@ import {
   checkSignal,
   rejected,
 } from './argument-checks.js';
-import { TCPConnection, WRITE_HIGH_WATER_MARK } from './tcp-connection.js';
+import { WRITE_HIGH_WATER_MARK } from './connection-options.js';
+import { TCPConnection } from './tcp-connection.js';
 
 /** TLS settings of a client. */
 export interface TLSClientOptions {
@@ -75,7 +82,8 @@ function resolveOptions(options: TCPClientOptions): ResolvedTCPClientOptions {
   }
   const keepAlive = o.keepAlive ?? tcpClientDefaults.keepAlive;
   if (typeof keepAlive !== 'boolean') checkDuration('keepAlive', keepAlive);
-  if (o.lookup !== undefined && typeof o.lookup !== 'function') throw invalidArgType('lookup', 'a function', o.lookup);
+  if (o.lookup !== undefined && typeof o.lookup !== 'function')
+    throw invalidArgType('lookup', 'a function', o.lookup);
   return {
     host: checkHost('host', o.host),
     port: checkPort('port', o.port),
@@ -83,7 +91,10 @@ function resolveOptions(options: TCPClientOptions): ResolvedTCPClientOptions {
     tls: tls === true ? {} : tls === false ? undefined : tls,
     noDelay: checkBoolean('noDelay', o.noDelay ?? tcpClientDefaults.noDelay),
     keepAlive,
-    highWaterMark: checkPositiveInt('highWaterMark', o.highWaterMark ?? tcpClientDefaults.highWaterMark),
+    highWaterMark: checkPositiveInt(
+      'highWaterMark',
+      o.highWaterMark ?? tcpClientDefaults.highWaterMark,
+    ),
     lookup: o.lookup,
   };
 }
@@ -129,7 +140,10 @@ export class TCPClient extends TCPConnection {
   connect(options: { signal?: AbortSignal } = {}): Promise<void> {
     let signal: AbortSignal | undefined;
     try {
-      signal = checkSignal('signal', checkOptions<{ signal: AbortSignal }>('options', options).signal);
+      signal = checkSignal(
+        'signal',
+        checkOptions<{ signal: AbortSignal }>('options', options).signal,
+      );
     } catch (err) {
       return rejected(err);
     }
@@ -147,11 +161,16 @@ export class TCPClient extends TCPConnection {
     const { host, port, timeout, tls, noDelay, keepAlive, lookup } = this.#options;
     const context = { operation: 'connect', host, port, protocol: tls ? 'tls' : 'tcp' };
     if (signal?.aborted) {
-      return Promise.reject(new AbortError(`connect aborted: ${host}:${port}`, { cause: signal.reason }));
+      return Promise.reject(
+        new AbortError(`connect aborted: ${host}:${port}`, { cause: signal.reason }),
+      );
     }
     return new Promise<void>((resolve, reject) => {
       // The typings lack the stream options that net/tls pass on to the socket.
-      const streamOptions = { writableHighWaterMark: WRITE_HIGH_WATER_MARK, highWaterMark: WRITE_HIGH_WATER_MARK } as object;
+      const streamOptions = {
+        writableHighWaterMark: WRITE_HIGH_WATER_MARK,
+        highWaterMark: WRITE_HIGH_WATER_MARK,
+      } as object;
       const socket: Socket | TLSSocket = tls
         ? tlsConnect({
             ...streamOptions,
@@ -198,10 +217,13 @@ export class TCPClient extends TCPConnection {
           socket.destroy();
           const what = phase === 'tls' ? 'TLS handshake' : 'connect';
           reject(
-            new NetworkTimeoutError(`${what} timed out after ${timeout} ms: ${host.includes(':') ? `[${host}]` : host}:${port}`, {
-              timeoutMs: timeout,
-              phase,
-            }),
+            new NetworkTimeoutError(
+              `${what} timed out after ${timeout} ms: ${host.includes(':') ? `[${host}]` : host}:${port}`,
+              {
+                timeoutMs: timeout,
+                phase,
+              },
+            ),
           );
         }, timeout);
       }

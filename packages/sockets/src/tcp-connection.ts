@@ -1,15 +1,34 @@
 import {
-  AbortError,
-  ConnectionError,
   ErrorCodes,
   NetworkError,
   NetworkTimeoutError,
   toNetworkError,
+  type AbortError,
+  type ConnectionError,
 } from '@net/errors';
 import type { Socket } from 'node:net';
-import { checkDuration, checkOptions, checkPositiveInt, checkSignal, rejected, toBytes } from './argument-checks.js';
+import {
+  checkDuration,
+  checkOptions,
+  checkPositiveInt,
+  checkSignal,
+  rejected,
+  toBytes,
+} from './argument-checks.js';
 import { ByteQueue } from './byte-queue.js';
+import { abortError, closedError, errorContext, targetText } from './connection-errors.js';
+import { waitForDrain } from './wait-for-drain.js';
 import { NOT_READY, PendingRead, type Attempt, type Waiter } from './pending-read.js';
+import {
+  type CloseOptions,
+  type ConnectionSettings,
+  type FramesOptions,
+  type ReadLineOptions,
+  type ReadOptions,
+  type ReceiveOptions,
+  type SendOptions,
+} from './connection-options.js';
+
 import {
   FrameDecoder,
   encodeFrame,
@@ -17,63 +36,6 @@ import {
   type FrameOptions,
   type ResolvedFrameOptions,
 } from './frame-decoder.js';
-
-/** Options every read accepts. */
-export interface ReadOptions {
-  /** Give up after this many ms with NetworkTimeoutError (phase 'response'); 0 waits forever. Nothing is consumed by a read that timed out. @default the connection's `timeout` */
-  timeout?: number;
-  signal?: AbortSignal;
-}
-
-export interface ReceiveOptions extends ReadOptions {
-  /** At most this many bytes are returned. @default 65536 */
-  maxBytes?: number;
-}
-
-export interface ReadLineOptions extends ReadOptions {
-  /** What ends a line; not part of the result. @default '\n' */
-  delimiter?: string | Uint8Array;
-  /** The longest line accepted, delimiter excluded; a longer one is a ProtocolError. @default 65536 */
-  maxLength?: number;
-  /** How the line's bytes are decoded. @default 'utf8' */
-  encoding?: BufferEncoding;
-}
-
-export interface FramesOptions extends FrameOptions {
-  /** Per-frame wait, as in `ReadOptions.timeout`. @default 0 (wait forever) */
-  timeout?: number;
-  signal?: AbortSignal;
-}
-
-export interface SendOptions {
-  /** Give up waiting for the socket to drain after this many ms; the data stays queued. @default the connection's `timeout` */
-  timeout?: number;
-  signal?: AbortSignal;
-}
-
-export interface CloseOptions {
-  /** How long to wait for the peer to finish closing before the socket is destroyed. @default 2000 */
-  timeout?: number;
-}
-
-/**
- * Bytes a socket may hold unsent before `send()` waits for it to drain. Node's default (16 KiB)
- * would make every 64 KiB write wait for a drain; 256 KiB keeps bulk writes flowing while still
- * bounding memory against a peer that stops reading.
- */
-export const WRITE_HIGH_WATER_MARK = 256 * 1024;
-
-/** Settings shared by client and server connections. */
-export interface ConnectionSettings {
-  host: string;
-  port: number;
-  protocol: 'tcp' | 'tls';
-  /** Default per-operation timeout in ms (0 = none). */
-  timeout: number;
-  /** Bytes buffered before the socket is paused while nobody reads. */
-  highWaterMark: number;
-}
-
 
 /**
  * One TCP (or TLS) connection with a pull-style read API and backpressured writes. `TCPClient`
@@ -125,7 +87,11 @@ export class TCPConnection implements AsyncDisposable {
   }
   /** True once the connection was closed by either side or failed. */
   get closed(): boolean {
-    return this.#failure !== undefined || this.#closing !== undefined || (this.#socket?.destroyed ?? false);
+    return (
+      this.#failure !== undefined ||
+      this.#closing !== undefined ||
+      (this.#socket?.destroyed ?? false)
+    );
   }
 
   /** @internal Wires a connected socket into the reader. */
@@ -167,7 +133,10 @@ export class TCPConnection implements AsyncDisposable {
       return rejected(err);
     }
     return this.#read(
-      () => (this.#queue.length > 0 ? this.#queue.take(Math.min(maxBytes, this.#queue.length)) : NOT_READY),
+      () =>
+        this.#queue.length > 0
+          ? this.#queue.take(Math.min(maxBytes, this.#queue.length))
+          : NOT_READY,
       () => null,
       opts,
     );
@@ -202,7 +171,11 @@ export class TCPConnection implements AsyncDisposable {
     try {
       opts = checkOptions<ReadLineOptions>('options', options);
       decoder = new FrameDecoder(
-        resolveFrameOptions({ framing: 'line', delimiter: opts.delimiter, maxFrameSize: opts.maxLength ?? 65_536 }),
+        resolveFrameOptions({
+          framing: 'line',
+          delimiter: opts.delimiter,
+          maxFrameSize: opts.maxLength ?? 65_536,
+        }),
       );
       if (opts.encoding !== undefined && !Buffer.isEncoding(opts.encoding)) {
         throw new TypeError(`Unknown encoding: ${String(opts.encoding)}`);
@@ -275,7 +248,10 @@ export class TCPConnection implements AsyncDisposable {
   close(options?: CloseOptions): Promise<void> {
     let timeout: number;
     try {
-      timeout = checkDuration('timeout', checkOptions<CloseOptions>('options', options).timeout ?? 2_000);
+      timeout = checkDuration(
+        'timeout',
+        checkOptions<CloseOptions>('options', options).timeout ?? 2_000,
+      );
     } catch (err) {
       return rejected(err);
     }
@@ -369,40 +345,18 @@ export class TCPConnection implements AsyncDisposable {
     const socket = this.#socket!;
     if (signal?.aborted) return Promise.reject(this.#abortError(signal));
     if (socket.write(bytes)) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const cleanup = () => {
-        if (timer) clearTimeout(timer);
-        socket.off('drain', onDrain);
-        socket.off('close', onClose);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const onDrain = () => {
-        cleanup();
-        resolve();
-      };
-      const onClose = () => {
-        cleanup();
-        reject(this.#failure ?? this.#closedError('connection closed before the data was sent'));
-      };
-      const onAbort = () => {
-        cleanup();
-        reject(this.#abortError(signal!));
-      };
-      if (timeout > 0) {
-        timer = setTimeout(() => {
-          cleanup();
-          reject(
-            new NetworkTimeoutError(`send timed out waiting for drain after ${timeout} ms: ${this.#targetText()}`, {
-              timeoutMs: timeout,
-              phase: 'total',
-            }),
-          );
-        }, timeout);
-      }
-      socket.on('drain', onDrain);
-      socket.on('close', onClose);
-      signal?.addEventListener('abort', onAbort, { once: true });
+    return waitForDrain(socket, timeout, signal, {
+      closed: () =>
+        this.#failure ?? this.#closedError('connection closed before the data was sent'),
+      timedOut: (ms) =>
+        new NetworkTimeoutError(
+          `send timed out waiting for drain after ${ms} ms: ${targetText(this.settings)}`,
+          {
+            timeoutMs: ms,
+            phase: 'total',
+          },
+        ),
+      aborted: (sig) => this.#abortError(sig),
     });
   }
 
@@ -420,7 +374,9 @@ export class TCPConnection implements AsyncDisposable {
       try {
         done = this.#waiters[0]!.attempt();
       } catch (err) {
-        this.#poison(err instanceof NetworkError ? err : toNetworkError(err, this.#context('read')));
+        this.#poison(
+          err instanceof NetworkError ? err : toNetworkError(err, this.#context('read')),
+        );
         return;
       }
       if (!done) break;
@@ -452,24 +408,18 @@ export class TCPConnection implements AsyncDisposable {
   }
 
   #context(operation: string) {
-    return { operation, host: this.settings.host, port: this.settings.port, protocol: this.settings.protocol };
+    return errorContext(this.settings, operation);
   }
 
   #targetText(): string {
-    const host = this.settings.host.includes(':') ? `[${this.settings.host}]` : this.settings.host;
-    return `${host}:${this.settings.port}`;
+    return targetText(this.settings);
   }
 
   #closedError(what: string): ConnectionError {
-    return new ConnectionError(`${what}: ${this.#targetText()}`, {
-      code: ErrorCodes.CONNECTION_CLOSED,
-      host: this.settings.host,
-      port: this.settings.port,
-      protocol: this.settings.protocol,
-    });
+    return closedError(this.settings, what);
   }
 
   #abortError(signal: AbortSignal): AbortError {
-    return new AbortError(`operation aborted: ${this.#targetText()}`, { cause: signal.reason });
+    return abortError(this.settings, signal);
   }
 }

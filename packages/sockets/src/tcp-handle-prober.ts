@@ -35,9 +35,9 @@ export function loadTcpWrap(): TcpWrapBinding | null {
   if (cached !== undefined) return cached;
   cached = null;
   try {
-    const binding = (process as unknown as { binding?: (name: string) => unknown }).binding?.('tcp_wrap') as
-      | Partial<TcpWrapBinding>
-      | undefined;
+    const binding = (process as unknown as { binding?: (name: string) => unknown }).binding?.(
+      'tcp_wrap',
+    ) as Partial<TcpWrapBinding> | undefined;
     const proto = binding?.TCP?.prototype as Partial<TcpHandle> | undefined;
     if (
       typeof binding?.TCP === 'function' &&
@@ -101,7 +101,9 @@ export function createHandleProber(binding: TcpWrapBinding): Prober {
       req.probe = probe;
       probe.handle = handle;
       const status =
-        probe.family === 6 ? handle.connect6(req, probe.address, probe.port) : handle.connect(req, probe.address, probe.port);
+        probe.family === 6
+          ? handle.connect6(req, probe.address, probe.port)
+          : handle.connect(req, probe.address, probe.port);
       if (status !== 0) {
         req.probe = undefined;
         handle.close();

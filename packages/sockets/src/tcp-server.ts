@@ -1,5 +1,16 @@
-import { ConnectionError, ErrorCodes, NetworkTimeoutError, invalidArgType, toNetworkError } from '@net/errors';
-import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import {
+  ConnectionError,
+  ErrorCodes,
+  NetworkTimeoutError,
+  invalidArgType,
+  toNetworkError,
+} from '@net/errors';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server,
+  type Socket,
+} from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import {
   checkDuration,
@@ -10,7 +21,8 @@ import {
   checkPositiveInt,
   rejected,
 } from './argument-checks.js';
-import { TCPConnection, WRITE_HIGH_WATER_MARK } from './tcp-connection.js';
+import { WRITE_HIGH_WATER_MARK } from './connection-options.js';
+import { TCPConnection } from './tcp-connection.js';
 
 /** TLS settings of a server. */
 export interface TLSServerOptions {
@@ -25,7 +37,10 @@ export interface TLSServerOptions {
 }
 
 /** Handles one accepted connection; when its promise settles the connection is closed. */
-export type ConnectionHandler = (connection: TCPConnection, server: TCPServer) => void | Promise<void>;
+export type ConnectionHandler = (
+  connection: TCPConnection,
+  server: TCPServer,
+) => void | Promise<void>;
 
 /** Options of `new TCPServer()`. */
 export interface TCPServerOptions {
@@ -61,7 +76,9 @@ export const tcpServerDefaults = {
   highWaterMark: 1_048_576,
 } as const satisfies Partial<TCPServerOptions>;
 
-type ResolvedServerOptions = Required<Omit<TCPServerOptions, 'tls'>> & { tls: TLSServerOptions | undefined };
+type ResolvedServerOptions = Required<Omit<TCPServerOptions, 'tls'>> & {
+  tls: TLSServerOptions | undefined;
+};
 
 function resolveOptions(options: TCPServerOptions): ResolvedServerOptions {
   if (options === undefined || options === null || typeof options !== 'object') {
@@ -75,16 +92,26 @@ function resolveOptions(options: TCPServerOptions): ResolvedServerOptions {
     onConnection: checkFunction<ConnectionHandler>('onConnection', o.onConnection),
     host: checkHost('host', o.host ?? tcpServerDefaults.host),
     port: checkPort('port', o.port ?? tcpServerDefaults.port, { allowZero: true }),
-    maxConnections: checkPositiveInt('maxConnections', o.maxConnections ?? tcpServerDefaults.maxConnections, Infinity),
+    maxConnections: checkPositiveInt(
+      'maxConnections',
+      o.maxConnections ?? tcpServerDefaults.maxConnections,
+      Infinity,
+    ),
     idleTimeout: checkDuration('idleTimeout', o.idleTimeout ?? tcpServerDefaults.idleTimeout),
     tls: o.tls,
     backlog: checkPositiveInt('backlog', o.backlog ?? tcpServerDefaults.backlog),
     timeout: checkDuration('timeout', o.timeout ?? tcpServerDefaults.timeout),
-    highWaterMark: checkPositiveInt('highWaterMark', o.highWaterMark ?? tcpServerDefaults.highWaterMark),
+    highWaterMark: checkPositiveInt(
+      'highWaterMark',
+      o.highWaterMark ?? tcpServerDefaults.highWaterMark,
+    ),
     onError:
       o.onError === undefined
         ? (error: Error) => process.emitWarning(error)
-        : checkFunction<(error: Error, connection: TCPConnection | undefined) => void>('onError', o.onError),
+        : checkFunction<(error: Error, connection: TCPConnection | undefined) => void>(
+            'onError',
+            o.onError,
+          ),
   };
 }
 
@@ -141,25 +168,43 @@ export class TCPServer implements AsyncDisposable {
     const { host, port, backlog, tls } = this.#options;
     const server = tls
       ? createTlsServer(
-          { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.requestCert ?? false, highWaterMark: WRITE_HIGH_WATER_MARK },
+          {
+            cert: tls.cert,
+            key: tls.key,
+            ca: tls.ca,
+            requestCert: tls.requestCert ?? false,
+            highWaterMark: WRITE_HIGH_WATER_MARK,
+          },
           (s) => this.#accept(s),
         )
       : createNetServer({ highWaterMark: WRITE_HIGH_WATER_MARK }, (s) => this.#accept(s));
     if (tls) {
       server.on('tlsClientError', (err, socket) => {
         socket.destroy();
-        this.#options.onError(toNetworkError(err, { operation: 'TLS handshake', host: socket.remoteAddress, port: socket.remotePort }), undefined);
+        this.#options.onError(
+          toNetworkError(err, {
+            operation: 'TLS handshake',
+            host: socket.remoteAddress,
+            port: socket.remotePort,
+          }),
+          undefined,
+        );
       });
     }
     this.#server = server;
     return new Promise<ServerAddress>((resolve, reject) => {
-      const onError = (err: Error) => reject(toNetworkError(err, { operation: 'listen', host, port, protocol: 'tcp' }));
+      const onError = (err: Error) =>
+        reject(toNetworkError(err, { operation: 'listen', host, port, protocol: 'tcp' }));
       server.once('error', onError);
       server.listen({ host, port, backlog }, () => {
         server.off('error', onError);
         server.on('error', (err) => this.#options.onError(err, undefined));
         const info = server.address() as AddressInfo;
-        this.#address = { address: info.address, port: info.port, family: info.family === 'IPv6' ? 'IPv6' : 'IPv4' };
+        this.#address = {
+          address: info.address,
+          port: info.port,
+          family: info.family === 'IPv6' ? 'IPv6' : 'IPv4',
+        };
         resolve(this.#address);
       });
     });
@@ -186,10 +231,13 @@ export class TCPServer implements AsyncDisposable {
     if (idleTimeout > 0) {
       socket.setTimeout(idleTimeout, () => {
         connection._fail(
-          new NetworkTimeoutError(`connection idle for ${idleTimeout} ms: ${socket.remoteAddress}:${socket.remotePort}`, {
-            timeoutMs: idleTimeout,
-            phase: 'idle',
-          }),
+          new NetworkTimeoutError(
+            `connection idle for ${idleTimeout} ms: ${socket.remoteAddress}:${socket.remotePort}`,
+            {
+              timeoutMs: idleTimeout,
+              phase: 'idle',
+            },
+          ),
         );
       });
     }
@@ -197,7 +245,11 @@ export class TCPServer implements AsyncDisposable {
       try {
         await onConnection(connection, this);
       } catch (err) {
-        if (!(this.#destroying && err instanceof ConnectionError && err.code === ErrorCodes.CONNECTION_CLOSED)) {
+        if (!(
+          this.#destroying &&
+          err instanceof ConnectionError &&
+          err.code === ErrorCodes.CONNECTION_CLOSED
+        )) {
           onError(err instanceof Error ? err : new Error(String(err)), connection);
         }
       }
@@ -213,7 +265,10 @@ export class TCPServer implements AsyncDisposable {
   close(options: { timeout?: number } = {}): Promise<void> {
     let timeout: number;
     try {
-      timeout = checkDuration('timeout', checkOptions<{ timeout: number }>('options', options).timeout ?? 5_000);
+      timeout = checkDuration(
+        'timeout',
+        checkOptions<{ timeout: number }>('options', options).timeout ?? 5_000,
+      );
     } catch (err) {
       return rejected(err);
     }

@@ -11,7 +11,8 @@ export function createSocketProber(): Prober {
       socket.on('connect', () => {
         const self = socket.localPort === probe.port && socket.localAddress === probe.address;
         socket.destroy();
-        if (!probe.done) probe.owner.finish(probe, self ? 'closed' : 'open', self ? 'self-connect' : 'syn-ack');
+        if (!probe.done)
+          probe.owner.finish(probe, self ? 'closed' : 'open', self ? 'self-connect' : 'syn-ack');
       });
       socket.on('error', (err: NodeJS.ErrnoException) => {
         socket.destroy();

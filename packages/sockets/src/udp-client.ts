@@ -1,4 +1,12 @@
-import { AbortError, ConnectionError, ErrorCodes, NetworkTimeoutError, argOutOfRange, invalidArgType, toNetworkError } from '@net/errors';
+import {
+  AbortError,
+  ConnectionError,
+  ErrorCodes,
+  NetworkTimeoutError,
+  argOutOfRange,
+  invalidArgType,
+  toNetworkError,
+} from '@net/errors';
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
@@ -86,15 +94,19 @@ export class UDPClient implements AsyncDisposable {
   #dropped = 0;
 
   constructor(options: UDPClientOptions) {
-    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+    if (options === null || typeof options !== 'object')
+      throw invalidArgType('options', 'of type object', options);
     this.host = checkHost('host', options.host);
     this.port = checkPort('port', options.port);
     this.#timeout = checkDuration('timeout', options.timeout ?? udpClientDefaults.timeout);
-    this.#maxQueued = checkPositiveInt('maxQueuedDatagrams', options.maxQueuedDatagrams ?? udpClientDefaults.maxQueuedDatagrams);
+    this.#maxQueued = checkPositiveInt(
+      'maxQueuedDatagrams',
+      options.maxQueuedDatagrams ?? udpClientDefaults.maxQueuedDatagrams,
+    );
     if (options.lookup !== undefined && typeof options.lookup !== 'function') {
       throw invalidArgType('lookup', 'a function', options.lookup);
     }
-    this.#lookup = options.lookup ?? (dnsLookup);
+    this.#lookup = options.lookup ?? dnsLookup;
   }
 
   /** Datagrams that arrived while `maxQueuedDatagrams` were already waiting, and were dropped. */
@@ -110,10 +122,15 @@ export class UDPClient implements AsyncDisposable {
   /** Sends one datagram. An oversized payload rejects with RangeError before anything is sent. */
   async send(data: string | Uint8Array): Promise<void> {
     const bytes = toBytes('data', data);
-    if (bytes.length > MAX_PAYLOAD[6]) throw argOutOfRange('data.length', `<= ${MAX_PAYLOAD[6]} bytes`, bytes.length);
+    if (bytes.length > MAX_PAYLOAD[6])
+      throw argOutOfRange('data.length', `<= ${MAX_PAYLOAD[6]} bytes`, bytes.length);
     const { socket, family } = await this.#open();
     if (bytes.length > MAX_PAYLOAD[family]) {
-      throw argOutOfRange('data.length', `<= ${MAX_PAYLOAD[family]} bytes over IPv${family}`, bytes.length);
+      throw argOutOfRange(
+        'data.length',
+        `<= ${MAX_PAYLOAD[family]} bytes over IPv${family}`,
+        bytes.length,
+      );
     }
     await new Promise<void>((resolve, reject) => {
       socket.send(bytes, (err) => (err ? reject(this.#mapError(err, 'send')) : resolve()));
@@ -138,7 +155,8 @@ export class UDPClient implements AsyncDisposable {
     const opts = checkOptions<UDPRequestOptions>('options', options);
     const timeout = checkDuration('timeout', opts.timeout ?? this.#timeout);
     const retries = opts.retries ?? 2;
-    if (!Number.isInteger(retries) || retries < 0) throw argOutOfRange('retries', 'an integer >= 0', retries);
+    if (!Number.isInteger(retries) || retries < 0)
+      throw argOutOfRange('retries', 'an integer >= 0', retries);
     const signal = checkSignal('signal', opts.signal);
     toBytes('data', data);
     await this.#open();
@@ -153,11 +171,14 @@ export class UDPClient implements AsyncDisposable {
         last = err;
       }
     }
-    throw new NetworkTimeoutError(`no reply after ${retries + 1} attempts of ${timeout} ms: ${this.#target()}`, {
-      timeoutMs: timeout,
-      phase: 'response',
-      cause: last,
-    });
+    throw new NetworkTimeoutError(
+      `no reply after ${retries + 1} attempts of ${timeout} ms: ${this.#target()}`,
+      {
+        timeoutMs: timeout,
+        phase: 'response',
+        cause: last,
+      },
+    );
   }
 
   /** Closes the socket; pending receives reject with ConnectionError (closed). Idempotent. */
@@ -186,7 +207,10 @@ export class UDPClient implements AsyncDisposable {
     }
     const queued = this.#queue.shift();
     if (queued) return Promise.resolve(queued);
-    if (signal?.aborted) return Promise.reject(new AbortError(`receive aborted: ${this.#target()}`, { cause: signal.reason }));
+    if (signal?.aborted)
+      return Promise.reject(
+        new AbortError(`receive aborted: ${this.#target()}`, { cause: signal.reason }),
+      );
     return new Promise<Datagram>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const done = () => {
@@ -199,12 +223,18 @@ export class UDPClient implements AsyncDisposable {
         resolve: (d) => (done(), resolve(d)),
         reject: (e) => (done(), reject(e)),
       };
-      const onAbort = () => pending.reject(new AbortError(`receive aborted: ${this.#target()}`, { cause: signal!.reason }));
+      const onAbort = () =>
+        pending.reject(
+          new AbortError(`receive aborted: ${this.#target()}`, { cause: signal!.reason }),
+        );
       if (timeout > 0) {
         timer = setTimeout(
           () =>
             pending.reject(
-              new NetworkTimeoutError(`no datagram within ${timeout} ms: ${this.#target()}`, { timeoutMs: timeout, phase: 'response' }),
+              new NetworkTimeoutError(`no datagram within ${timeout} ms: ${this.#target()}`, {
+                timeoutMs: timeout,
+                phase: 'response',
+              }),
             ),
           timeout,
         );
@@ -220,7 +250,9 @@ export class UDPClient implements AsyncDisposable {
       ({ address, family }) =>
         new Promise((resolve, reject) => {
           const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
-          socket.on('message', (data, rinfo) => this.#deliver({ data, address: rinfo.address, port: rinfo.port }));
+          socket.on('message', (data, rinfo) =>
+            this.#deliver({ data, address: rinfo.address, port: rinfo.port }),
+          );
           socket.on('error', (err) => this.#onError(err));
           socket.once('error', reject);
           socket.connect(this.port, address, () => {
@@ -237,7 +269,15 @@ export class UDPClient implements AsyncDisposable {
     if (literal !== 0) return Promise.resolve({ address: this.host, family: literal as 4 | 6 });
     return new Promise((resolve, reject) => {
       this.#lookup(this.host, {}, (err, address, family) => {
-        if (err) reject(toNetworkError(err, { operation: 'lookup', host: this.host, port: this.port, protocol: 'udp' }));
+        if (err)
+          reject(
+            toNetworkError(err, {
+              operation: 'lookup',
+              host: this.host,
+              port: this.port,
+              protocol: 'udp',
+            }),
+          );
         else resolve({ address, family: family === 6 ? 6 : 4 });
       });
     });

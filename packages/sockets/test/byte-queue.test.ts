@@ -13,7 +13,9 @@ describe('ByteQueue', () => {
         (chunks, needle, from, skipped) => {
           const queue = new ByteQueue();
           for (const chunk of chunks) queue.push(Buffer.from(chunk));
-          const whole = Buffer.concat(chunks.map((c) => Buffer.from(c))).subarray(Math.min(skipped, queue.length));
+          const whole = Buffer.concat(chunks.map((c) => Buffer.from(c))).subarray(
+            Math.min(skipped, queue.length),
+          );
           queue.skip(skipped);
           const expected = from > whole.length ? -1 : whole.indexOf(Buffer.from(needle), from);
           expect(queue.indexOf(Buffer.from(needle), from)).toBe(expected);

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteQueue } from '../src/byte-queue.js';
-import { FrameDecoder, encodeFrame, resolveFrameOptions, type FrameOptions } from '../src/frame-decoder.js';
+import {
+  FrameDecoder,
+  encodeFrame,
+  resolveFrameOptions,
+  type FrameOptions,
+} from '../src/frame-decoder.js';
 
 /** Feeds `chunks` one by one, taking every complete frame after each, then finishes. */
 function decodeChunks(chunks: Buffer[], options: FrameOptions): Buffer[] {
@@ -71,9 +76,13 @@ describe('FrameDecoder', () => {
 
   it('rejects a length prefix above maxFrameSize as soon as the prefix arrives', () => {
     const queue = new ByteQueue();
-    const decoder = new FrameDecoder(resolveFrameOptions({ framing: 'length-prefixed', lengthBytes: 4, maxFrameSize: 10 }));
+    const decoder = new FrameDecoder(
+      resolveFrameOptions({ framing: 'length-prefixed', lengthBytes: 4, maxFrameSize: 10 }),
+    );
     queue.push(Buffer.from([0, 0, 0, 11]));
-    expect(() => decoder.next(queue)).toThrow(expect.objectContaining({ name: 'ProtocolError', code: 'ERR_NET_PROTOCOL' }));
+    expect(() => decoder.next(queue)).toThrow(
+      expect.objectContaining({ name: 'ProtocolError', code: 'ERR_NET_PROTOCOL' }),
+    );
   });
 
   it('rejects a line longer than maxFrameSize before its delimiter arrives', () => {
@@ -82,7 +91,9 @@ describe('FrameDecoder', () => {
     queue.push(Buffer.from('abcd'));
     expect(decoder.next(queue)).toBeUndefined();
     queue.push(Buffer.from('e'));
-    expect(() => decoder.next(queue)).toThrow(expect.objectContaining({ code: 'ERR_NET_PROTOCOL' }));
+    expect(() => decoder.next(queue)).toThrow(
+      expect.objectContaining({ code: 'ERR_NET_PROTOCOL' }),
+    );
   });
 
   it('accepts a line of exactly maxFrameSize bytes', () => {
@@ -96,10 +107,14 @@ describe('FrameDecoder', () => {
 
   it('reports a length-prefixed frame cut short by end of stream as ProtocolError', () => {
     const queue = new ByteQueue();
-    const decoder = new FrameDecoder(resolveFrameOptions({ framing: 'length-prefixed', lengthBytes: 2 }));
+    const decoder = new FrameDecoder(
+      resolveFrameOptions({ framing: 'length-prefixed', lengthBytes: 2 }),
+    );
     queue.push(Buffer.from([0, 5, 1, 2]));
     expect(decoder.next(queue)).toBeUndefined();
-    expect(() => decoder.finish(queue)).toThrow(expect.objectContaining({ code: 'ERR_NET_PROTOCOL' }));
+    expect(() => decoder.finish(queue)).toThrow(
+      expect.objectContaining({ code: 'ERR_NET_PROTOCOL' }),
+    );
   });
 
   it.each([
@@ -113,8 +128,17 @@ describe('FrameDecoder', () => {
 
   it('refuses to encode what cannot be framed', () => {
     expect(() => encodeFrame('a\nb', resolveFrameOptions())).toThrow(TypeError);
-    expect(() => encodeFrame(Buffer.alloc(256), resolveFrameOptions({ framing: 'length-prefixed', lengthBytes: 1 }))).toThrow(RangeError);
-    expect(() => encodeFrame(Buffer.alloc(11), resolveFrameOptions({ maxFrameSize: 10 }))).toThrow(RangeError);
-    expect(encodeFrame('hi', resolveFrameOptions({ framing: 'length-prefixed', lengthBytes: 2 }))).toEqual(Buffer.from([0, 2, 104, 105]));
+    expect(() =>
+      encodeFrame(
+        Buffer.alloc(256),
+        resolveFrameOptions({ framing: 'length-prefixed', lengthBytes: 1 }),
+      ),
+    ).toThrow(RangeError);
+    expect(() => encodeFrame(Buffer.alloc(11), resolveFrameOptions({ maxFrameSize: 10 }))).toThrow(
+      RangeError,
+    );
+    expect(
+      encodeFrame('hi', resolveFrameOptions({ framing: 'length-prefixed', lengthBytes: 2 })),
+    ).toEqual(Buffer.from([0, 2, 104, 105]));
   });
 });

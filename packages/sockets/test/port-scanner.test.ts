@@ -22,9 +22,17 @@ import { loadTcpWrap } from '../src/tcp-handle-prober.js';
 // Every scan in this file targets 127.0.0.0/8 or ::1 only, on ports chosen below the ephemeral
 // range so that other processes' listeners cannot disturb the exact assertions.
 
-const invalidLookup = ((hostname: string, options: unknown, callback: (...args: unknown[]) => void) => {
+const invalidLookup = ((
+  hostname: string,
+  options: unknown,
+  callback: (...args: unknown[]) => void,
+) => {
   if (hostname.endsWith('.invalid')) {
-    const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname });
+    const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+      code: 'ENOTFOUND',
+      syscall: 'getaddrinfo',
+      hostname,
+    });
     process.nextTick(() => callback(err));
     return;
   }
@@ -84,12 +92,21 @@ describe.each(['handle', 'socket'] as const)('PortScanner TCP (%s engine)', (eng
     expect(portsIn(report, 'open')).toEqual(fixture.open);
     expect(portsIn(report, 'filtered')).toEqual([fixture.blackhole]);
     expect(portsIn(report, 'closed')).toEqual(fixture.closed);
-    expect(report.hosts[0]).toMatchObject({ host: '127.0.0.1', address: '127.0.0.1', up: true, counts: { open: 5, closed: 4, filtered: 1 } });
+    expect(report.hosts[0]).toMatchObject({
+      host: '127.0.0.1',
+      address: '127.0.0.1',
+      up: true,
+      counts: { open: 5, closed: 4, filtered: 1 },
+    });
     const open = report.hosts[0]!.ports.find((p) => p.state === 'open')!;
     expect(open).toMatchObject({ protocol: 'tcp', reason: 'syn-ack' });
     expect(open.rtt).toBeGreaterThanOrEqual(0);
-    expect(report.hosts[0]!.ports.find((p) => p.state === 'closed')).toMatchObject({ reason: 'conn-refused' });
-    expect(report.hosts[0]!.ports.find((p) => p.state === 'filtered')).toMatchObject({ reason: 'no-response' });
+    expect(report.hosts[0]!.ports.find((p) => p.state === 'closed')).toMatchObject({
+      reason: 'conn-refused',
+    });
+    expect(report.hosts[0]!.ports.find((p) => p.state === 'filtered')).toMatchObject({
+      reason: 'no-response',
+    });
     expect(report.stats.retries).toBe(1);
     await expectNoLeakedHandles(before);
   });
@@ -114,19 +131,33 @@ describe('PortScanner TCP', () => {
       console.warn('nmap is not installed: skipping the nmap comparison');
       ctx.skip();
     }
-    const report = await new PortScanner({ timeout: 300 }).scan('127.0.0.1', { ports: fixture.all, includeClosed: true });
+    const report = await new PortScanner({ timeout: 300 }).scan('127.0.0.1', {
+      ports: fixture.all,
+      includeClosed: true,
+    });
     const nmap = await nmapScan('127.0.0.1', fixture.all);
-    const nmapOpen = [...nmap].filter(([, s]) => s === 'open').map(([p]) => p).sort((a, b) => a - b);
+    const nmapOpen = [...nmap]
+      .filter(([, s]) => s === 'open')
+      .map(([p]) => p)
+      .sort((a, b) => a - b);
     expect(portsIn(report, 'open')).toEqual(nmapOpen);
     expect(nmapOpen).toEqual(fixture.open);
     expect(nmap.get(fixture.blackhole)).toBe('filtered');
   });
 
   it('scans several loopback hosts from a range, and resolves names (unresolvable ones are reported, not fatal)', async () => {
-    const report = await new PortScanner({ timeout: 300, retries: 0, lookup: invalidLookup }).scan(['127.0.0.1-2', 'localhost', 'nothing.invalid'], {
-      ports: fixture.open,
-    });
-    expect(report.hosts.map((h) => h.host)).toEqual(['127.0.0.1', '127.0.0.2', 'localhost', 'nothing.invalid']);
+    const report = await new PortScanner({ timeout: 300, retries: 0, lookup: invalidLookup }).scan(
+      ['127.0.0.1-2', 'localhost', 'nothing.invalid'],
+      {
+        ports: fixture.open,
+      },
+    );
+    expect(report.hosts.map((h) => h.host)).toEqual([
+      '127.0.0.1',
+      '127.0.0.2',
+      'localhost',
+      'nothing.invalid',
+    ]);
     expect(portsIn(report, 'open', 0)).toEqual(fixture.open);
     // The listeners are bound to 127.0.0.1 only.
     expect(report.hosts[1]!.counts.closed).toBe(fixture.open.length);
@@ -137,8 +168,14 @@ describe('PortScanner TCP', () => {
 
   it('grabs banners of services that speak first', async () => {
     const [port] = await pickPorts(1);
-    await using peer = await startTcpPeer('stall', { port: port!, greeting: 'SSH-2.0-Test_1.0\r\n' });
-    const report = await new PortScanner().scan('127.0.0.1', { ports: [peer.port, fixture.open[0]!], banner: { timeout: 300 } });
+    await using peer = await startTcpPeer('stall', {
+      port: port!,
+      greeting: 'SSH-2.0-Test_1.0\r\n',
+    });
+    const report = await new PortScanner().scan('127.0.0.1', {
+      ports: [peer.port, fixture.open[0]!],
+      banner: { timeout: 300 },
+    });
     const byPort = new Map(report.hosts[0]!.ports.map((p) => [p.port, p]));
     expect(byPort.get(peer.port)?.banner).toBe('SSH-2.0-Test_1.0\\r\\n');
     expect(byPort.get(fixture.open[0]!)?.banner).toBeUndefined();
@@ -152,8 +189,13 @@ describe('PortScanner TCP', () => {
       expect(result.state).not.toBe('closed');
       seen.push(result.port);
     }
-    expect(seen.sort((a, b) => a - b)).toEqual([...fixture.open, fixture.blackhole].sort((a, b) => a - b));
-    for await (const result of scanner.scanStream('127.0.0.1', { ports: 'all', includeClosed: true })) {
+    expect(seen.sort((a, b) => a - b)).toEqual(
+      [...fixture.open, fixture.blackhole].sort((a, b) => a - b),
+    );
+    for await (const result of scanner.scanStream('127.0.0.1', {
+      ports: 'all',
+      includeClosed: true,
+    })) {
       expect(result.port).toBe(1);
       break;
     }
@@ -186,28 +228,39 @@ describe('PortScanner TCP', () => {
     await expect(pending).rejects.toBeInstanceOf(AbortError);
     await expectNoLeakedHandles(before);
     const aborted = AbortSignal.abort();
-    await expect(new PortScanner().scan('127.0.0.1', { ports: [80], signal: aborted })).rejects.toBeInstanceOf(AbortError);
+    await expect(
+      new PortScanner().scan('127.0.0.1', { ports: [80], signal: aborted }),
+    ).rejects.toBeInstanceOf(AbortError);
   });
 
   it('honours a rate limit', async () => {
     const started = performance.now();
-    const report = await new PortScanner({ rate: 100, timeout: 300 }).scan('127.0.0.1', { ports: [...fixture.open, ...fixture.closed] });
+    const report = await new PortScanner({ rate: 100, timeout: 300 }).scan('127.0.0.1', {
+      ports: [...fixture.open, ...fixture.closed],
+    });
     // 9 attempts at 100/s, starting with one token: the last waits ~80 ms (a lower bound only).
     expect(performance.now() - started).toBeGreaterThanOrEqual(60);
     expect(report.stats.probes).toBe(9);
   });
 
   it('writes greppable and JSON output', async () => {
-    const report = await new PortScanner({ timeout: 300 }).scan('127.0.0.1', { ports: fixture.all });
+    const report = await new PortScanner({ timeout: 300 }).scan('127.0.0.1', {
+      ports: fixture.all,
+    });
     const grep = toGreppable(report);
     const lines = grep.trim().split('\n');
     expect(lines[1]).toBe('Host: 127.0.0.1 ()\tStatus: Up');
     expect(lines[2]).toBe(
-      `Host: 127.0.0.1 ()\tPorts: ${[...fixture.open.map((p) => `${p}/open/tcp/////`), `${fixture.blackhole}/filtered/tcp/////`]
+      `Host: 127.0.0.1 ()\tPorts: ${[
+        ...fixture.open.map((p) => `${p}/open/tcp/////`),
+        `${fixture.blackhole}/filtered/tcp/////`,
+      ]
         .sort((a, b) => parseInt(a) - parseInt(b))
         .join(', ')}\tIgnored State: closed (4)`,
     );
-    expect(lines.at(-1)).toMatch(/^# done at .* -- 1 IP address \(1 host up\) scanned in [\d.]+ seconds$/);
+    expect(lines.at(-1)).toMatch(
+      /^# done at .* -- 1 IP address \(1 host up\) scanned in [\d.]+ seconds$/,
+    );
     const json = JSON.parse(JSON.stringify(report));
     expect(json.hosts[0].ports).toHaveLength(6);
     expect(json.stats.probes).toBeGreaterThanOrEqual(10);
@@ -217,7 +270,9 @@ describe('PortScanner TCP', () => {
     expect(await PortScanner.isPortOpen('127.0.0.1', fixture.open[0]!)).toBe(true);
     expect(await PortScanner.isPortOpen('127.0.0.1', fixture.closed[0]!)).toBe(false);
     await expect(PortScanner.isPortOpen('127.0.0.1', 0)).rejects.toBeInstanceOf(RangeError);
-    await expect(PortScanner.isPortOpen('x.invalid', 80, { lookup: invalidLookup })).rejects.toBeInstanceOf(DNSResolutionError);
+    await expect(
+      PortScanner.isPortOpen('x.invalid', 80, { lookup: invalidLookup }),
+    ).rejects.toBeInstanceOf(DNSResolutionError);
   });
 
   it.each([
@@ -257,15 +312,29 @@ describe('PortScanner UDP', () => {
     expect(portsIn(report, 'open')).toEqual(fixture.udpOpen);
     expect(states.get(fixture.udpSilent)).toBe('open|filtered');
     expect(portsIn(report, 'closed')).toEqual(fixture.closed);
-    expect(report.hosts[0]!.ports.find((p) => p.state === 'closed')).toMatchObject({ reason: 'port-unreach', protocol: 'udp' });
-    expect(report.hosts[0]!.ports.find((p) => p.state === 'open')).toMatchObject({ reason: 'udp-response' });
+    expect(report.hosts[0]!.ports.find((p) => p.state === 'closed')).toMatchObject({
+      reason: 'port-unreach',
+      protocol: 'udp',
+    });
+    expect(report.hosts[0]!.ports.find((p) => p.state === 'open')).toMatchObject({
+      reason: 'udp-response',
+    });
   });
 
   it('scans ::1 over UDP', async () => {
     const ports = await pickPorts(2, '::1');
     await using echo = await startUdpEcho({ host: '::1', port: ports[0]! });
-    const report = await new PortScanner({ timeout: 200 }).scan('::1', { protocol: 'udp', ports, includeClosed: true });
-    expect(statesOf(report)).toEqual(new Map([[ports[0]!, 'open'], [ports[1]!, 'closed']]));
+    const report = await new PortScanner({ timeout: 200 }).scan('::1', {
+      protocol: 'udp',
+      ports,
+      includeClosed: true,
+    });
+    expect(statesOf(report)).toEqual(
+      new Map([
+        [ports[0]!, 'open'],
+        [ports[1]!, 'closed'],
+      ]),
+    );
     void echo;
   });
 });

@@ -7,7 +7,10 @@ describe('parsePorts', () => {
     ['1-5,8080', [1, 2, 3, 4, 5, 8080]],
     [' 22 , 80,22 ', [22, 80]],
     ['65535', [65_535]],
-    [[443, 80, 80], [80, 443]],
+    [
+      [443, 80, 80],
+      [80, 443],
+    ],
   ])('parses %j', (spec, expected) => {
     expect(parsePorts(spec)).toEqual(expected);
   });
@@ -43,7 +46,12 @@ describe('parsePorts', () => {
     try {
       parsePorts(spec);
     } catch (err) {
-      expect(err).toHaveProperty('code', (err as Error) instanceof RangeError ? 'ERR_INVALID_ARG_VALUE' : expect.stringMatching(/^ERR_INVALID_ARG_/));
+      expect(err).toHaveProperty(
+        'code',
+        (err as Error) instanceof RangeError
+          ? 'ERR_INVALID_ARG_VALUE'
+          : expect.stringMatching(/^ERR_INVALID_ARG_/),
+      );
     }
   });
 });

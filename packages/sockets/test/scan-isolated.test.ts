@@ -15,7 +15,12 @@ interface ChildResult {
   filtered: number[];
   selfConnects: number;
   engine: string;
-  stats: { resourceErrors: number; lowestConcurrency: number; maxConcurrency: number; probes: number };
+  stats: {
+    resourceErrors: number;
+    lowestConcurrency: number;
+    maxConcurrency: number;
+    probes: number;
+  };
 }
 
 function canUnshare(): boolean {
@@ -33,16 +38,37 @@ const isolated = canUnshare();
  * The Node.js binaries to run the child scans with: this one, plus any listed (colon-separated)
  * in NET_TEST_NODE_BINARIES, e.g. Node 22 and 24 from `npm i node@22` for a version matrix.
  */
-const nodeBinaries = [process.execPath, ...(process.env.NET_TEST_NODE_BINARIES ?? '').split(':').filter(Boolean)];
+const nodeBinaries = [
+  process.execPath,
+  ...(process.env.NET_TEST_NODE_BINARIES ?? '').split(':').filter(Boolean),
+];
 
-function runChild(config: object, { netns, maxFiles, nodeBinary }: { netns: boolean; maxFiles?: number; nodeBinary: string }): Promise<ChildResult> {
-  const node = [nodeBinary, '--conditions=@net/source', '--import', 'tsx', child, JSON.stringify(config)]
+function runChild(
+  config: object,
+  { netns, maxFiles, nodeBinary }: { netns: boolean; maxFiles?: number; nodeBinary: string },
+): Promise<ChildResult> {
+  const node = [
+    nodeBinary,
+    '--conditions=@net/source',
+    '--import',
+    'tsx',
+    child,
+    JSON.stringify(config),
+  ]
     .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
     .join(' ');
-  const script = [netns ? 'ip link set lo up' : 'true', maxFiles ? `ulimit -n ${maxFiles}` : 'true', `exec ${node}`].join(' && ');
+  const script = [
+    netns ? 'ip link set lo up' : 'true',
+    maxFiles ? `ulimit -n ${maxFiles}` : 'true',
+    `exec ${node}`,
+  ].join(' && ');
   const [cmd, args] = netns ? ['unshare', ['--net', 'sh', '-c', script]] : ['sh', ['-c', script]];
   return new Promise((resolve, reject) => {
-    const proc = spawn(cmd, args, { cwd: join(here, '..'), stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    const proc = spawn(cmd, args, {
+      cwd: join(here, '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
     let out = '';
     let err = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -61,19 +87,27 @@ function randomPorts(count: number, min: number, max: number): number[] {
   return [...ports].sort((a, b) => a - b);
 }
 
-const matrix = nodeBinaries.flatMap((nodeBinary) => (['handle', 'socket'] as const).map((engine) => [engine, nodeBinary] as const));
+const matrix = nodeBinaries.flatMap((nodeBinary) =>
+  (['handle', 'socket'] as const).map((engine) => [engine, nodeBinary] as const),
+);
 
 describe.each(matrix)('PortScanner in isolation (%s engine, %s)', (engine, nodeBinary) => {
-  it.runIf(isolated)('finds exactly its listeners among all 65 535 ports, never a self-connect', async () => {
-    // Listeners across the whole range, the ephemeral range included, where self-connects happen.
-    const listen = randomPorts(20, 1, 65_535);
-    const result = await runChild({ engine, concurrency: 256, ports: 'all', listen, timeout: 1_000 }, { netns: true, nodeBinary });
-    expect(result.engine).toBe(engine);
-    expect(result.open).toEqual(listen);
-    expect(result.filtered).toEqual([]);
-    // Self-connects (if any happened) were reported closed, not open.
-    expect(result.selfConnects).toBeGreaterThanOrEqual(0);
-  });
+  it.runIf(isolated)(
+    'finds exactly its listeners among all 65 535 ports, never a self-connect',
+    async () => {
+      // Listeners across the whole range, the ephemeral range included, where self-connects happen.
+      const listen = randomPorts(20, 1, 65_535);
+      const result = await runChild(
+        { engine, concurrency: 256, ports: 'all', listen, timeout: 1_000 },
+        { netns: true, nodeBinary },
+      );
+      expect(result.engine).toBe(engine);
+      expect(result.open).toEqual(listen);
+      expect(result.filtered).toEqual([]);
+      // Self-connects (if any happened) were reported closed, not open.
+      expect(result.selfConnects).toBeGreaterThanOrEqual(0);
+    },
+  );
 
   it('backs off on EMFILE under a low descriptor limit and still finds exactly its listeners', async () => {
     // Below the ephemeral range, so the exact assertion holds even without a namespace.

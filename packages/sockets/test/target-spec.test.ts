@@ -3,7 +3,8 @@ import { bigIntToIp, canonicalIp, ipToBigInt } from '../src/ip-address.js';
 import { expandTargets, parseTargets } from '../src/target-spec.js';
 
 // Pure parsing: nothing here opens a socket, so non-loopback addresses are safe to expand.
-const expand = (targets: string | string[], max = 65_536) => [...expandTargets(parseTargets(targets, max).groups)].map((t) => t.host);
+const expand = (targets: string | string[], max = 65_536) =>
+  [...expandTargets(parseTargets(targets, max).groups)].map((t) => t.host);
 
 describe('parseTargets', () => {
   it('expands IPv4 and IPv6 literals, host names, CIDR blocks and ranges', () => {
@@ -12,11 +13,29 @@ describe('parseTargets', () => {
     expect(expand('localhost')).toEqual(['localhost']);
     expect(expand('192.0.2.0/30')).toEqual(['192.0.2.0', '192.0.2.1', '192.0.2.2', '192.0.2.3']);
     expect(expand('192.0.2.5/30')).toEqual(['192.0.2.4', '192.0.2.5', '192.0.2.6', '192.0.2.7']);
-    expect(expand('10.0.0.254-10.0.1.1')).toEqual(['10.0.0.254', '10.0.0.255', '10.0.1.0', '10.0.1.1']);
+    expect(expand('10.0.0.254-10.0.1.1')).toEqual([
+      '10.0.0.254',
+      '10.0.0.255',
+      '10.0.1.0',
+      '10.0.1.1',
+    ]);
     expect(expand('127.0.0.1-3')).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3']);
-    expect(expand('2001:db8::/126')).toEqual(['2001:db8::', '2001:db8::1', '2001:db8::2', '2001:db8::3']);
-    expect(expand('2001:db8::ffff-2001:db8::1:1')).toEqual(['2001:db8::ffff', '2001:db8::1:0', '2001:db8::1:1']);
-    expect(expand(['127.0.0.1, ::1', 'example.test'])).toEqual(['127.0.0.1', '::1', 'example.test']);
+    expect(expand('2001:db8::/126')).toEqual([
+      '2001:db8::',
+      '2001:db8::1',
+      '2001:db8::2',
+      '2001:db8::3',
+    ]);
+    expect(expand('2001:db8::ffff-2001:db8::1:1')).toEqual([
+      '2001:db8::ffff',
+      '2001:db8::1:0',
+      '2001:db8::1:1',
+    ]);
+    expect(expand(['127.0.0.1, ::1', 'example.test'])).toEqual([
+      '127.0.0.1',
+      '::1',
+      'example.test',
+    ]);
   });
 
   it('counts addresses and refuses more than maxTargets unless raised', () => {

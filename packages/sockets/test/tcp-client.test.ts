@@ -1,15 +1,31 @@
-import { ConnectionError, DNSResolutionError, NetworkTimeoutError, ProtocolError, SSLError, AbortError } from '@net/errors';
-import { closedPort, expectNoLeakedHandles, snapshotHandles, testCertificates } from '@net/test-utils';
+import {
+  ConnectionError,
+  DNSResolutionError,
+  NetworkTimeoutError,
+  ProtocolError,
+  SSLError,
+  AbortError,
+} from '@net/errors';
+import {
+  closedPort,
+  expectNoLeakedHandles,
+  snapshotHandles,
+  testCertificates,
+} from '@net/test-utils';
 import { pickPorts, startBlackhole, startTcpPeer } from '@net/test-utils/sockets';
 import fc from 'fast-check';
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { TCPClient } from '../src/tcp-client.js';
-import { WRITE_HIGH_WATER_MARK } from '../src/tcp-connection.js';
+import { WRITE_HIGH_WATER_MARK } from '../src/connection-options.js';
 import { TCPServer } from '../src/tcp-server.js';
 
-const invalidLookup = ((hostname: string, options: unknown, callback: (...args: unknown[]) => void) => {
+const invalidLookup = ((
+  hostname: string,
+  options: unknown,
+  callback: (...args: unknown[]) => void,
+) => {
   if (hostname.endsWith('.invalid')) {
     const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
       code: 'ENOTFOUND',
@@ -23,7 +39,10 @@ const invalidLookup = ((hostname: string, options: unknown, callback: (...args: 
   (dnsLookup as (...args: unknown[]) => void)(hostname, options, callback);
 }) as LookupFunction;
 
-async function connected(port: number, extra: Partial<ConstructorParameters<typeof TCPClient>[0]> = {}): Promise<TCPClient> {
+async function connected(
+  port: number,
+  extra: Partial<ConstructorParameters<typeof TCPClient>[0]> = {},
+): Promise<TCPClient> {
   const client = new TCPClient({ host: '127.0.0.1', port, timeout: 5_000, ...extra });
   await client.connect();
   return client;
@@ -57,7 +76,10 @@ describe('TCPClient', () => {
     await using peer = await startTcpPeer('echo', { onSocket: (s) => s.end('bye') });
     await using client = await connected(peer.port);
     const pendingExact = client.readExactly(10);
-    await expect(pendingExact).rejects.toMatchObject({ name: 'ConnectionError', code: 'ERR_NET_CONNECTION_CLOSED' });
+    await expect(pendingExact).rejects.toMatchObject({
+      name: 'ConnectionError',
+      code: 'ERR_NET_CONNECTION_CLOSED',
+    });
     // The partial bytes stay queued for other reads.
     expect((await client.receive())?.toString()).toBe('bye');
     expect(await client.receive()).toBeNull();
@@ -77,16 +99,30 @@ describe('TCPClient', () => {
   it('serves concurrent reads in call order', async () => {
     await using peer = await startTcpPeer('echo');
     await using client = await connected(peer.port);
-    const reads = [client.readExactly(3), client.readLine(), client.readExactly(2), client.receive()];
+    const reads = [
+      client.readExactly(3),
+      client.readLine(),
+      client.readExactly(2),
+      client.receive(),
+    ];
     await client.send('abcline one\nxyrest');
     const [a, line, b, rest] = await Promise.all(reads);
-    expect([a?.toString(), line, b?.toString(), rest?.toString()]).toEqual(['abc', 'line one', 'xy', 'rest']);
+    expect([a?.toString(), line, b?.toString(), rest?.toString()]).toEqual([
+      'abc',
+      'line one',
+      'xy',
+      'rest',
+    ]);
   });
 
   it('times out a read with NetworkTimeoutError and keeps the connection usable', async () => {
     await using peer = await startTcpPeer('echo');
     await using client = await connected(peer.port);
-    await expect(client.receive({ timeout: 50 })).rejects.toMatchObject({ name: 'NetworkTimeoutError', phase: 'response', timeoutMs: 50 });
+    await expect(client.receive({ timeout: 50 })).rejects.toMatchObject({
+      name: 'NetworkTimeoutError',
+      phase: 'response',
+      timeoutMs: 50,
+    });
     await client.send('still here\n');
     expect(await client.readLine({ timeout: 2_000 })).toBe('still here');
   });
@@ -112,9 +148,15 @@ describe('TCPClient', () => {
   });
 
   it('rejects with ProtocolError on an oversized length-prefixed frame without buffering its payload', async () => {
-    await using peer = await startTcpPeer('echo', { onSocket: (s) => s.write(Buffer.from([0, 0, 0x10, 0])) });
+    await using peer = await startTcpPeer('echo', {
+      onSocket: (s) => s.write(Buffer.from([0, 0, 0x10, 0])),
+    });
     await using client = await connected(peer.port);
-    const frames = client.frames({ framing: 'length-prefixed', lengthBytes: 4, maxFrameSize: 1024 });
+    const frames = client.frames({
+      framing: 'length-prefixed',
+      lengthBytes: 4,
+      maxFrameSize: 1024,
+    });
     await expect(frames.next()).rejects.toBeInstanceOf(ProtocolError);
     expect(client.readableLength).toBe(0);
   });
@@ -149,7 +191,11 @@ describe('TCPClient', () => {
       onConnection: async (conn) => {
         const frames: Buffer[] = [];
         received.push(frames);
-        for await (const frame of conn.frames({ framing: 'length-prefixed', lengthBytes: 2, timeout: 5_000 })) {
+        for await (const frame of conn.frames({
+          framing: 'length-prefixed',
+          lengthBytes: 2,
+          timeout: 5_000,
+        })) {
           frames.push(frame);
           if (frames.length === expectedCount) break;
         }
@@ -163,7 +209,9 @@ describe('TCPClient', () => {
           fc.array(fc.uint8Array({ maxLength: 2_000 }), { minLength: 1, maxLength: 8 }),
           fc.array(fc.nat(), { maxLength: 12 }),
           async (frames, offsets) => {
-            const stream = Buffer.concat(frames.map((f) => Buffer.concat([Buffer.from([f.length >> 8, f.length & 0xff]), f])));
+            const stream = Buffer.concat(
+              frames.map((f) => Buffer.concat([Buffer.from([f.length >> 8, f.length & 0xff]), f])),
+            );
             const cuts = [...new Set(offsets.map((o) => o % stream.length))].sort((a, b) => a - b);
             expectedCount = frames.length;
             const finished = new Promise<void>((resolve) => (done = resolve));
@@ -180,7 +228,9 @@ describe('TCPClient', () => {
             } finally {
               await client.close();
             }
-            expect(received.at(-1)!.map((f) => Buffer.from(f))).toEqual(frames.map((f) => Buffer.from(f)));
+            expect(received.at(-1)!.map((f) => Buffer.from(f))).toEqual(
+              frames.map((f) => Buffer.from(f)),
+            );
           },
         ),
         { numRuns: 25 },
@@ -235,8 +285,15 @@ describe('TCPClient', () => {
     const port = await closedPort();
     const err = await new TCPClient({ host: '127.0.0.1', port }).connect().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
-    expect(err).toMatchObject({ code: 'ERR_NET_CONNECTION_REFUSED', host: '127.0.0.1', port, protocol: 'tcp' });
-    expect((err as Error).message).toBe(`connect connection refused (ECONNREFUSED): 127.0.0.1:${port}`);
+    expect(err).toMatchObject({
+      code: 'ERR_NET_CONNECTION_REFUSED',
+      host: '127.0.0.1',
+      port,
+      protocol: 'tcp',
+    });
+    expect((err as Error).message).toBe(
+      `connect connection refused (ECONNREFUSED): 127.0.0.1:${port}`,
+    );
   });
 
   it('rejects with ConnectionError (reset) when the peer resets the connection', async () => {
@@ -260,7 +317,9 @@ describe('TCPClient', () => {
   it('times out a connect that never completes with NetworkTimeoutError (phase connect)', async () => {
     const [port] = await pickPorts(1);
     await using hole = await startBlackhole(port!);
-    const err = await new TCPClient({ host: '127.0.0.1', port: hole.port, timeout: 300 }).connect().catch((e: unknown) => e);
+    const err = await new TCPClient({ host: '127.0.0.1', port: hole.port, timeout: 300 })
+      .connect()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkTimeoutError);
     expect(err).toMatchObject({ phase: 'connect', timeoutMs: 300 });
   });
@@ -269,7 +328,9 @@ describe('TCPClient', () => {
     const [port] = await pickPorts(1);
     await using hole = await startBlackhole(port!);
     const controller = new AbortController();
-    const pending = new TCPClient({ host: '127.0.0.1', port: hole.port }).connect({ signal: controller.signal });
+    const pending = new TCPClient({ host: '127.0.0.1', port: hole.port }).connect({
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toBeInstanceOf(AbortError);
   });
@@ -283,7 +344,9 @@ describe('TCPClient', () => {
 
   it('rejects with SSLError when the certificate is not trusted', async () => {
     await using peer = await startTcpPeer('echo', { tls: 'self-signed' });
-    const err = await new TCPClient({ host: '127.0.0.1', port: peer.port, tls: true }).connect().catch((e: unknown) => e);
+    const err = await new TCPClient({ host: '127.0.0.1', port: peer.port, tls: true })
+      .connect()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SSLError);
     expect(err).toMatchObject({ code: 'ERR_NET_TLS', reason: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
   });
@@ -314,9 +377,13 @@ describe('TCPClient', () => {
     await expect(pending).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(client.readExactly(-1)).rejects.toBeInstanceOf(RangeError);
     await expect(client.writeFrame('a\nb')).rejects.toBeInstanceOf(TypeError);
-    await expect(client.writeFrame('x', { framing: 'length-prefixed', lengthBytes: 3 as never })).rejects.toBeInstanceOf(RangeError);
+    await expect(
+      client.writeFrame('x', { framing: 'length-prefixed', lengthBytes: 3 as never }),
+    ).rejects.toBeInstanceOf(RangeError);
     await expect(client.receive({ maxBytes: 0 })).rejects.toBeInstanceOf(RangeError);
-    await expect(client.readLine({ encoding: 'klingon' as never })).rejects.toBeInstanceOf(TypeError);
+    await expect(client.readLine({ encoding: 'klingon' as never })).rejects.toBeInstanceOf(
+      TypeError,
+    );
     await expect(client.receive()).rejects.toMatchObject({ code: 'ERR_NET_CONNECTION_CLOSED' });
   });
 });

@@ -7,7 +7,8 @@ import type { TCPConnection } from '../src/tcp-connection.js';
 import { TCPServer } from '../src/tcp-server.js';
 
 const echo = async (conn: TCPConnection) => {
-  for (let chunk = await conn.receive(); chunk; chunk = await conn.receive()) await conn.send(chunk);
+  for (let chunk = await conn.receive(); chunk; chunk = await conn.receive())
+    await conn.send(chunk);
 };
 
 /** Resolves when a raw socket to `port` is closed by the server, with what it saw. */
@@ -38,7 +39,8 @@ describe('TCPServer', () => {
     await client.connect();
     await client.send('ada\n');
     const frames: string[] = [];
-    for await (const frame of client.frames({ framing: 'length-prefixed', lengthBytes: 2 })) frames.push(frame.toString());
+    for await (const frame of client.frames({ framing: 'length-prefixed', lengthBytes: 2 }))
+      frames.push(frame.toString());
     // The server closed after its one frame, which ended the iteration.
     expect(frames).toEqual(['hello ada']);
   });
@@ -52,7 +54,10 @@ describe('TCPServer', () => {
       },
     });
     const { port } = await server.listen();
-    const clients = Array.from({ length: 1_000 }, () => new TCPClient({ host: '127.0.0.1', port, timeout: 20_000 }));
+    const clients = Array.from(
+      { length: 1_000 },
+      () => new TCPClient({ host: '127.0.0.1', port, timeout: 20_000 }),
+    );
     try {
       await Promise.all(clients.map((c) => c.connect()));
       const replies = await Promise.all(
@@ -77,7 +82,9 @@ describe('TCPServer', () => {
     const second = await rawConnect(port);
     await new Promise((r) => setTimeout(r, 50));
     expect(server.connectionCount).toBe(2);
-    const extra = await rawConnect(port).catch((err: NodeJS.ErrnoException) => ({ outcome: Promise.resolve(err.code ?? '') }));
+    const extra = await rawConnect(port).catch((err: NodeJS.ErrnoException) => ({
+      outcome: Promise.resolve(err.code ?? ''),
+    }));
     expect(await extra.outcome).toBe('ECONNRESET');
     expect(server.rejectedConnections).toBe(1);
     // The served clients are untouched; once one leaves, a new client is served again.
@@ -121,7 +128,9 @@ describe('TCPServer', () => {
     await new Promise((r) => setTimeout(r, 20));
     const closing = server.close({ timeout: 2_000 });
     // Nothing listens any more while the handler is still running.
-    await expect(new TCPClient({ host: '127.0.0.1', port, timeout: 1_000 }).connect()).rejects.toMatchObject({
+    await expect(
+      new TCPClient({ host: '127.0.0.1', port, timeout: 1_000 }).connect(),
+    ).rejects.toMatchObject({
       code: 'ERR_NET_CONNECTION_REFUSED',
     });
     expect(await client.readLine()).toBe('done');
@@ -171,7 +180,11 @@ describe('TCPServer', () => {
   it('serves TLS, and reports a client that rejects its certificate through onError', async () => {
     const certs = testCertificates();
     const errors: Error[] = [];
-    await using server = new TCPServer({ tls: { cert: certs.cert, key: certs.key }, onConnection: echo, onError: (e) => errors.push(e) });
+    await using server = new TCPServer({
+      tls: { cert: certs.cert, key: certs.key },
+      onConnection: echo,
+      onError: (e) => errors.push(e),
+    });
     const { port } = await server.listen();
     await using client = new TCPClient({ host: '127.0.0.1', port, tls: { ca: certs.ca } });
     await client.connect();
@@ -179,7 +192,9 @@ describe('TCPServer', () => {
     expect(await client.readLine()).toBe('over tls');
     // A client without the CA aborts the handshake; the server reports a failed handshake (an
     // alert or a reset, depending on timing), never a connection.
-    await expect(new TCPClient({ host: '127.0.0.1', port, tls: true }).connect()).rejects.toMatchObject({ name: 'SSLError' });
+    await expect(
+      new TCPClient({ host: '127.0.0.1', port, tls: true }).connect(),
+    ).rejects.toMatchObject({ name: 'SSLError' });
     await expect.poll(() => errors.length).toBe(1);
     expect(['SSLError', 'ConnectionError']).toContain(errors[0]!.name);
     expect(errors[0]!.message).toMatch(/^TLS handshake /);

@@ -5,23 +5,30 @@ import { describe, expect, it } from 'vitest';
 import { UDPClient, type UDPLookupFunction } from '../src/udp-client.js';
 
 const invalidLookup: UDPLookupFunction = (hostname, _options, callback) => {
-  const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname });
+  const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+    code: 'ENOTFOUND',
+    syscall: 'getaddrinfo',
+    hostname,
+  });
   process.nextTick(() => callback(err, '', 0));
 };
 
 describe('UDPClient', () => {
-  it.each(['127.0.0.1', '::1'])('sends and receives datagrams over %s, and leaks nothing', async (host) => {
-    const before = snapshotHandles();
-    {
-      await using echo = await startUdpEcho({ host });
-      await using udp = new UDPClient({ host, port: echo.port, timeout: 2_000 });
-      await udp.send('ping');
-      const reply = await udp.receive();
-      expect(reply.data.toString()).toBe('ping');
-      expect(reply).toMatchObject({ address: host, port: echo.port });
-    }
-    await expectNoLeakedHandles(before);
-  });
+  it.each(['127.0.0.1', '::1'])(
+    'sends and receives datagrams over %s, and leaks nothing',
+    async (host) => {
+      const before = snapshotHandles();
+      {
+        await using echo = await startUdpEcho({ host });
+        await using udp = new UDPClient({ host, port: echo.port, timeout: 2_000 });
+        await udp.send('ping');
+        const reply = await udp.receive();
+        expect(reply.data.toString()).toBe('ping');
+        expect(reply).toMatchObject({ address: host, port: echo.port });
+      }
+      await expectNoLeakedHandles(before);
+    },
+  );
 
   it('retries a request until a reply comes', async () => {
     await using echo = await startUdpEcho({ dropFirst: 2 });

@@ -2,5 +2,12 @@ export { startTcpPeer } from './tcp-peers.js';
 export type { TcpPeer, TcpPeerBehaviour, TcpPeerOptions } from './tcp-peers.js';
 export { startUdpEcho } from './udp-peers.js';
 export type { UdpPeer, UdpPeerOptions } from './udp-peers.js';
-export { FIXTURE_PORT_RANGE, pickPorts, listenOn, startBlackhole, nmapScan, hasNmap } from './scan-fixtures.js';
+export {
+  FIXTURE_PORT_RANGE,
+  pickPorts,
+  listenOn,
+  startBlackhole,
+  nmapScan,
+  hasNmap,
+} from './scan-fixtures.js';
 export type { FixedListener } from './scan-fixtures.js';

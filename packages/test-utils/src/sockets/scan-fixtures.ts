@@ -35,11 +35,14 @@ async function canBind(port: number, host: string, protocol: 'tcp' | 'udp'): Pro
 export async function pickPorts(count: number, host = '127.0.0.1'): Promise<number[]> {
   const chosen = new Set<number>();
   for (let tries = 0; chosen.size < count && tries < count * 50; tries++) {
-    const port = FIXTURE_PORT_RANGE.min + Math.floor(Math.random() * (FIXTURE_PORT_RANGE.max - FIXTURE_PORT_RANGE.min));
+    const port =
+      FIXTURE_PORT_RANGE.min +
+      Math.floor(Math.random() * (FIXTURE_PORT_RANGE.max - FIXTURE_PORT_RANGE.min));
     if (chosen.has(port)) continue;
     if ((await canBind(port, host, 'tcp')) && (await canBind(port, host, 'udp'))) chosen.add(port);
   }
-  if (chosen.size < count) throw new Error(`pickPorts: found only ${chosen.size} free ports of ${count}`);
+  if (chosen.size < count)
+    throw new Error(`pickPorts: found only ${chosen.size} free ports of ${count}`);
   return [...chosen].sort((a, b) => a - b);
 }
 
@@ -53,7 +56,11 @@ export interface FixedListener extends AsyncDisposable {
  * Listens on `port`: `'accept'` keeps connections open until closed, `'accept-close'` closes each
  * right after accepting it (still open to a connect scan: the handshake completed).
  */
-export async function listenOn(port: number, host = '127.0.0.1', mode: 'accept' | 'accept-close' = 'accept'): Promise<FixedListener> {
+export async function listenOn(
+  port: number,
+  host = '127.0.0.1',
+  mode: 'accept' | 'accept-close' = 'accept',
+): Promise<FixedListener> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     socket.on('error', () => {});
@@ -89,7 +96,9 @@ export async function listenOn(port: number, host = '127.0.0.1', mode: 'accept' 
  */
 export async function startBlackhole(port: number, host = '127.0.0.1'): Promise<FixedListener> {
   const script = `require('node:net').createServer().listen({ port: ${port}, host: ${JSON.stringify(host)}, backlog: 1, exclusive: true }, () => console.log('ready'));`;
-  const child: ChildProcess = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child: ChildProcess = spawn(process.execPath, ['-e', script], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('blackhole listener did not start')), 10_000);
@@ -128,11 +137,31 @@ export async function startBlackhole(port: number, host = '127.0.0.1'): Promise<
 }
 
 /** Port states as `nmap -sT` reports them for `host`, from its greppable output. */
-export async function nmapScan(host: string, ports: readonly number[] | string, extraArgs: string[] = ['-T4']): Promise<Map<number, string>> {
+export async function nmapScan(
+  host: string,
+  ports: readonly number[] | string,
+  extraArgs: string[] = ['-T4'],
+): Promise<Map<number, string>> {
   const portArg = typeof ports === 'string' ? ports : ports.join(',');
-  const args = ['-sT', '-Pn', '-n', ...extraArgs, '-p', portArg, '-oG', '-', ...(host.includes(':') ? ['-6'] : []), host];
+  const args = [
+    '-sT',
+    '-Pn',
+    '-n',
+    ...extraArgs,
+    '-p',
+    portArg,
+    '-oG',
+    '-',
+    ...(host.includes(':') ? ['-6'] : []),
+    host,
+  ];
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile('nmap', args, { maxBuffer: 64 * 1024 * 1024, timeout: 180_000 }, (err: Error | null, out: string) => (err ? reject(err) : resolve(out)));
+    execFile(
+      'nmap',
+      args,
+      { maxBuffer: 64 * 1024 * 1024, timeout: 180_000 },
+      (err: Error | null, out: string) => (err ? reject(err) : resolve(out)),
+    );
   });
   const states = new Map<number, string>();
   for (const line of stdout.split('\n')) {

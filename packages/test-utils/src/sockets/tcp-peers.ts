@@ -47,7 +47,10 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
  * Starts a misbehaving (or plain echoing) TCP peer on loopback, port 0 unless given. Closing
  * destroys every accepted socket, so nothing outlives the test.
  */
-export async function startTcpPeer(behaviour: TcpPeerBehaviour = 'echo', options: TcpPeerOptions = {}): Promise<TcpPeer> {
+export async function startTcpPeer(
+  behaviour: TcpPeerBehaviour = 'echo',
+  options: TcpPeerOptions = {},
+): Promise<TcpPeer> {
   const sockets: Socket[] = [];
   const onSocket = (socket: Socket) => {
     sockets.push(socket);
@@ -71,7 +74,10 @@ export async function startTcpPeer(behaviour: TcpPeerBehaviour = 'echo', options
   };
   const certs = options.tls ? testCertificates() : undefined;
   const server = certs
-    ? createTlsServer(options.tls === 'self-signed' ? certs.selfSigned : { cert: certs.cert, key: certs.key }, onSocket)
+    ? createTlsServer(
+        options.tls === 'self-signed' ? certs.selfSigned : { cert: certs.cert, key: certs.key },
+        onSocket,
+      )
     : createServer(onSocket);
   if (certs) server.on('tlsClientError', () => {});
   const host = options.host ?? '127.0.0.1';
