@@ -2,13 +2,16 @@ import WebSocketImpl from 'isomorphic-ws';
 import type { Frame } from './encode-frame.js';
 import type { ResolvedOptions } from './options.js';
 
-/** What a transport reports; `this` is never needed, so plain functions will do. */
+/**
+ * What a transport reports, called as methods of the listener: a class can implement them on
+ * its prototype instead of allocating a closure per event for every connection.
+ */
 export interface TransportEvents {
-  open(): void;
-  message(data: string | Uint8Array, isBinary: boolean): void;
-  pong(): void;
-  error(err: unknown, statusCode: number | undefined): void;
-  close(code: number, reason: string, wasClean: boolean): void;
+  onOpen(): void;
+  onMessage(data: string | Uint8Array, isBinary: boolean): void;
+  onPong(): void;
+  onError(err: unknown, statusCode: number | undefined): void;
+  onClose(code: number, reason: string, wasClean: boolean): void;
 }
 
 /** The subset of `ws`'s WebSocket used in Node; browsers' WebSocket has none of the `on`/`ping` methods. */
@@ -51,11 +54,11 @@ export class Transport {
     this.isNode = typeof node.on === 'function' && typeof node.ping === 'function';
     if (this.isNode) {
       let statusCode: number | undefined;
-      node.on('open', () => events.open());
+      node.on('open', () => events.onOpen());
       node.on('message', (data: Uint8Array & { toString(): string }, isBinary: boolean) =>
-        events.message(isBinary ? data : data.toString(), isBinary),
+        events.onMessage(isBinary ? data : data.toString(), isBinary),
       );
-      node.on('pong', () => events.pong());
+      node.on('pong', () => events.onPong());
       node.on(
         'unexpected-response',
         (_req: unknown, res: { statusCode?: number; resume(): void }) => {
@@ -65,21 +68,21 @@ export class Transport {
           node.terminate();
         },
       );
-      node.on('error', (err: unknown) => events.error(err, statusCode));
+      node.on('error', (err: unknown) => events.onError(err, statusCode));
       node.on('close', (code: number, reason: Uint8Array & { toString(): string }) =>
-        events.close(code, reason.toString(), code !== 1006),
+        events.onClose(code, reason.toString(), code !== 1006),
       );
     } else {
       socket.binaryType = 'arraybuffer';
-      socket.addEventListener('open', () => events.open());
+      socket.addEventListener('open', () => events.onOpen());
       socket.addEventListener('message', (event: MessageEvent) => {
         const data: unknown = event.data;
-        if (typeof data === 'string') events.message(data, false);
-        else events.message(new Uint8Array(data as ArrayBuffer), true);
+        if (typeof data === 'string') events.onMessage(data, false);
+        else events.onMessage(new Uint8Array(data as ArrayBuffer), true);
       });
-      socket.addEventListener('error', (event) => events.error(event, undefined));
+      socket.addEventListener('error', (event) => events.onError(event, undefined));
       socket.addEventListener('close', (event: CloseEvent) =>
-        events.close(event.code, event.reason, event.wasClean),
+        events.onClose(event.code, event.reason, event.wasClean),
       );
     }
   }

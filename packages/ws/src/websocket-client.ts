@@ -1,23 +1,22 @@
 import {
-  NetworkTimeoutError,
-  argOutOfRange,
   invalidArgType,
   invalidArgValue,
   redactUrl,
   type NetworkError,
   type WebSocketError,
 } from '@net/errors';
-import { backoffDelay } from './backoff.js';
 import { checkClose } from './close-code.js';
+import { Connection, type ConnectionEvents } from './connection.js';
+import { ConnectionHeartbeat } from './connection-heartbeat.js';
 import { encodeFrame, frameBytes, ownFrame, type SendData } from './encode-frame.js';
 import { EventHub } from './event-hub.js';
-import { Heartbeat } from './heartbeat.js';
 import { mapSocketError } from './map-error.js';
 import { Message } from './message.js';
-import { MessageStream } from './message-stream.js';
+import { MessageFanout } from './message-fanout.js';
 import { resolveOptions, type ResolvedOptions, type WebSocketClientOptions } from './options.js';
 import { Outbox } from './outbox.js';
-import { Transport, browserSocket } from './transport.js';
+import { ReconnectSchedule } from './reconnect-schedule.js';
+import { browserSocket } from './transport.js';
 import {
   abortedError,
   clientClosedError,
@@ -34,8 +33,6 @@ import { Waiters } from './waiters.js';
  * `reconnecting` (after a drop: back-off and attempts) → `open` … → `closing` → `closed` (final).
  */
 export type WebSocketState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
-
-const DEFAULT_HIGH_WATER_MARK = 1_000;
 
 const EVENTS = new Set(['open', 'message', 'close', 'reconnecting', 'error']);
 
@@ -55,22 +52,23 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   readonly #o: ResolvedOptions;
   readonly #hub = new EventHub<WebSocketClientEvents>();
   readonly #outbox: Outbox;
-  readonly #streams = new Set<MessageStream>();
+  readonly #fanout = new MessageFanout((full) => this.#onPressure(full));
   readonly #openWaiters = new Waiters();
   readonly #flushes = new FlushWatch(() => this.#isFlushed());
+  readonly #reconnect: ReconnectSchedule;
+  readonly #heartbeat: ConnectionHeartbeat;
   #state: WebSocketState = 'idle';
-  #transport: Transport | undefined;
-  #live = false;
+  /** The current attempt or open connection; undefined between them. */
+  #conn: Connection | undefined;
+  /** One listener object for every attempt: a reconnect allocates no new closures. */
+  readonly #connEvents: ConnectionEvents = {
+    open: (conn) => this.#onOpen(conn),
+    message: (data, isBinary) => this.#onMessage(data, isBinary),
+    pong: () => this.#heartbeat.seen(),
+    close: (conn, code, reason, wasClean) => this.#onSocketClose(conn, code, reason, wasClean),
+  };
   #everOpened = false;
-  #attempt = 0;
   #seq = 0;
-  /** Iterators over their high-water mark; while any is, the socket is paused. */
-  #pressure = 0;
-  #attemptError: NetworkError | undefined;
-  #heartbeat: Heartbeat | undefined;
-  #connectTimer: ReturnType<typeof setTimeout> | undefined;
-  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #closeTimer: ReturnType<typeof setTimeout> | undefined;
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
   #finalClose: { code: number; reason: string } | undefined;
@@ -79,6 +77,8 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#o = resolveOptions(options);
     this.url = redactUrl(this.#o.url);
     this.#outbox = new Outbox(this.#o.queue.maxMessages, this.#o.queue.maxBytes);
+    this.#reconnect = new ReconnectSchedule(this.#o.reconnect);
+    this.#heartbeat = new ConnectionHeartbeat(this.#o.heartbeat, this.url);
   }
 
   get state(): WebSocketState {
@@ -87,7 +87,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
 
   /** The subprotocol the server chose for the current connection ('' for none or when not open). */
   get protocol(): string {
-    return this.#live ? (this.#transport?.protocol ?? '') : '';
+    return this.#conn?.protocol ?? '';
   }
 
   /** Messages buffered by the client: waiting for a connection and, with acks, unacknowledged. */
@@ -97,7 +97,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
 
   /** Bytes buffered by the client plus bytes the open socket has not yet written. */
   get bufferedAmount(): number {
-    return this.#outbox.bytes + (this.#live ? (this.#transport?.bufferedAmount ?? 0) : 0);
+    return this.#outbox.bytes + (this.#conn?.bufferedAmount ?? 0);
   }
 
   /** Subscribes to an event; returns the function that unsubscribes. */
@@ -130,7 +130,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     return this.#openWaiters.wait(signal, () => {
       // The caller gave up: a first attempt nobody else waits for is cancelled.
       if (this.#state === 'connecting' && this.#openWaiters.size === 0) {
-        this.#dropTransport();
+        this.#dropConnection();
         this.#state = 'idle';
       }
       return abortedError(this.#o.url, 'connect', signal!);
@@ -148,8 +148,9 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     const acks = this.#o.acks;
     if (acks === false) {
       // The hot path: nothing queued ahead of this message, so it may go straight out.
-      if (this.#outbox.size === 0 && this.#live && this.#transport!.open) {
-        this.#transport!.send(frame);
+      const conn = this.#conn;
+      if (this.#outbox.size === 0 && conn?.writable) {
+        conn.send(frame);
         return;
       }
       const bytes = frameBytes(frame);
@@ -187,22 +188,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
    * Browsers cannot pause a WebSocket, so there the buffer grows.
    */
   messages(options: { highWaterMark?: number } = {}): AsyncIterableIterator<Message> {
-    const highWaterMark = options?.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
-    if (
-      typeof highWaterMark !== 'number' ||
-      !Number.isInteger(highWaterMark) ||
-      highWaterMark < 1
-    ) {
-      throw argOutOfRange('highWaterMark', 'a positive integer', highWaterMark);
-    }
-    const stream = new MessageStream(
-      (s) => this.#streams.delete(s),
-      (_s, over) => this.#onPressure(over),
-      highWaterMark,
-    );
-    if (this.#state === 'closed') stream.end();
-    else this.#streams.add(stream);
-    return stream;
+    return this.#fanout.open(options?.highWaterMark, this.#state === 'closed');
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Message> {
@@ -228,27 +214,19 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
-    const transport = this.#transport;
+    const conn = this.#conn;
     this.#state = 'closing';
     this.#clearTimers();
-    if (transport === undefined || !this.#live) {
-      this.#dropTransport();
+    if (conn === undefined || !conn.live) {
+      this.#dropConnection();
       this.#finalize(code, reason, true, undefined);
     } else {
       // A paused socket would never read the server's close frame.
-      if (this.#pressure > 0) transport.resume();
-      transport.close(code, reason);
-      const force = () => {
-        this.#dropTransport();
+      if (this.#fanout.full) conn.transport.resume();
+      conn.close(code, reason, this.#o.closeTimeout, options?.signal, () => {
+        this.#dropConnection();
         this.#finalize(1006, '', false, undefined);
-      };
-      this.#closeTimer = setTimeout(force, this.#o.closeTimeout);
-      const signal = options?.signal;
-      if (signal?.aborted) force();
-      else if (signal) {
-        signal.addEventListener('abort', force, { once: true });
-        void this.#closed.then(() => signal.removeEventListener('abort', force));
-      }
+      });
     }
     return this.#closed;
   }
@@ -258,63 +236,31 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   }
 
   #startAttempt(): void {
-    this.#attemptError = undefined;
-    this.#live = false;
-    let transport: Transport;
     try {
-      transport = new Transport(this.#o, {
-        open: () => this.#transport === transport && this.#onOpen(transport),
-        message: (data, isBinary) =>
-          this.#transport === transport && this.#onMessage(data, isBinary),
-        pong: () => this.#heartbeat?.seen(),
-        error: (err, statusCode) => {
-          if (this.#transport === transport) {
-            this.#attemptError ??= mapSocketError(
-              err,
-              this.#o.url,
-              this.#live ? 'open' : 'connect',
-              statusCode,
-            );
-          }
-        },
-        close: (code, reason, wasClean) => this.#onSocketClose(transport, code, reason, wasClean),
-      });
+      this.#conn = new Connection(this.#o, this.url, this.#connEvents);
     } catch (err) {
       // The constructor can throw (e.g. a header ws rejects); report it like any failed attempt.
       const error = mapSocketError(err, this.#o.url, 'connect');
       queueMicrotask(() => this.#onAttemptFailed(error));
-      return;
     }
-    this.#transport = transport;
-    this.#connectTimer = setTimeout(() => {
-      this.#attemptError = new NetworkTimeoutError(
-        `WebSocket connect timed out after ${this.#o.connectTimeout} ms: ${this.url}`,
-        { timeoutMs: this.#o.connectTimeout, phase: 'connect' },
-      );
-      this.#onSocketClose(transport, 1006, '', false);
-      transport.terminate();
-    }, this.#o.connectTimeout);
   }
 
-  #onOpen(transport: Transport): void {
-    clearTimeout(this.#connectTimer);
-    this.#connectTimer = undefined;
+  #onOpen(conn: Connection): void {
     const reconnected = this.#everOpened;
     this.#everOpened = true;
-    this.#live = true;
-    this.#attempt = 0;
+    this.#reconnect.reset();
     this.#state = 'open';
     this.#outbox.rewind();
     this.#writeOutbox();
-    if (this.#pressure > 0) transport.pause();
-    else this.#startHeartbeat(transport);
-    this.#hub.emit('open', { protocol: transport.protocol, reconnected });
+    if (this.#fanout.full) conn.transport.pause();
+    else this.#heartbeat.start(conn);
+    this.#hub.emit('open', { protocol: conn.transport.protocol, reconnected });
     this.#openWaiters.resolveAll();
     this.#flushes.check();
   }
 
   #onMessage(data: string | Uint8Array, isBinary: boolean): void {
-    this.#heartbeat?.seen();
+    this.#heartbeat.seen();
     const message = new Message(data, isBinary);
     const acks = this.#o.acks;
     if (acks !== false) {
@@ -331,51 +277,38 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
       }
     }
     this.#hub.emit('message', message);
-    // Checked first: iterating an empty Set still allocates an iterator per message.
-    if (this.#streams.size > 0) for (const stream of this.#streams) stream.push(message);
+    this.#fanout.push(message);
   }
 
-  #onPressure(over: boolean): void {
-    const before = this.#pressure;
-    this.#pressure = Math.max(0, before + (over ? 1 : -1));
-    const transport = this.#transport;
-    if (before === 0 && this.#pressure === 1) {
+  #onPressure(full: boolean): void {
+    const conn = this.#conn;
+    if (full) {
       // Paused, the socket reads no pongs either: the heartbeat would see a dead peer.
-      this.#heartbeat?.stop();
-      this.#heartbeat = undefined;
-      if (this.#live) transport?.pause();
-    } else if (before > 0 && this.#pressure === 0 && this.#live && transport) {
-      transport.resume();
-      if (this.#state === 'open') this.#startHeartbeat(transport);
+      this.#heartbeat.stop();
+      if (conn?.live) conn.transport.pause();
+    } else if (conn?.live) {
+      conn.transport.resume();
+      if (this.#state === 'open') this.#heartbeat.start(conn);
     }
   }
 
-  #onSocketClose(transport: Transport, code: number, reason: string, wasClean: boolean): void {
-    if (this.#transport !== transport) return;
-    const wasOpen = this.#live;
-    this.#transport = undefined;
-    this.#live = false;
-    clearTimeout(this.#connectTimer);
-    this.#connectTimer = undefined;
-    this.#heartbeat?.stop();
-    this.#heartbeat = undefined;
+  #onSocketClose(conn: Connection, code: number, reason: string, wasClean: boolean): void {
+    this.#conn = undefined;
+    this.#heartbeat.stop();
     if (this.#state === 'closing') {
       this.#finalize(code, reason, wasClean, undefined);
       return;
     }
-    if (!wasOpen) {
-      this.#onAttemptFailed(this.#attemptError ?? closedBeforeOpenError(this.#o.url, code));
+    if (!conn.opened) {
+      this.#onAttemptFailed(conn.error ?? closedBeforeOpenError(this.#o.url, code));
       return;
     }
-    let error = this.#attemptError;
-    if (error === undefined && code === 1006) {
-      error = droppedError(this.#o.url);
-    }
+    const error = conn.error ?? (code === 1006 ? droppedError(this.#o.url) : undefined);
     if (error) {
       this.#hub.emit('error', error);
       if (this.#state !== 'open') return; // a listener called close()
     }
-    if (this.#shouldReconnect(code)) {
+    if (this.#reconnect.allows(code)) {
       // Listeners of this close already see the state they may act on (send() queues).
       this.#state = 'reconnecting';
       this.#hub.emit('close', { code, reason, wasClean, willReconnect: true, discarded: [] });
@@ -400,81 +333,36 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     else this.#scheduleReconnect(error);
   }
 
-  #shouldReconnect(code: number): boolean {
-    const r = this.#o.reconnect;
-    if (r === false || r.maxAttempts === 0) return false;
-    try {
-      return r.shouldReconnect(code) === true;
-    } catch {
-      return false;
-    }
-  }
-
   #scheduleReconnect(error: NetworkError | undefined): void {
-    const r = this.#o.reconnect;
-    if (r === false || this.#attempt >= r.maxAttempts) {
+    const next = this.#reconnect.next(() => this.#startAttempt());
+    if (next === undefined) {
       this.#finalize(1006, '', false, error);
       return;
     }
     this.#state = 'reconnecting';
-    const attempt = ++this.#attempt;
-    const delay = backoffDelay(attempt, r);
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = undefined;
-      this.#startAttempt();
-    }, delay);
-    this.#hub.emit('reconnecting', { attempt, delay, error });
-  }
-
-  #startHeartbeat(transport: Transport): void {
-    this.#heartbeat?.stop();
-    this.#heartbeat = undefined;
-    const h = this.#o.heartbeat;
-    if (h === false) return;
-    // A browser cannot send protocol pings: there 'ping' mode falls back to the message, if any.
-    const useProtocolPing = h.mode !== 'message' && transport.canPing;
-    if (!useProtocolPing && h.message === undefined) return;
-    // The app-level ping bypasses the outbox: it is not the caller's data and needs no sequence number.
-    const ping = useProtocolPing
-      ? () => transport.ping()
-      : () => transport.send(encodeFrame(h.message));
-    this.#heartbeat = new Heartbeat(h, ping, () => {
-      this.#attemptError = new NetworkTimeoutError(
-        `WebSocket heartbeat timed out after ${h.timeout} ms: ${this.url}`,
-        { timeoutMs: h.timeout, phase: 'idle' },
-      );
-      this.#onSocketClose(transport, 1006, '', false);
-      transport.terminate();
-    });
-    this.#heartbeat.start();
+    this.#hub.emit('reconnecting', { attempt: next.attempt, delay: next.delay, error });
   }
 
   #writeOutbox(): void {
-    const transport = this.#transport;
-    if (!this.#live || transport === undefined || !transport.open || this.#outbox.unwritten === 0)
-      return;
-    this.#outbox.writeAll((frame) => transport.send(frame), this.#o.acks !== false);
+    const conn = this.#conn;
+    if (!conn?.writable || this.#outbox.unwritten === 0) return;
+    this.#outbox.writeAll((frame) => conn.send(frame), this.#o.acks !== false);
   }
 
   #isFlushed(): boolean {
     if (this.#outbox.size > 0) return false;
-    return !this.#live || this.#transport === undefined || this.#transport.bufferedAmount === 0;
+    return (this.#conn?.bufferedAmount ?? 0) === 0;
   }
 
-  #dropTransport(): void {
-    const transport = this.#transport;
-    this.#transport = undefined;
-    this.#live = false;
-    transport?.terminate();
+  #dropConnection(): void {
+    const conn = this.#conn;
+    this.#conn = undefined;
+    conn?.drop();
   }
 
   #clearTimers(): void {
-    clearTimeout(this.#connectTimer);
-    clearTimeout(this.#reconnectTimer);
-    this.#connectTimer = undefined;
-    this.#reconnectTimer = undefined;
-    this.#heartbeat?.stop();
-    this.#heartbeat = undefined;
+    this.#reconnect.cancel();
+    this.#heartbeat.stop();
   }
 
   #finalize(
@@ -487,15 +375,11 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#state = 'closed';
     this.#finalClose = { code, reason };
     this.#clearTimers();
-    clearTimeout(this.#closeTimer);
-    this.#closeTimer = undefined;
-    this.#dropTransport();
+    this.#dropConnection();
     const discarded = this.#outbox.drain();
     this.#openWaiters.rejectAll(error ?? this.#closedError('connect'));
     this.#flushes.rejectAll(this.#closedError('flush', error));
-    for (const stream of this.#streams) stream.end(error);
-    this.#streams.clear();
-    this.#pressure = 0;
+    this.#fanout.end(error);
     this.#hub.emit('close', { code, reason, wasClean, willReconnect: false, discarded });
     this.#closed ??= Promise.resolve();
     this.#resolveClosed?.();
