@@ -171,7 +171,7 @@ async function scanComparison(isolated: boolean): Promise<ScanOutcome> {
 
 function canUnshare(): boolean {
   try {
-    execFileSync('unshare', ['--net', 'true'], { stdio: 'ignore' });
+    execFileSync('unshare', ['--net', 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;

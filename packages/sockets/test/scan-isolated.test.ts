@@ -25,7 +25,7 @@ interface ChildResult {
 
 function canUnshare(): boolean {
   try {
-    execFileSync('unshare', ['--net', 'true'], { stdio: 'ignore' });
+    execFileSync('unshare', ['--net', 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
