@@ -98,7 +98,9 @@ describe.concurrent('net http', () => {
 
   it('downloads to a file with -o', async () => {
     const body = Buffer.alloc(300_000, 7);
-    await using server = await startHttpServer((_req, res) => res.end(body));
+    await using server = await startHttpServer((_req, res) => {
+      res.end(body);
+    });
     const dir = mkdtempSync(join(tmpdir(), 'net-cli-'));
     try {
       const target = join(dir, 'out.bin');

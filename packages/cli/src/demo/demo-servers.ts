@@ -1,8 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, startHttpServer, testCertificates, type TestHttpServer } from '@net/test-utils';
 import { startTcpPeer, startUdpEcho, type TcpPeer, type UdpPeer } from '@net/test-utils/sockets';
-import { hasSshd, startSshd, type TestSshd } from '@net/test-utils/ssh';
+import { hasSshd, startInProcessSshServer, startSshd, type TestKeyPair } from '@net/test-utils/ssh';
 import { startWsServer, type TestWsServer } from '@net/test-utils/ws';
+
+/** What the demo needs of an SSH server, real or in-process. */
+export interface DemoSshServer {
+  host: string;
+  port: number;
+  username: string;
+  clientKey: TestKeyPair;
+  knownHostsLine: string;
+  /** A folder on the server the demo may write to. */
+  dir: string;
+}
 
 /** Every loopback server the demo drives. */
 export interface DemoServers extends AsyncDisposable {
@@ -12,8 +23,8 @@ export interface DemoServers extends AsyncDisposable {
   ws: TestWsServer;
   tcp: TcpPeer;
   udp: UdpPeer;
-  /** The real OpenSSH server, or undefined when none is installed (see `sshNote`). */
-  sshd: TestSshd | undefined;
+  /** The real OpenSSH server, or the in-process ssh2 server where none is installed. */
+  ssh: DemoSshServer;
   sshNote: string;
 }
 
@@ -67,14 +78,19 @@ export async function startDemoServers(): Promise<DemoServers> {
     started.push(tcp);
     const udp = await startUdpEcho();
     started.push(udp);
-    let sshd: TestSshd | undefined;
+    let ssh: DemoSshServer;
     let sshNote: string;
     if (hasSshd()) {
-      sshd = await startSshd();
+      const sshd = await startSshd();
       started.push(sshd);
+      ssh = sshd;
       sshNote = `OpenSSH sshd on 127.0.0.1:${sshd.port}`;
     } else {
-      sshNote = 'no sshd installed (apt-get install openssh-server): SSH steps skipped';
+      // No openssh-server here: ssh2's server inside this process stands in for it.
+      const server = await startInProcessSshServer();
+      started.push(server);
+      ssh = { ...server, dir: server.root };
+      sshNote = `in-process ssh2 server on 127.0.0.1:${server.port} (no OpenSSH sshd installed)`;
     }
     return {
       http,
@@ -83,7 +99,7 @@ export async function startDemoServers(): Promise<DemoServers> {
       ws,
       tcp,
       udp,
-      sshd,
+      ssh,
       sshNote,
       async [Symbol.asyncDispose]() {
         for (const server of started.reverse()) await server[Symbol.asyncDispose]();

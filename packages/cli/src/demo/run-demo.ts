@@ -154,11 +154,7 @@ async function wsSteps(s: DemoServers, steps: Step[], out: Out): Promise<void> {
 }
 
 async function sshSteps(s: DemoServers, steps: Step[], out: Out): Promise<void> {
-  const sshd = s.sshd;
-  if (!sshd) {
-    out(`  – ssh     skipped: ${s.sshNote}`);
-    return;
-  }
+  const sshd = s.ssh;
   const dir = await mkdtemp(join(tmpdir(), 'net-demo-'));
   const knownHosts = join(dir, 'known_hosts');
   await writeFile(knownHosts, `${sshd.knownHostsLine}\n`);
@@ -233,13 +229,7 @@ async function socketSteps(s: DemoServers, steps: Step[], out: Out): Promise<voi
 }
 
 async function scanStep(s: DemoServers, steps: Step[], out: Out): Promise<void> {
-  const ports = [
-    s.http.port,
-    s.https.port,
-    s.ws.port,
-    s.tcp.port,
-    ...(s.sshd ? [s.sshd.port] : []),
-  ];
+  const ports = [s.http.port, s.https.port, s.ws.port, s.tcp.port, s.ssh.port];
   await step(steps, out, 'scan', `TCP scan of the demo's own ports on 127.0.0.1`, async () => {
     const report = await new PortScanner({ timeout: 500 }).scan('127.0.0.1', {
       ports,
