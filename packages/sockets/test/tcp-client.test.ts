@@ -271,6 +271,20 @@ describe('TCPClient', () => {
     await drained;
   });
 
+  it('pauses reading at highWaterMark while nothing reads, so a flooding peer cannot grow memory', async () => {
+    const flood = Buffer.alloc(32 * 1024 * 1024, 2);
+    await using peer = await startTcpPeer('echo', { onSocket: (s) => s.write(flood) });
+    await using client = await connected(peer.port, { highWaterMark: 256 * 1024 });
+    await new Promise((r) => setTimeout(r, 300));
+    // At most the mark plus the chunk that crossed it (the socket reads up to 64 KiB at a time).
+    expect(client.readableLength).toBeGreaterThan(0);
+    expect(client.readableLength).toBeLessThanOrEqual(256 * 1024 + 64 * 1024);
+    // Reading resumes the flow: everything arrives.
+    let total = 0;
+    while (total < flood.length) total += (await client.receive({ maxBytes: 1024 * 1024 }))!.length;
+    expect(total).toBe(flood.length);
+  });
+
   it('send() times out waiting for drain with NetworkTimeoutError', async () => {
     await using peer = await startTcpPeer('stall');
     await using client = await connected(peer.port);
