@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
 describe.concurrent('net demo', () => {
-  it.each([
+  it.each<[string, Record<string, string>]>([
     ['with OpenSSH sshd when installed', {}],
     // The demo must also work where openssh-server is missing: the in-process ssh2 server stands in.
     ['without sshd (NET_TEST_SSHD=0)', { NET_TEST_SSHD: '0' }],
@@ -15,7 +15,7 @@ describe.concurrent('net demo', () => {
       for (const area of ['http', 'https', 'ws', 'ssh', 'sftp', 'tcp', 'udp', 'scan']) {
         expect(r.stdout).toMatch(new RegExp(`✔ ${area}\\s`));
       }
-      if (env.NET_TEST_SSHD === '0') expect(r.stdout).toContain('in-process ssh2 server');
+      if (env['NET_TEST_SSHD'] === '0') expect(r.stdout).toContain('in-process ssh2 server');
       expect(r.code).toBe(0);
     },
     120_000,
