@@ -38,8 +38,9 @@ function closedError(): Error {
 function buildGot(options: ResolvedOptions, agents: AgentPool): Got {
   const { tls, timeout } = options;
   const settings: ExtendOptions = {
-    // Retries are ours: got's would not know about the total budget or idempotency keys.
-    retry: { limit: 0 },
+    // Retries are ours: got's would not know about the total budget or idempotency keys. (Empty
+    // lists, since got copies them for every request.)
+    retry: { limit: 0, methods: [], statusCodes: [], errorCodes: [] },
     // Statuses are judged by the retry loop, which needs the body first.
     throwHttpErrors: false,
     followRedirect: options.followRedirects,
