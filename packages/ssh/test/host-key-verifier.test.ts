@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +48,15 @@ describe.runIf(hasSshd())('host key verification against OpenSSH sshd', () => {
   ])('strict connects when known_hosts lists the key (%s)', async (_name, text) => {
     await using client = fx.client({ hostKey: { knownHostsPath: knownHosts('kh-ok', text()) } });
     expect((await client.exec('echo ok')).stdout).toBe('ok\n');
+  });
+
+  it('reads a known_hosts file hashed by ssh-keygen -H (OpenSSH interop)', async () => {
+    const path = knownHosts('kh-keygen-hashed', `[127.0.0.1]:${fx.sshd.port} ${keyField}\n`);
+    execFileSync('ssh-keygen', ['-H', '-f', path], { stdio: 'ignore' });
+    expect(readFileSync(path, 'utf8')).toMatch(/^\|1\|/);
+    await using client = fx.client({ hostKey: { knownHostsPath: path } });
+    await client.connect();
+    expect(client.connected).toBe(true);
   });
 
   it('strict refuses an unknown host with ERR_NET_SSH_HOST_KEY before any credential is sent', async () => {
