@@ -99,6 +99,9 @@ describe.runIf(hasSshd())('host key verification against OpenSSH sshd', () => {
     const text = readFileSync(path, 'utf8');
     expect(text).toMatch(/^\|1\|[^ ]+ ssh-ed25519 /);
     expect(text).toContain(keyField.split(' ')[1]);
+    // OpenSSH itself finds the line we wrote.
+    const found = execFileSync('ssh-keygen', ['-F', `[127.0.0.1]:${fx.sshd.port}`, '-f', path], { encoding: 'utf8' });
+    expect(found).toContain(keyField.split(' ')[1]);
     await using again = fx.client({ hostKey: { policy: 'strict', knownHostsPath: path } });
     await again.connect();
     expect(again.connected).toBe(true);
