@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closedPort } from '@net/test-utils';
 import { hasSshd } from '@net/test-utils/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireSshd, startFixture, type Fixture } from './fixtures.js';
@@ -38,6 +39,16 @@ describe.runIf(hasSshd())('forwardLocal and jump hosts against OpenSSH sshd', ()
     }
     // Closed: the local port no longer accepts.
     await expect(fetch(`http://127.0.0.1:${forward.port}/`)).rejects.toThrow();
+  });
+
+  it('a forward to a closed port closes the local connection instead of hanging', async () => {
+    await using client = fx.client();
+    const forward = await client.forwardLocal({ remoteHost: '127.0.0.1', remotePort: await closedPort() });
+    try {
+      await expect(fetch(`http://127.0.0.1:${forward.port}/`, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow(/fetch failed/);
+    } finally {
+      await forward.close();
+    }
   });
 
   it('connects to one sshd through another (jump host)', async () => {
