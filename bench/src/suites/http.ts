@@ -58,12 +58,16 @@ async function saturate(total: number, one: () => Promise<unknown>): Promise<num
 
 function nodeHttp(agent: HttpAgent, url: URL, method: string, body?: Buffer): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, agent, headers: body ? { 'content-length': body.length } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      url,
+      { method, agent, headers: body ? { 'content-length': body.length } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -92,7 +96,11 @@ export async function run(): Promise<void> {
     const client = new HTTPClient({ maxSockets: IN_FLIGHT });
     // Raw got with the client's settings: keep-alive agent, no retries, 30 s request timeout.
     const gotAgent = new HttpAgent({ keepAlive: true, maxSockets: IN_FLIGHT, scheduling: 'lifo' });
-    const rawGot = got.extend({ agent: { http: gotAgent }, retry: { limit: 0 }, timeout: { request: 30_000 } });
+    const rawGot = got.extend({
+      agent: { http: gotAgent },
+      retry: { limit: 0 },
+      timeout: { request: 30_000 },
+    });
     const axiosAgent = new HttpAgent({ keepAlive: true, maxSockets: IN_FLIGHT });
     const ax = axios.create({ httpAgent: axiosAgent, timeout: 30_000 });
     const undici = new UndiciAgent({ connections: IN_FLIGHT });
@@ -104,23 +112,48 @@ export async function run(): Promise<void> {
       axios: () => saturate(GETS_PER_ROUND, async () => (await ax.get(url)).data),
       fetch: () => saturate(GETS_PER_ROUND, async () => (await fetch(url)).json()),
       'undici.request': () =>
-        saturate(GETS_PER_ROUND, async () => (await undiciRequest(url, { dispatcher: undici })).body.json()),
+        saturate(GETS_PER_ROUND, async () =>
+          (await undiciRequest(url, { dispatcher: undici })).body.json(),
+        ),
       'node:http': () => saturate(GETS_PER_ROUND, () => nodeHttp(nodeAgent, parsed, 'GET')),
     };
     const postCases: Record<string, BenchCase> = {
-      HTTPClient: () => saturate(POSTS_PER_ROUND, async () => (await client.post(url, { body: MIB })).json()),
+      HTTPClient: () =>
+        saturate(POSTS_PER_ROUND, async () => (await client.post(url, { body: MIB })).json()),
       'raw got': () => saturate(POSTS_PER_ROUND, () => rawGot.post(url, { body: MIB }).json()),
       axios: () =>
-        saturate(POSTS_PER_ROUND, async () => (await ax.post(url, MIB, { headers: { 'content-type': 'application/octet-stream' } })).data),
-      fetch: () => saturate(POSTS_PER_ROUND, async () => (await fetch(url, { method: 'POST', body: MIB })).json()),
+        saturate(
+          POSTS_PER_ROUND,
+          async () =>
+            (await ax.post(url, MIB, { headers: { 'content-type': 'application/octet-stream' } }))
+              .data,
+        ),
+      fetch: () =>
+        saturate(POSTS_PER_ROUND, async () =>
+          (await fetch(url, { method: 'POST', body: MIB })).json(),
+        ),
       'undici.request': () =>
-        saturate(POSTS_PER_ROUND, async () => (await undiciRequest(url, { method: 'POST', body: MIB, dispatcher: undici })).body.json()),
+        saturate(POSTS_PER_ROUND, async () =>
+          (await undiciRequest(url, { method: 'POST', body: MIB, dispatcher: undici })).body.json(),
+        ),
       'node:http': () => saturate(POSTS_PER_ROUND, () => nodeHttp(nodeAgent, parsed, 'POST', MIB)),
     };
 
     const results = [
-      await compare({ title: `GET small JSON (parsed), ${IN_FLIGHT} in flight, keep-alive`, unit: 'req', cases: getCases, baseline: 'raw got', rounds: 7 }),
-      await compare({ title: `POST 1 MiB body, ${IN_FLIGHT} in flight, keep-alive`, unit: 'req', cases: postCases, baseline: 'raw got', rounds: 7 }),
+      await compare({
+        title: `GET small JSON (parsed), ${IN_FLIGHT} in flight, keep-alive`,
+        unit: 'req',
+        cases: getCases,
+        baseline: 'raw got',
+        rounds: 7,
+      }),
+      await compare({
+        title: `POST 1 MiB body, ${IN_FLIGHT} in flight, keep-alive`,
+        unit: 'req',
+        cases: postCases,
+        baseline: 'raw got',
+        rounds: 7,
+      }),
     ];
     report('http', results);
     for (const result of results) console.log(ratioLine(result));

@@ -22,13 +22,19 @@ type CreateConnection = (options: unknown, callback: ConnectCallback) => void;
  * socket's own ECONNREFUSED: both arrive through `createConnection`'s callback, which is the
  * one place where "the proxy failed" is still known. Tag them there.
  */
-function tagProxyErrors<A extends { createConnection: CreateConnection }>(agent: A, proxyUrl: URL): A {
+function tagProxyErrors<A extends { createConnection: CreateConnection }>(
+  agent: A,
+  proxyUrl: URL,
+): A {
   const original = agent.createConnection.bind(agent);
   agent.createConnection = (options, callback) => {
     original(options, (err, socket) => {
       if (err) {
         const status = /Bad response: (\d{3})/.exec(err.message);
-        const failure: ProxyFailure = { proxyUrl, statusCode: status ? Number(status[1]) : undefined };
+        const failure: ProxyFailure = {
+          proxyUrl,
+          statusCode: status ? Number(status[1]) : undefined,
+        };
         Object.defineProperty(err, PROXY_FAILURE, { value: failure, enumerable: false });
       }
       callback(err, socket);
@@ -82,8 +88,18 @@ export class AgentPool {
     if (!set) {
       const options = { ...this.agentOptions, proxy: proxyUrl };
       set = {
-        http: tagProxyErrors(new HttpProxyAgent(options) as unknown as HttpAgent & { createConnection: CreateConnection }, proxyUrl),
-        https: tagProxyErrors(new HttpsProxyAgent(options) as unknown as HttpsAgent & { createConnection: CreateConnection }, proxyUrl),
+        http: tagProxyErrors(
+          new HttpProxyAgent(options) as unknown as HttpAgent & {
+            createConnection: CreateConnection;
+          },
+          proxyUrl,
+        ),
+        https: tagProxyErrors(
+          new HttpsProxyAgent(options) as unknown as HttpsAgent & {
+            createConnection: CreateConnection;
+          },
+          proxyUrl,
+        ),
       };
       this.proxied.set(key, set);
     }

@@ -24,7 +24,8 @@ export function readAll(stream: GotRequest): Promise<Buffered> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.once('end', () => {
-        const body = chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks);
+        const body =
+          chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks);
         resolve({ response, body });
       });
     });
@@ -60,8 +61,16 @@ export function drain(stream: GotRequest, limit: number): Promise<Buffer> {
 }
 
 /** Starts a request on `instance`. A body-capable method sent without a body is ended here. */
-export function send(instance: Got, url: string, options: OptionsInit | undefined, endEmpty: boolean): GotRequest {
-  const stream = options === undefined ? instance.stream(url) : instance.stream(url, options as OptionsInit & { isStream?: true });
+export function send(
+  instance: Got,
+  url: string,
+  options: OptionsInit | undefined,
+  endEmpty: boolean,
+): GotRequest {
+  const stream =
+    options === undefined
+      ? instance.stream(url)
+      : instance.stream(url, options as OptionsInit & { isStream?: true });
   if (endEmpty) stream.end();
   return stream;
 }

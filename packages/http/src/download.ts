@@ -15,7 +15,10 @@ import { runWithRetries, type AttemptBudget, type LoopHost } from './retry-loop.
 import type { ResolvedOptions } from './options.js';
 
 /** Options of `download()`: those of a GET, plus progress. */
-export interface DownloadOptions extends Omit<RequestOptions, 'json' | 'body' | 'form' | 'throwHttpErrors' | 'onUploadProgress'> {
+export interface DownloadOptions extends Omit<
+  RequestOptions,
+  'json' | 'body' | 'form' | 'throwHttpErrors' | 'onUploadProgress'
+> {
   /** Called as the body arrives (same as `onDownloadProgress`). @default undefined */
   onProgress?: (progress: Progress) => void;
 }
@@ -48,7 +51,11 @@ function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
 }
 
-async function writeAtomically(stream: GotRequest, path: string, context: AttemptContext): Promise<number> {
+async function writeAtomically(
+  stream: GotRequest,
+  path: string,
+  context: AttemptContext,
+): Promise<number> {
   const temp = temporaryPath(path);
   let bytes = 0;
   stream.on('data', (chunk: Buffer) => {
@@ -88,7 +95,8 @@ export async function downloadToFile(
   path: string,
   options: DownloadOptions,
 ): Promise<DownloadResult> {
-  if (typeof path !== 'string' || path === '') throw invalidArgType('path', 'a non-empty string', path);
+  if (typeof path !== 'string' || path === '')
+    throw invalidArgType('path', 'a non-empty string', path);
   if (options?.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw invalidArgType('onProgress', 'a function', options.onProgress);
   }
@@ -125,7 +133,14 @@ export async function downloadToFile(
         host.settled(stream);
       }
       return {
-        value: { path, bytes, statusCode: raw.statusCode, headers: raw.headers, url: raw.url, retryCount: budget.retryCount },
+        value: {
+          path,
+          bytes,
+          statusCode: raw.statusCode,
+          headers: raw.headers,
+          url: raw.url,
+          retryCount: budget.retryCount,
+        },
       };
     },
     () => {

@@ -1,9 +1,21 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
-import { got, type ExtendOptions, type Got, type OptionsInit, type PlainResponse, type Request as GotRequest } from 'got';
+import {
+  got,
+  type ExtendOptions,
+  type Got,
+  type OptionsInit,
+  type PlainResponse,
+  type Request as GotRequest,
+} from 'got';
 import { AgentPool } from './agent-pool.js';
 import { drain, readAll, readHead, send } from './attempt.js';
-import { downloadToFile, type DownloadHost, type DownloadOptions, type DownloadResult } from './download.js';
+import {
+  downloadToFile,
+  type DownloadHost,
+  type DownloadOptions,
+  type DownloadResult,
+} from './download.js';
 import { AttemptTimeout, mapError, type AttemptContext } from './map-error.js';
 import { resolveOptions, type HTTPClientOptions, type ResolvedOptions } from './options.js';
 import { prepareCall, type Call, type RequestOptions } from './request-options.js';
@@ -53,7 +65,10 @@ function buildGot(options: ResolvedOptions, agents: AgentPool): Got {
     agent: agents.direct,
     headers: { 'user-agent': '@net/http', ...options.headers },
     // The attempt budget is enforced by the client (see startAttempt); got keeps the connect one.
-    timeout: timeout.connect !== undefined && Number.isFinite(timeout.connect) ? { connect: timeout.connect } : {},
+    timeout:
+      timeout.connect !== undefined && Number.isFinite(timeout.connect)
+        ? { connect: timeout.connect }
+        : {},
     https: {
       certificateAuthority: tls.ca,
       certificate: tls.cert,
@@ -100,9 +115,18 @@ export class HTTPClient implements AsyncDisposable, DownloadHost {
   }
 
   /** Sends a request and reads the whole response. */
-  async request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
+  async request(
+    method: string,
+    url: string | URL,
+    options: RequestOptions = {},
+  ): Promise<Response> {
     const call = prepareCall(this.resolved, validateMethod(method), url, options);
-    return runWithRetries(this, call, (budget) => this.bufferedAttempt(call, budget), (r) => r);
+    return runWithRetries(
+      this,
+      call,
+      (budget) => this.bufferedAttempt(call, budget),
+      (r) => r,
+    );
   }
 
   /** GET `url`. */
@@ -139,7 +163,10 @@ export class HTTPClient implements AsyncDisposable, DownloadHost {
    * Failures before the head are retried as for `request()`; once the body flows, an error
    * ends the stream instead.
    */
-  async stream(url: string | URL, options: RequestOptions & { method?: string } = {}): Promise<StreamResponse> {
+  async stream(
+    url: string | URL,
+    options: RequestOptions & { method?: string } = {},
+  ): Promise<StreamResponse> {
     const method = validateMethod(options.method ?? 'GET');
     const call = prepareCall(this.resolved, method, url, options);
     return runWithRetries(
@@ -155,7 +182,11 @@ export class HTTPClient implements AsyncDisposable, DownloadHost {
    * directory, which is flushed to disk and renamed into place only once complete. A failed
    * download leaves neither a partial file at `path` nor the temporary file.
    */
-  async download(url: string | URL, path: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+  async download(
+    url: string | URL,
+    path: string,
+    options: DownloadOptions = {},
+  ): Promise<DownloadResult> {
     return downloadToFile(this, url, path, options);
   }
 
@@ -209,11 +240,22 @@ export class HTTPClient implements AsyncDisposable, DownloadHost {
 
   /** @internal Context for mapping an attempt's error. */
   errorContext(call: Call, budget: AttemptBudget): AttemptContext {
-    return { method: call.method, call, attemptMs: budget.attemptMs, totalMs: budget.totalMs, signal: call.signal };
+    return {
+      method: call.method,
+      call,
+      attemptMs: budget.attemptMs,
+      totalMs: budget.totalMs,
+      signal: call.signal,
+    };
   }
 
   /** @internal Builds a Response and runs the afterResponse hooks. */
-  async toResponse(call: Call, raw: PlainResponse, body: Buffer, retryCount: number): Promise<Response> {
+  async toResponse(
+    call: Call,
+    raw: PlainResponse,
+    body: Buffer,
+    retryCount: number,
+  ): Promise<Response> {
     let response = makeResponse(call, raw, body, retryCount);
     for (const hook of this.hooks.afterResponse) {
       response = (await hook(response)) ?? response;
@@ -240,7 +282,10 @@ export class HTTPClient implements AsyncDisposable, DownloadHost {
     );
   }
 
-  private async bufferedAttemptWithHooks(call: Call, budget: AttemptBudget): Promise<AttemptOutcome<Response>> {
+  private async bufferedAttemptWithHooks(
+    call: Call,
+    budget: AttemptBudget,
+  ): Promise<AttemptOutcome<Response>> {
     await this.prepareAttempt(call, budget);
     let raw: PlainResponse;
     let body: Buffer;
@@ -256,13 +301,18 @@ export class HTTPClient implements AsyncDisposable, DownloadHost {
     return response.statusCode >= 400 ? { status: response } : { value: response };
   }
 
-  private async streamAttempt(call: Call, budget: AttemptBudget): Promise<AttemptOutcome<StreamResponse>> {
+  private async streamAttempt(
+    call: Call,
+    budget: AttemptBudget,
+  ): Promise<AttemptOutcome<StreamResponse>> {
     await this.prepareAttempt(call, budget);
     const stream = this.startAttempt(call, budget);
     const context = this.errorContext(call, budget);
     try {
       const raw = await readHead(stream);
-      const judged = raw.statusCode >= 400 && (call.throwHttpErrors || (budget.mayRetry && call.policy.statusCodes.has(raw.statusCode)));
+      const judged =
+        raw.statusCode >= 400 &&
+        (call.throwHttpErrors || (budget.mayRetry && call.policy.statusCodes.has(raw.statusCode)));
       if (judged) {
         const snippet = await drain(stream, BODY_SNIPPET_BYTES);
         this.settled(stream);
@@ -328,4 +378,3 @@ function bodyStream(body: Buffer): Readable {
   stream.end(body);
   return stream;
 }
-

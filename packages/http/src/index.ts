@@ -5,7 +5,12 @@ export { getHttpClient } from './shared-client.js';
 export type { HTTPClientOptions, TimeoutOptions, TlsOptions } from './options.js';
 export type { RequestOptions, Progress } from './request-options.js';
 export type { RetryOptions } from './retry-policy.js';
-export { backoffDelay, parseRetryAfter, IDEMPOTENT_METHODS, RETRYABLE_STATUS_CODES } from './retry-policy.js';
+export {
+  backoffDelay,
+  parseRetryAfter,
+  IDEMPOTENT_METHODS,
+  RETRYABLE_STATUS_CODES,
+} from './retry-policy.js';
 export type { ProxyOptions } from './proxy-config.js';
 export type { Hooks, OutgoingRequest, RetryInfo } from './hooks.js';
 export type { DownloadOptions, DownloadResult } from './download.js';

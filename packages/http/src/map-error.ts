@@ -86,7 +86,8 @@ export function mapError(err: unknown, context: AttemptContext): NetworkError | 
 
   const proxy = findProxyFailure(err);
   if (proxy) {
-    const why = proxy.statusCode === undefined ? (e.code ?? 'unreachable') : `status ${proxy.statusCode}`;
+    const why =
+      proxy.statusCode === undefined ? (e.code ?? 'unreachable') : `status ${proxy.statusCode}`;
     return new ProxyError(`Proxy failed (${why}): ${redactUrl(proxy.proxyUrl)}`, {
       cause: err,
       proxyUrl: proxy.proxyUrl,
@@ -97,11 +98,14 @@ export function mapError(err: unknown, context: AttemptContext): NetworkError | 
   if (findAttemptTimeout(err)) {
     // The attempt's own budget was what remained of the total: the total ran out.
     if (context.totalMs !== undefined) {
-      return new NetworkTimeoutError(`Request timed out after the total budget of ${context.totalMs} ms: ${target}`, {
-        cause: err,
-        timeoutMs: context.totalMs,
-        phase: 'total',
-      });
+      return new NetworkTimeoutError(
+        `Request timed out after the total budget of ${context.totalMs} ms: ${target}`,
+        {
+          cause: err,
+          timeoutMs: context.totalMs,
+          phase: 'total',
+        },
+      );
     }
     return new NetworkTimeoutError(`Request timed out after ${context.attemptMs} ms: ${target}`, {
       cause: err,

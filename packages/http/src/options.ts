@@ -157,7 +157,8 @@ function checkCount(name: string, value: unknown, fallback: number): number {
 }
 
 function checkFunction<F>(name: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function') throw invalidArgType(name, 'a function', value);
+  if (value !== undefined && typeof value !== 'function')
+    throw invalidArgType(name, 'a function', value);
   return value;
 }
 
@@ -169,7 +170,8 @@ export function resolveTimeout(
 ): ResolvedOptions['timeout'] {
   if (value === undefined) return base;
   if (typeof value === 'number') return { ...base, attempt: checkMs(name, value)! };
-  if (typeof value !== 'object' || value === null) throw invalidArgType(name, 'a number or an object', value);
+  if (typeof value !== 'object' || value === null)
+    throw invalidArgType(name, 'a number or an object', value);
   return {
     attempt: checkMs(`${name}.attempt`, value.attempt) ?? base.attempt,
     connect: checkMs(`${name}.connect`, value.connect) ?? base.connect,
@@ -178,11 +180,17 @@ export function resolveTimeout(
 }
 
 /** Merges retry options onto a policy, checking each field. */
-export function resolveRetry(name: string, value: RetryOptions | undefined, base: RetryPolicy): RetryPolicy {
+export function resolveRetry(
+  name: string,
+  value: RetryOptions | undefined,
+  base: RetryPolicy,
+): RetryPolicy {
   if (value === undefined) return base;
   if (typeof value !== 'object' || value === null) throw invalidArgType(name, 'an object', value);
-  const methods = value.methods === undefined ? base.methods : new Set(value.methods.map((m) => m.toUpperCase()));
-  const statusCodes = value.statusCodes === undefined ? base.statusCodes : new Set(value.statusCodes);
+  const methods =
+    value.methods === undefined ? base.methods : new Set(value.methods.map((m) => m.toUpperCase()));
+  const statusCodes =
+    value.statusCodes === undefined ? base.statusCodes : new Set(value.statusCodes);
   return {
     methods,
     statusCodes,
@@ -226,8 +234,12 @@ function resolveHooks(hooks: Hooks | undefined): Required<Hooks> {
 }
 
 /** Applies defaults and validates every field of the client options, once. */
-export function resolveOptions(options: HTTPClientOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'an object', options);
+export function resolveOptions(
+  options: HTTPClientOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedOptions {
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgType('options', 'an object', options);
   const timeout = resolveTimeout('timeout', options.timeout, {
     attempt: defaults.timeout,
     connect: undefined,
@@ -252,7 +264,8 @@ export function resolveOptions(options: HTTPClientOptions = {}, env: NodeJS.Proc
     followRedirects: options.followRedirects ?? defaults.followRedirects,
     maxRedirects: checkCount('maxRedirects', options.maxRedirects, defaults.maxRedirects),
     decompress: options.decompress ?? defaults.decompress,
-    maxSockets: checkCount('maxSockets', options.maxSockets, defaults.maxSockets) || defaults.maxSockets,
+    maxSockets:
+      checkCount('maxSockets', options.maxSockets, defaults.maxSockets) || defaults.maxSockets,
     hooks: resolveHooks(options.hooks),
     lookup: checkFunction('lookup', options.lookup),
   };

@@ -40,7 +40,10 @@ function parseProxyUrl(name: string, value: string | URL): URL {
   return url;
 }
 
-function parseNoProxy(value: string | string[] | undefined): { rules: NoProxyRule[]; all: boolean } {
+function parseNoProxy(value: string | string[] | undefined): {
+  rules: NoProxyRule[];
+  all: boolean;
+} {
   const entries = (Array.isArray(value) ? value : (value ?? '').split(/[\s,]+/))
     .map((e) => e.trim().toLowerCase())
     .filter(Boolean);

@@ -1,7 +1,13 @@
 import { Readable } from 'node:stream';
 import { invalidArgType, invalidArgValue } from '@net/errors';
 import type { OptionsInit, Progress } from 'got';
-import { resolveMaxRetries, resolveRetry, resolveTimeout, type ResolvedOptions, type TimeoutOptions } from './options.js';
+import {
+  resolveMaxRetries,
+  resolveRetry,
+  resolveTimeout,
+  type ResolvedOptions,
+  type TimeoutOptions,
+} from './options.js';
 import { isRetryableMethod, type RetryOptions, type RetryPolicy } from './retry-policy.js';
 import { resolveUrl, validateHeaders } from './validate-request.js';
 
@@ -84,12 +90,21 @@ function appendSearchParams(url: URL, params: RequestOptions['searchParams']): v
 }
 
 function isStreamBody(body: unknown): boolean {
-  return body instanceof Readable || (typeof body === 'object' && body !== null && Symbol.asyncIterator in body);
+  return (
+    body instanceof Readable ||
+    (typeof body === 'object' && body !== null && Symbol.asyncIterator in body)
+  );
 }
 
 /** Validates a call and resolves its options against the client's, before any I/O. */
-export function prepareCall(client: ResolvedOptions, method: string, input: unknown, options: RequestOptions): Call {
-  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'an object', options);
+export function prepareCall(
+  client: ResolvedOptions,
+  method: string,
+  input: unknown,
+  options: RequestOptions,
+): Call {
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgType('options', 'an object', options);
   let { href, parsed } = resolveUrl(input, client.baseUrl);
   if (options.searchParams !== undefined) {
     parsed = new URL(href);
@@ -98,10 +113,18 @@ export function prepareCall(client: ResolvedOptions, method: string, input: unkn
   }
   const headers = validateHeaders('headers', options.headers) ?? {};
   const timeout = resolveTimeout('timeout', options.timeout, client.timeout);
-  const policy = options.retry === false ? client.retry : resolveRetry('retry', options.retry, client.retry);
-  let maxRetries = options.retry === false ? 0 : resolveMaxRetries('maxRetries', options.maxRetries, client.maxRetries);
+  const policy =
+    options.retry === false ? client.retry : resolveRetry('retry', options.retry, client.retry);
+  let maxRetries =
+    options.retry === false
+      ? 0
+      : resolveMaxRetries('maxRetries', options.maxRetries, client.maxRetries);
 
-  const bodies = [options.json !== undefined, options.body !== undefined, options.form !== undefined].filter(Boolean);
+  const bodies = [
+    options.json !== undefined,
+    options.body !== undefined,
+    options.form !== undefined,
+  ].filter(Boolean);
   if (bodies.length > 1) throw invalidArgValue('options', 'Pass only one of json, body and form.');
   if (bodies.length === 1 && NO_BODY_METHODS.has(method)) {
     throw invalidArgValue('options', `A ${method} request cannot have a body.`);
@@ -113,10 +136,12 @@ export function prepareCall(client: ResolvedOptions, method: string, input: unkn
     got.body = JSON.stringify(options.json);
     headers['content-type'] ??= 'application/json';
   } else if (options.form !== undefined) {
-    if (typeof options.form !== 'object' || options.form === null) throw invalidArgType('form', 'an object', options.form);
-    const form = options.form instanceof URLSearchParams
-      ? options.form
-      : new URLSearchParams(Object.entries(options.form).map(([k, v]) => [k, String(v)]));
+    if (typeof options.form !== 'object' || options.form === null)
+      throw invalidArgType('form', 'an object', options.form);
+    const form =
+      options.form instanceof URLSearchParams
+        ? options.form
+        : new URLSearchParams(Object.entries(options.form).map(([k, v]) => [k, String(v)]));
     got.body = form.toString();
     headers['content-type'] ??= 'application/x-www-form-urlencoded';
   } else if (options.body !== undefined) {
@@ -130,17 +155,26 @@ export function prepareCall(client: ResolvedOptions, method: string, input: unkn
   }
 
   if (options.idempotencyKey !== undefined) {
-    if (typeof options.idempotencyKey !== 'string' || options.idempotencyKey === '' || /[\0\r\n]/.test(options.idempotencyKey)) {
-      throw invalidArgValue('idempotencyKey', 'It must be a non-empty string without CR, LF or NUL.');
+    if (
+      typeof options.idempotencyKey !== 'string' ||
+      options.idempotencyKey === '' ||
+      /[\0\r\n]/.test(options.idempotencyKey)
+    ) {
+      throw invalidArgValue(
+        'idempotencyKey',
+        'It must be a non-empty string without CR, LF or NUL.',
+      );
     }
     headers['idempotency-key'] = options.idempotencyKey;
   }
   if (!isRetryableMethod(method, policy, options.idempotencyKey !== undefined)) maxRetries = 0;
 
   const signal = options.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgType('signal', 'an AbortSignal', signal);
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw invalidArgType('signal', 'an AbortSignal', signal);
   for (const name of ['onUploadProgress', 'onDownloadProgress'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidArgType(name, 'a function', options[name]);
+    if (options[name] !== undefined && typeof options[name] !== 'function')
+      throw invalidArgType(name, 'a function', options[name]);
   }
 
   if (Object.keys(headers).length > 0) got.headers = headers;

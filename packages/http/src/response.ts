@@ -74,10 +74,13 @@ export class Response {
     try {
       return JSON.parse(text) as T;
     } catch (err) {
-      throw new ProtocolError(`Response body is not valid JSON: ${this.method} ${redactUrl(this.url)}`, {
-        cause: err,
-        snippet: bodySnippet(text),
-      });
+      throw new ProtocolError(
+        `Response body is not valid JSON: ${this.method} ${redactUrl(this.url)}`,
+        {
+          cause: err,
+          snippet: bodySnippet(text),
+        },
+      );
     }
   }
 

@@ -54,7 +54,10 @@ export function httpError(response: Response, retryAfterMs?: number): HTTPError 
   };
   if (retryAfterMs !== undefined) return new RateLimitError(message, { ...init, retryAfterMs });
   if (response.statusCode === 429) {
-    return new RateLimitError(message, { ...init, retryAfterMs: parseRetryAfter(response.headers['retry-after']) });
+    return new RateLimitError(message, {
+      ...init,
+      retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+    });
   }
   return new HTTPError(message, init);
 }
@@ -86,7 +89,9 @@ function closedError(call: Call): ConnectionError {
 }
 
 function abortError(call: Call): AbortError {
-  return new AbortError(`Request aborted: ${call.method} ${redactUrl(call.href)}`, { cause: call.signal?.reason });
+  return new AbortError(`Request aborted: ${call.method} ${redactUrl(call.href)}`, {
+    cause: call.signal?.reason,
+  });
 }
 
 function totalTimeout(call: Call, cause: unknown): NetworkTimeoutError {
@@ -111,7 +116,8 @@ export async function runWithRetries<T>(
   settle: (response: Response) => T,
 ): Promise<T> {
   const started = call.totalMs === undefined ? 0 : performance.now();
-  const remaining = () => (call.totalMs === undefined ? Infinity : call.totalMs - (performance.now() - started));
+  const remaining = () =>
+    call.totalMs === undefined ? Infinity : call.totalMs - (performance.now() - started);
   for (let retryCount = 0; ; retryCount++) {
     if (call.signal?.aborted) throw abortError(call);
     if (host.closing.aborted) throw closedError(call);
@@ -133,7 +139,8 @@ export async function runWithRetries<T>(
       outcome = await attempt({ retryCount, attemptMs, totalMs, mayRetry });
     } catch (err) {
       if (!(err instanceof NetworkError)) throw err;
-      const final = err instanceof AbortError || (err instanceof NetworkTimeoutError && err.phase === 'total');
+      const final =
+        err instanceof AbortError || (err instanceof NetworkTimeoutError && err.phase === 'total');
       if (!mayRetry || !err.retryable || final) throw err;
       if (host.closing.aborted) throw closedError(call);
       failure = err;
@@ -146,7 +153,10 @@ export async function runWithRetries<T>(
         return settle(response);
       }
       retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-      if (retryAfterMs !== undefined && (retryAfterMs > call.policy.maxRetryAfter || retryAfterMs >= remaining())) {
+      if (
+        retryAfterMs !== undefined &&
+        (retryAfterMs > call.policy.maxRetryAfter || retryAfterMs >= remaining())
+      ) {
         // Waiting cannot help in time: say so now, with how long the server asked for.
         if (!call.throwHttpErrors) return settle(response);
         throw httpError(response, retryAfterMs);
@@ -164,7 +174,13 @@ export async function runWithRetries<T>(
       throw totalTimeout(call, failure!);
     }
     for (const hook of host.hooks.beforeRetry) {
-      await hook({ error: failure!, retryCount: retryCount + 1, delayMs, method: call.method, url: call.url });
+      await hook({
+        error: failure!,
+        retryCount: retryCount + 1,
+        delayMs,
+        method: call.method,
+        url: call.url,
+      });
     }
     if (delayMs > 0) {
       try {

@@ -4,7 +4,14 @@
  */
 
 /** Methods that are safe to repeat: the same request twice has the effect of once (RFC 9110 §9.2.2). */
-export const IDEMPOTENT_METHODS: readonly string[] = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'];
+export const IDEMPOTENT_METHODS: readonly string[] = [
+  'GET',
+  'HEAD',
+  'PUT',
+  'DELETE',
+  'OPTIONS',
+  'TRACE',
+];
 
 /** Statuses where the same request may succeed later. */
 export const RETRYABLE_STATUS_CODES: readonly number[] = [408, 413, 429, 500, 502, 503, 504];
@@ -79,7 +86,10 @@ export function backoffDelay(
  * Parses `Retry-After` (delay-seconds or an HTTP-date) into ms from `now`. Returns undefined
  * when absent or unparseable; a date in the past is 0.
  */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | string[] | undefined,
+  now = Date.now(),
+): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined) return undefined;
   const trimmed = text.trim();
@@ -95,7 +105,11 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
  * Whether a method may be retried: listed in the policy, and for POST/PATCH only with an
  * idempotency key (a key makes a repeat safe on a server that honours it).
  */
-export function isRetryableMethod(method: string, policy: RetryPolicy, hasIdempotencyKey: boolean): boolean {
+export function isRetryableMethod(
+  method: string,
+  policy: RetryPolicy,
+  hasIdempotencyKey: boolean,
+): boolean {
   if (method === 'POST' || method === 'PATCH') return hasIdempotencyKey;
   return policy.methods.has(method) || hasIdempotencyKey;
 }

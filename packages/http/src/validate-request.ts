@@ -22,7 +22,10 @@ export function validateMethod(method: unknown): string {
   if (typeof method !== 'string') throw invalidArgType('method', 'of type string', method);
   const upper = method.toUpperCase();
   if (!METHODS.has(upper)) {
-    throw invalidArgValue('method', `It must be one of ${[...METHODS].join(', ')}. Received '${method.slice(0, 20)}'`);
+    throw invalidArgValue(
+      'method',
+      `It must be one of ${[...METHODS].join(', ')}. Received '${method.slice(0, 20)}'`,
+    );
   }
   return upper;
 }
@@ -31,7 +34,10 @@ export function validateMethod(method: unknown): string {
  * Checks names and values (a CR or LF in a value would let a caller's input split the request
  * and smuggle another one) and returns a copy with lower-case names.
  */
-export function validateHeaders(name: string, headers: unknown): Record<string, string> | undefined {
+export function validateHeaders(
+  name: string,
+  headers: unknown,
+): Record<string, string> | undefined {
   if (headers === undefined) return undefined;
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
     throw invalidArgType(name, 'an object', headers);
@@ -39,13 +45,15 @@ export function validateHeaders(name: string, headers: unknown): Record<string, 
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
     if (value === undefined) continue;
-    if (!TOKEN.test(key)) throw invalidArgValue(name, `Header name '${key.slice(0, 40)}' is not a valid token.`);
+    if (!TOKEN.test(key))
+      throw invalidArgValue(name, `Header name '${key.slice(0, 40)}' is not a valid token.`);
     if (typeof value !== 'string' && typeof value !== 'number') {
       throw invalidArgType(`${name}.${key}`, 'a string or a number', value);
     }
     const text = String(value);
     // The value itself is not echoed: it may be a credential.
-    if (INVALID_VALUE.test(text)) throw invalidArgValue(name, `The value of header '${key}' contains CR, LF or NUL.`);
+    if (INVALID_VALUE.test(text))
+      throw invalidArgValue(name, `The value of header '${key}' contains CR, LF or NUL.`);
     out[key.toLowerCase()] = text;
   }
   return out;
@@ -61,9 +69,13 @@ const PLAIN_HTTP_URL = /^https?:\/\/[\x21-\x7e]+$/i;
  * cheap check but is still malformed (`http://h:99999/`) is refused by got's parse, before any
  * I/O, and mapped to the same TypeError (see map-error.ts).
  */
-export function resolveUrl(input: unknown, baseUrl: string | undefined): { href: string; parsed: URL | undefined } {
+export function resolveUrl(
+  input: unknown,
+  baseUrl: string | undefined,
+): { href: string; parsed: URL | undefined } {
   if (input instanceof URL) {
-    if (input.protocol !== 'http:' && input.protocol !== 'https:') throw unsupported(input.protocol);
+    if (input.protocol !== 'http:' && input.protocol !== 'https:')
+      throw unsupported(input.protocol);
     return { href: input.href, parsed: input };
   }
   if (typeof input !== 'string') throw invalidArgType('url', 'a string or a URL', input);

@@ -1,12 +1,19 @@
 import { ConnectionError } from '@net/errors';
-import { expectNoLeakedHandles, snapshotHandles, startHttpServer, testCertificates } from '@net/test-utils';
+import {
+  expectNoLeakedHandles,
+  snapshotHandles,
+  startHttpServer,
+  testCertificates,
+} from '@net/test-utils';
 import { startHttp2Server, startMisbehavingServer, startProxyServer } from '@net/test-utils/http';
 import { describe, expect, it } from 'vitest';
 import { HTTPClient } from '../src/index.js';
 
 describe('connections', () => {
   it('reuses keep-alive sockets', async () => {
-    await using server = await startHttpServer((req, res) => void res.end(String(req.socket.remotePort)));
+    await using server = await startHttpServer(
+      (req, res) => void res.end(String(req.socket.remotePort)),
+    );
     await using client = new HTTPClient();
     const ports = new Set<string>();
     for (let i = 0; i < 5; i++) ports.add((await client.get(server.url)).text());
@@ -30,7 +37,11 @@ describe('connections', () => {
     const before = snapshotHandles();
     const client = new HTTPClient({ retry: { baseDelay: 1 } });
     const proxied = new HTTPClient({ proxy: proxy.url });
-    await Promise.all([client.get(plain.url), client.get(`${plain.url}/2`), proxied.get(plain.url)]);
+    await Promise.all([
+      client.get(plain.url),
+      client.get(`${plain.url}/2`),
+      proxied.get(plain.url),
+    ]);
     await client.close();
     await proxied.close();
     await expectNoLeakedHandles(before);
@@ -77,7 +88,10 @@ describe('connections', () => {
 
   it('close() during a back-off wait ends the call without waiting', async () => {
     await using server = await startHttpServer((_req, res) => void res.writeHead(503).end());
-    const client = new HTTPClient({ maxRetries: 3, retry: { baseDelay: 20_000, maxDelay: 20_000 } });
+    const client = new HTTPClient({
+      maxRetries: 3,
+      retry: { baseDelay: 20_000, maxDelay: 20_000 },
+    });
     client.random = () => 0.99;
     const pending = client.get(server.url);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -90,7 +104,8 @@ describe('connections', () => {
 function countActive(): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const type of process.getActiveResourcesInfo()) {
-    if (type === 'TLSWRAP' || type === 'TCPSocketWrap' || type === 'Http2Session') counts[type] = (counts[type] ?? 0) + 1;
+    if (type === 'TLSWRAP' || type === 'TCPSocketWrap' || type === 'Http2Session')
+      counts[type] = (counts[type] ?? 0) + 1;
   }
   return counts;
 }

@@ -26,10 +26,21 @@ describe('download()', () => {
     await using client = new HTTPClient();
     const progress: Progress[] = [];
     const dest = join(dir, 'file.bin');
-    const result = await client.download(`${server.url}/file`, dest, { onProgress: (p) => progress.push({ ...p }) });
-    expect(result).toMatchObject({ path: dest, bytes: payload.length, statusCode: 200, retryCount: 0 });
+    const result = await client.download(`${server.url}/file`, dest, {
+      onProgress: (p) => progress.push({ ...p }),
+    });
+    expect(result).toMatchObject({
+      path: dest,
+      bytes: payload.length,
+      statusCode: 200,
+      retryCount: 0,
+    });
     expect((await readFile(dest)).equals(payload)).toBe(true);
-    expect(progress.at(-1)).toMatchObject({ percent: 1, transferred: payload.length, total: payload.length });
+    expect(progress.at(-1)).toMatchObject({
+      percent: 1,
+      transferred: payload.length,
+      total: payload.length,
+    });
     expect(progress.length).toBeGreaterThan(2);
     expect(await readdir(dir)).toEqual(['file.bin']);
   });
@@ -66,7 +77,9 @@ describe('download()', () => {
   it('rejects a bad path before any request', async () => {
     await using server = await startHttpServer();
     await using client = new HTTPClient();
-    await expect(client.download(server.url, '')).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    await expect(client.download(server.url, '')).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
     expect(server.requests).toHaveLength(0);
   });
 });
@@ -131,7 +144,9 @@ describe('download() disk errors', () => {
   it('passes a disk error through unmapped and cleans up', async () => {
     await using server = await startHttpServer();
     await using client = new HTTPClient();
-    const err = await client.download(server.url, join(dir, 'no-such-dir', 'f')).catch((e: unknown) => e);
+    const err = await client
+      .download(server.url, join(dir, 'no-such-dir', 'f'))
+      .catch((e: unknown) => e);
     expect((err as NodeJS.ErrnoException).code).toBe('ENOENT');
     expect(await readdir(dir)).toEqual([]);
   });

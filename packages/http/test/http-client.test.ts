@@ -23,17 +23,20 @@ describe('HTTPClient', () => {
     expect(response.text()).toBe('{"ok":true}');
   });
 
-  it.each(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'])('sends %s', async (method) => {
-    await using server = await startHttpServer((req, res) => {
-      res.setHeader('x-method', req.method ?? '');
-      res.end(req.method === 'HEAD' ? undefined : 'done');
-    });
-    await using client = new HTTPClient();
-    const response = await client.request(method.toLowerCase(), server.url);
-    expect(server.requests[0]?.method).toBe(method);
-    expect(response.headers['x-method']).toBe(method);
-    expect(response.text()).toBe(method === 'HEAD' ? '' : 'done');
-  });
+  it.each(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'])(
+    'sends %s',
+    async (method) => {
+      await using server = await startHttpServer((req, res) => {
+        res.setHeader('x-method', req.method ?? '');
+        res.end(req.method === 'HEAD' ? undefined : 'done');
+      });
+      await using client = new HTTPClient();
+      const response = await client.request(method.toLowerCase(), server.url);
+      expect(server.requests[0]?.method).toBe(method);
+      expect(response.headers['x-method']).toBe(method);
+      expect(response.text()).toBe(method === 'HEAD' ? '' : 'done');
+    },
+  );
 
   it('has a shortcut per method', async () => {
     await using server = await startHttpServer((req, res) => void res.end(req.method));
@@ -64,8 +67,16 @@ describe('HTTPClient', () => {
       type: 'application/x-www-form-urlencoded',
       body: 'a=1&b=x+y',
     });
-    expect((await client.put(server.url, { body: Buffer.from('raw bytes') })).json()).toMatchObject({ body: 'raw bytes' });
-    expect((await client.put(server.url, { body: Readable.from([Buffer.from('str'), Buffer.from('eam')]) })).json()).toMatchObject({
+    expect((await client.put(server.url, { body: Buffer.from('raw bytes') })).json()).toMatchObject(
+      { body: 'raw bytes' },
+    );
+    expect(
+      (
+        await client.put(server.url, {
+          body: Readable.from([Buffer.from('str'), Buffer.from('eam')]),
+        })
+      ).json(),
+    ).toMatchObject({
       body: 'stream',
     });
   });
@@ -73,8 +84,12 @@ describe('HTTPClient', () => {
   it('appends searchParams and resolves paths against baseUrl', async () => {
     await using server = await startHttpServer((req, res) => void res.end(req.url));
     await using client = new HTTPClient({ baseUrl: `${server.url}/api` });
-    expect((await client.get('users', { searchParams: { page: 2, q: 'a b' } })).text()).toBe('/api/users?page=2&q=a+b');
-    expect((await client.get('/users/1', { searchParams: new URLSearchParams('x=1') })).text()).toBe('/api/users/1?x=1');
+    expect((await client.get('users', { searchParams: { page: 2, q: 'a b' } })).text()).toBe(
+      '/api/users?page=2&q=a+b',
+    );
+    expect(
+      (await client.get('/users/1', { searchParams: new URLSearchParams('x=1') })).text(),
+    ).toBe('/api/users/1?x=1');
     expect((await client.get(`${server.url}/abs`)).text()).toBe('/abs');
   });
 
@@ -82,13 +97,19 @@ describe('HTTPClient', () => {
     await using server = await startHttpServer((req, res) => void res.end(req.url));
     await using client = new HTTPClient();
     expect((await client.get(new URL(`${server.url}/u?x=1`))).text()).toBe('/u?x=1');
-    expect((await client.get(`${server.url}/caf\u00e9 au lait`)).text()).toBe('/caf%C3%A9%20au%20lait');
+    expect((await client.get(`${server.url}/caf\u00e9 au lait`)).text()).toBe(
+      '/caf%C3%A9%20au%20lait',
+    );
   });
 
   it('merges headers: client defaults below the request', async () => {
-    await using server = await startHttpServer((req, res) => void res.end(JSON.stringify(req.headers)));
+    await using server = await startHttpServer(
+      (req, res) => void res.end(JSON.stringify(req.headers)),
+    );
     await using client = new HTTPClient({ headers: { 'X-A': 'client', 'x-b': 'client' } });
-    const headers = (await client.get(server.url, { headers: { 'x-b': 'request', 'x-c': 'request' } })).json<Record<string, string>>();
+    const headers = (
+      await client.get(server.url, { headers: { 'x-b': 'request', 'x-c': 'request' } })
+    ).json<Record<string, string>>();
     expect(headers).toMatchObject({ 'x-a': 'client', 'x-b': 'request', 'x-c': 'request' });
   });
 
@@ -100,11 +121,18 @@ describe('HTTPClient', () => {
     await using client = new HTTPClient();
     const err = await client.get(`${server.url}/missing?token=abc`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HTTPError);
-    expect(err).toMatchObject({ statusCode: 404, statusMessage: 'Not Found', method: 'GET', code: 'ERR_NET_HTTP_STATUS' });
+    expect(err).toMatchObject({
+      statusCode: 404,
+      statusMessage: 'Not Found',
+      method: 'GET',
+      code: 'ERR_NET_HTTP_STATUS',
+    });
     const httpErr = err as HTTPError;
     expect(httpErr.url).toBe(`${server.url}/missing?token=[REDACTED]`);
     expect(httpErr.body).toHaveLength(1024);
-    expect(httpErr.message).toBe(`Request failed with status code 404 Not Found: GET ${server.url}/missing?token=[REDACTED]`);
+    expect(httpErr.message).toBe(
+      `Request failed with status code 404 Not Found: GET ${server.url}/missing?token=[REDACTED]`,
+    );
     expect((httpErr.response as Response).statusCode).toBe(404);
   });
 
@@ -168,25 +196,39 @@ describe('redirects', () => {
       else res.end(req.headers.authorization ?? 'none');
     });
     await using client = new HTTPClient();
-    const response = await client.get(`${server.url}/old`, { headers: { authorization: 'Bearer t' } });
+    const response = await client.get(`${server.url}/old`, {
+      headers: { authorization: 'Bearer t' },
+    });
     expect(response.text()).toBe('Bearer t');
     expect(response.url).toBe(`${server.url}/new`);
     expect(response.redirectUrls).toEqual([`${server.url}/new`]);
   });
 
   it('drops Authorization and Cookie on a cross-origin redirect', async () => {
-    await using other = await startHttpServer((req, res) =>
-      void res.end(JSON.stringify({ authorization: req.headers.authorization ?? null, cookie: req.headers.cookie ?? null })),
+    await using other = await startHttpServer(
+      (req, res) =>
+        void res.end(
+          JSON.stringify({
+            authorization: req.headers.authorization ?? null,
+            cookie: req.headers.cookie ?? null,
+          }),
+        ),
     );
-    await using server = await startHttpServer((_req, res) => void res.writeHead(302, { location: `${other.url}/landing` }).end());
+    await using server = await startHttpServer(
+      (_req, res) => void res.writeHead(302, { location: `${other.url}/landing` }).end(),
+    );
     await using client = new HTTPClient();
-    const response = await client.get(server.url, { headers: { authorization: 'Bearer secret', cookie: 'sid=secret' } });
+    const response = await client.get(server.url, {
+      headers: { authorization: 'Bearer secret', cookie: 'sid=secret' },
+    });
     expect(server.requests[0]?.headers.authorization).toBe('Bearer secret');
     expect(response.json()).toEqual({ authorization: null, cookie: null });
   });
 
   it('does not follow with followRedirects: false', async () => {
-    await using server = await startHttpServer((_req, res) => void res.writeHead(302, { location: '/x' }).end());
+    await using server = await startHttpServer(
+      (_req, res) => void res.writeHead(302, { location: '/x' }).end(),
+    );
     await using client = new HTTPClient({ followRedirects: false });
     const response = await client.get(server.url);
     expect(response.statusCode).toBe(302);

@@ -13,7 +13,11 @@ import { describe, expect, it } from 'vitest';
 import { HTTPClient } from '../src/index.js';
 
 /** Answers `*.invalid` locally, exactly as getaddrinfo fails, so no query leaves the machine. */
-const invalidLookup = ((hostname: string, options: unknown, callback: (...args: unknown[]) => void) => {
+const invalidLookup = ((
+  hostname: string,
+  options: unknown,
+  callback: (...args: unknown[]) => void,
+) => {
   if (hostname.endsWith('.invalid')) {
     const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
       code: 'ENOTFOUND',
@@ -35,8 +39,15 @@ describe('errors from real failures', () => {
     await using client = new HTTPClient(noRetry);
     const err = await client.get(`http://127.0.0.1:${port}/x`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
-    expect(err).toMatchObject({ code: 'ERR_NET_CONNECTION_REFUSED', host: '127.0.0.1', port, protocol: 'http' });
-    expect((err as Error).message).toBe(`GET connection refused (ECONNREFUSED): http://127.0.0.1:${port}/x`);
+    expect(err).toMatchObject({
+      code: 'ERR_NET_CONNECTION_REFUSED',
+      host: '127.0.0.1',
+      port,
+      protocol: 'http',
+    });
+    expect((err as Error).message).toBe(
+      `GET connection refused (ECONNREFUSED): http://127.0.0.1:${port}/x`,
+    );
     expect((err as Error).cause).toBeInstanceOf(Error);
   });
 
@@ -56,7 +67,11 @@ describe('errors from real failures', () => {
     await using client = new HTTPClient({ ...noRetry, lookup: invalidLookup });
     const err = await client.get('http://no-such-host.invalid/').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DNSResolutionError);
-    expect(err).toMatchObject({ code: 'ERR_NET_DNS', hostname: 'no-such-host.invalid', reason: 'ENOTFOUND' });
+    expect(err).toMatchObject({
+      code: 'ERR_NET_DNS',
+      hostname: 'no-such-host.invalid',
+      reason: 'ENOTFOUND',
+    });
   });
 
   it('maps a self-signed certificate to SSLError', async () => {
@@ -119,9 +134,12 @@ describe('errors from real failures', () => {
     expect(err).toMatchObject({ phase: 'connect', retryable: true });
   });
 
-  it('applies a per-call attempt budget over the client\'s and reports it', async () => {
+  it("applies a per-call attempt budget over the client's and reports it", async () => {
     await using peer = await startMisbehavingServer('stall');
-    await using client = new HTTPClient({ ...noRetry, timeout: { attempt: 5_000, connect: 1_000 } });
+    await using client = new HTTPClient({
+      ...noRetry,
+      timeout: { attempt: 5_000, connect: 1_000 },
+    });
     const err = await client.get(peer.url, { timeout: 100 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkTimeoutError);
     expect(err).toMatchObject({ phase: 'response', timeoutMs: 100 });
@@ -154,12 +172,16 @@ describe('errors from real failures', () => {
   it('rejects at once with an already aborted signal', async () => {
     await using server = await startHttpServer();
     await using client = new HTTPClient();
-    await expect(client.get(server.url, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);
+    await expect(client.get(server.url, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
+      AbortError,
+    );
     expect(server.requests).toHaveLength(0);
   });
 
   it('maps too many redirects to ProtocolError', async () => {
-    await using server = await startHttpServer((req, res) => void res.writeHead(302, { location: `${req.url}x` }).end());
+    await using server = await startHttpServer(
+      (req, res) => void res.writeHead(302, { location: `${req.url}x` }).end(),
+    );
     await using client = new HTTPClient({ ...noRetry, maxRedirects: 3 });
     await expect(client.get(server.url)).rejects.toBeInstanceOf(ProtocolError);
     expect(server.requests).toHaveLength(4);

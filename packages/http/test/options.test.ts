@@ -8,7 +8,9 @@ import { HTTPClient } from '../src/index.js';
 import { resolveOptions } from '../src/options.js';
 
 /** An HTTPS server that requires a client certificate signed by the test CA. */
-async function startMutualTls(): Promise<{ url: string; subjects: string[]; close(): Promise<void> } & AsyncDisposable> {
+async function startMutualTls(): Promise<
+  { url: string; subjects: string[]; close(): Promise<void> } & AsyncDisposable
+> {
   const certs = testCertificates();
   const subjects: string[] = [];
   const server: Server = createServer(
@@ -29,7 +31,12 @@ async function startMutualTls(): Promise<{ url: string; subjects: string[]; clos
       server.close(() => resolve());
       for (const s of sockets) s.destroy();
     });
-  return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, subjects, close, [Symbol.asyncDispose]: close };
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    subjects,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }
 
 describe('tls', () => {
@@ -48,7 +55,9 @@ describe('tls', () => {
     const err = await client.get(server.url).catch((e: unknown) => e);
     // TLS 1.3 reports the server's alert after the handshake, as an SSL alert or a reset.
     expect(err).toBeInstanceOf(NetworkError);
-    expect(err instanceof SSLError || (err as NetworkError).code === 'ERR_NET_CONNECTION_RESET').toBe(true);
+    expect(
+      err instanceof SSLError || (err as NetworkError).code === 'ERR_NET_CONNECTION_RESET',
+    ).toBe(true);
     expect(server.subjects).toEqual([]);
   });
 });
@@ -74,11 +83,21 @@ describe('resolveOptions', () => {
   });
 
   it('normalises timeout shorthands once', () => {
-    expect(resolveOptions({ timeout: 5 }, {}).timeout).toEqual({ attempt: 5, connect: undefined, total: undefined });
-    expect(resolveOptions({ timeout: { total: 9, connect: 2 } }, {}).timeout).toEqual({ attempt: 30_000, connect: 2, total: 9 });
+    expect(resolveOptions({ timeout: 5 }, {}).timeout).toEqual({
+      attempt: 5,
+      connect: undefined,
+      total: undefined,
+    });
+    expect(resolveOptions({ timeout: { total: 9, connect: 2 } }, {}).timeout).toEqual({
+      attempt: 30_000,
+      connect: 2,
+      total: 9,
+    });
   });
 
   it('lower-cases default header names', () => {
-    expect(resolveOptions({ headers: { 'X-Api-Version': '2' } }, {}).headers).toEqual({ 'x-api-version': '2' });
+    expect(resolveOptions({ headers: { 'X-Api-Version': '2' } }, {}).headers).toEqual({
+      'x-api-version': '2',
+    });
   });
 });

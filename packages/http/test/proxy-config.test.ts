@@ -22,7 +22,14 @@ function withEnv<T>(vars: Record<string, string | undefined>, make: () => T): T 
   }
 }
 
-const clearEnv = { http_proxy: undefined, https_proxy: undefined, no_proxy: undefined, HTTP_PROXY: undefined, HTTPS_PROXY: undefined, NO_PROXY: undefined };
+const clearEnv = {
+  http_proxy: undefined,
+  https_proxy: undefined,
+  no_proxy: undefined,
+  HTTP_PROXY: undefined,
+  HTTPS_PROXY: undefined,
+  NO_PROXY: undefined,
+};
 
 describe('proxy configuration', () => {
   it('reads HTTP_PROXY, HTTPS_PROXY and NO_PROXY, lower case first', () => {
@@ -66,13 +73,18 @@ describe('requests through a proxy', () => {
     await using proxy = await startProxyServer();
     await using client = withEnv({ ...clearEnv, HTTP_PROXY: proxy.url }, () => new HTTPClient());
     expect((await client.get(`${target.url}/p`)).text()).toBe('via /p');
-    expect(proxy.requests).toEqual([{ method: 'CONNECT', target: `127.0.0.1:${target.port}`, authorized: true }]);
+    expect(proxy.requests).toEqual([
+      { method: 'CONNECT', target: `127.0.0.1:${target.port}`, authorized: true },
+    ]);
   });
 
   it('tunnels https requests through HTTPS_PROXY with TLS to the target', async () => {
     await using target = await startHttpServer(undefined, { tls: true });
     await using proxy = await startProxyServer();
-    await using client = withEnv({ ...clearEnv, HTTPS_PROXY: proxy.url }, () => new HTTPClient({ tls: { ca: testCertificates().ca } }));
+    await using client = withEnv(
+      { ...clearEnv, HTTPS_PROXY: proxy.url },
+      () => new HTTPClient({ tls: { ca: testCertificates().ca } }),
+    );
     expect((await client.get(target.url)).json()).toEqual({ ok: true });
     expect(proxy.requests.map((r) => r.method)).toEqual(['CONNECT']);
   });
@@ -80,33 +92,45 @@ describe('requests through a proxy', () => {
   it('tunnels an http2 client through the proxy over HTTP/1.1 rather than going around it', async () => {
     await using target = await startHttp2Server();
     await using proxy = await startProxyServer();
-    await using client = new HTTPClient({ http2: true, proxy: proxy.url, tls: { ca: testCertificates().ca } });
+    await using client = new HTTPClient({
+      http2: true,
+      proxy: proxy.url,
+      tls: { ca: testCertificates().ca },
+    });
     expect((await client.get(target.url)).json()).toEqual({ httpVersion: '1.1' });
     expect(proxy.requests.map((r) => r.method)).toEqual(['CONNECT']);
   });
 
-  it('forwards absolute-URI requests too (the test proxy\'s plain mode)', async () => {
+  it("forwards absolute-URI requests too (the test proxy's plain mode)", async () => {
     await using target = await startHttpServer((req, res) => void res.end(`forwarded ${req.url}`));
     await using proxy = await startProxyServer();
     const { request } = await import('node:http');
     const text = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: proxy.port, path: `${target.url}/abs`, agent: false }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve(body));
-      });
+      const req = request(
+        { host: '127.0.0.1', port: proxy.port, path: `${target.url}/abs`, agent: false },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve(body));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
     expect(text).toBe('forwarded /abs');
-    expect(proxy.requests).toEqual([{ method: 'GET', target: `${target.url}/abs`, authorized: true }]);
+    expect(proxy.requests).toEqual([
+      { method: 'GET', target: `${target.url}/abs`, authorized: true },
+    ]);
   });
 
   it('goes direct for hosts in NO_PROXY', async () => {
     await using target = await startHttpServer();
     await using proxy = await startProxyServer();
-    await using client = withEnv({ ...clearEnv, HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' }, () => new HTTPClient());
+    await using client = withEnv(
+      { ...clearEnv, HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' },
+      () => new HTTPClient(),
+    );
     expect((await client.get(target.url)).statusCode).toBe(200);
     expect(proxy.requests).toHaveLength(0);
   });
@@ -114,14 +138,19 @@ describe('requests through a proxy', () => {
   it('ignores the environment with proxy: false', async () => {
     await using target = await startHttpServer();
     await using proxy = await startProxyServer();
-    await using client = withEnv({ ...clearEnv, HTTP_PROXY: proxy.url }, () => new HTTPClient({ proxy: false }));
+    await using client = withEnv(
+      { ...clearEnv, HTTP_PROXY: proxy.url },
+      () => new HTTPClient({ proxy: false }),
+    );
     expect((await client.get(target.url)).statusCode).toBe(200);
     expect(proxy.requests).toHaveLength(0);
   });
 
   it('sends Basic credentials from an explicit proxy URL', async () => {
     await using target = await startHttpServer();
-    await using proxy = await startProxyServer({ auth: { username: 'bob', password: 'pr0xy-pass' } });
+    await using proxy = await startProxyServer({
+      auth: { username: 'bob', password: 'pr0xy-pass' },
+    });
     await using client = new HTTPClient({ proxy: proxy.urlWithCredentials('bob', 'pr0xy-pass') });
     expect((await client.get(target.url)).statusCode).toBe(200);
     expect(proxy.requests[0]).toMatchObject({ method: 'CONNECT', authorized: true });
@@ -130,10 +159,17 @@ describe('requests through a proxy', () => {
   it('fails with ProxyError 407, proxy URL redacted, when credentials are wrong', async () => {
     await using target = await startHttpServer();
     await using proxy = await startProxyServer({ auth: { username: 'bob', password: 'right' } });
-    await using client = new HTTPClient({ maxRetries: 2, proxy: proxy.urlWithCredentials('bob', 'wr0ng-secret') });
+    await using client = new HTTPClient({
+      maxRetries: 2,
+      proxy: proxy.urlWithCredentials('bob', 'wr0ng-secret'),
+    });
     const err = await client.get(target.url).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProxyError);
-    expect(err).toMatchObject({ code: 'ERR_NET_PROXY', statusCode: 407, proxyUrl: `http://[REDACTED]@127.0.0.1:${proxy.port}/` });
+    expect(err).toMatchObject({
+      code: 'ERR_NET_PROXY',
+      statusCode: 407,
+      proxyUrl: `http://[REDACTED]@127.0.0.1:${proxy.port}/`,
+    });
     expect((err as Error).message).not.toContain('wr0ng-secret');
     // A proxy refusing credentials will refuse them again: no retry.
     expect(proxy.requests).toHaveLength(1);

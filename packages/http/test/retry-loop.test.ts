@@ -51,24 +51,36 @@ describe('retries', () => {
   it.each(['POST', 'PATCH'])('never retries %s without an idempotency key', async (method) => {
     await using server = await failing(503);
     await using client = new HTTPClient({ maxRetries: 3, retry: fast });
-    await expect(client.request(method, server.url, { json: { a: 1 } })).rejects.toBeInstanceOf(HTTPError);
+    await expect(client.request(method, server.url, { json: { a: 1 } })).rejects.toBeInstanceOf(
+      HTTPError,
+    );
     expect(server.requests).toHaveLength(1);
   });
 
-  it.each(['POST', 'PATCH'])('retries %s with an idempotency key, the same key on every attempt', async (method) => {
-    const bodies: string[] = [];
-    await using server = await startHttpServer(async (req, res) => {
-      bodies.push((await readBody(req)).toString());
-      res.statusCode = bodies.length < 3 ? 503 : 201;
-      res.end('{"created":true}');
-    });
-    await using client = new HTTPClient({ maxRetries: 3, retry: fast });
-    const response = await client.request(method, server.url, { json: { a: 1 }, idempotencyKey: 'key-123' });
-    expect(response.statusCode).toBe(201);
-    expect(response.retryCount).toBe(2);
-    expect(server.requests.map((r) => r.headers['idempotency-key'])).toEqual(['key-123', 'key-123', 'key-123']);
-    expect(bodies).toEqual(['{"a":1}', '{"a":1}', '{"a":1}']);
-  });
+  it.each(['POST', 'PATCH'])(
+    'retries %s with an idempotency key, the same key on every attempt',
+    async (method) => {
+      const bodies: string[] = [];
+      await using server = await startHttpServer(async (req, res) => {
+        bodies.push((await readBody(req)).toString());
+        res.statusCode = bodies.length < 3 ? 503 : 201;
+        res.end('{"created":true}');
+      });
+      await using client = new HTTPClient({ maxRetries: 3, retry: fast });
+      const response = await client.request(method, server.url, {
+        json: { a: 1 },
+        idempotencyKey: 'key-123',
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.retryCount).toBe(2);
+      expect(server.requests.map((r) => r.headers['idempotency-key'])).toEqual([
+        'key-123',
+        'key-123',
+        'key-123',
+      ]);
+      expect(bodies).toEqual(['{"a":1}', '{"a":1}', '{"a":1}']);
+    },
+  );
 
   it('counts retries in response.retryCount', async () => {
     let n = 0;
@@ -142,7 +154,8 @@ describe('Retry-After', () => {
     let n = 0;
     await using server = await startHttpServer((_req, res) => {
       // A date in the past means "now": the retry comes at once.
-      if (++n === 1) res.writeHead(429, { 'retry-after': new Date(Date.now() - 5000).toUTCString() }).end();
+      if (++n === 1)
+        res.writeHead(429, { 'retry-after': new Date(Date.now() - 5000).toUTCString() }).end();
       else res.end('ok');
     });
     await using client = new HTTPClient({ maxRetries: 1, retry: fast });
@@ -151,10 +164,17 @@ describe('Retry-After', () => {
 
   it('throws RateLimitError at once when Retry-After exceeds maxRetryAfter', async () => {
     await using server = await failing(429, { 'retry-after': '120' });
-    await using client = new HTTPClient({ maxRetries: 3, retry: { ...fast, maxRetryAfter: 10_000 } });
+    await using client = new HTTPClient({
+      maxRetries: 3,
+      retry: { ...fast, maxRetryAfter: 10_000 },
+    });
     const err = await client.get(server.url).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitError);
-    expect(err).toMatchObject({ code: 'ERR_NET_RATE_LIMITED', retryAfterMs: 120_000, statusCode: 429 });
+    expect(err).toMatchObject({
+      code: 'ERR_NET_RATE_LIMITED',
+      retryAfterMs: 120_000,
+      statusCode: 429,
+    });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -223,7 +243,11 @@ describe('time budgets', () => {
 
   it('ends with the last HTTPError when the next back-off does not fit the total budget', async () => {
     await using server = await failing(502);
-    await using client = new HTTPClient({ maxRetries: 5, retry: { baseDelay: 5_000, maxDelay: 5_000 }, timeout: { total: 1_000 } });
+    await using client = new HTTPClient({
+      maxRetries: 5,
+      retry: { baseDelay: 5_000, maxDelay: 5_000 },
+      timeout: { total: 1_000 },
+    });
     client.random = () => 0.9;
     const err = await client.get(server.url).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HTTPError);
@@ -254,12 +278,22 @@ describe('runWithRetries back-off timing (fake timers)', () => {
 
   it('sleeps exactly the jittered delay between attempts', async () => {
     vi.useFakeTimers();
-    const options = resolveOptions({ maxRetries: 2, retry: { baseDelay: 1000, maxDelay: 10_000 } }, {});
+    const options = resolveOptions(
+      { maxRetries: 2, retry: { baseDelay: 1000, maxDelay: 10_000 } },
+      {},
+    );
     const call = prepareCall(options, 'GET', 'http://127.0.0.1:1/', {});
     const { Response } = await import('../src/response.js');
     const fail = new Response({
-      statusCode: 503, statusMessage: 'Service Unavailable', headers: {}, url: 'http://127.0.0.1:1/',
-      redirectUrls: [], body: Buffer.alloc(0), retryCount: 0, timings: undefined, method: 'GET',
+      statusCode: 503,
+      statusMessage: 'Service Unavailable',
+      headers: {},
+      url: 'http://127.0.0.1:1/',
+      redirectUrls: [],
+      body: Buffer.alloc(0),
+      retryCount: 0,
+      timings: undefined,
+      method: 'GET',
     });
     const calls: number[] = [];
     const host = { hooks: options.hooks, closing: new AbortController().signal, random: () => 0.5 };

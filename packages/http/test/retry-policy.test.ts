@@ -41,13 +41,22 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(value, now)).toBe(expected);
   });
 
-  it.each([[undefined], [''], ['-1'], ['1.5'], ['soon'], ['Thu, 99 Foo']])('ignores %j', (value) => {
-    expect(parseRetryAfter(value, now)).toBeUndefined();
-  });
+  it.each([[undefined], [''], ['-1'], ['1.5'], ['soon'], ['Thu, 99 Foo']])(
+    'ignores %j',
+    (value) => {
+      expect(parseRetryAfter(value, now)).toBeUndefined();
+    },
+  );
 });
 
 describe('isRetryableMethod', () => {
-  const p = { methods, statusCodes: new Set<number>(), baseDelay: 1, maxDelay: 1, maxRetryAfter: 1 };
+  const p = {
+    methods,
+    statusCodes: new Set<number>(),
+    baseDelay: 1,
+    maxDelay: 1,
+    maxRetryAfter: 1,
+  };
   it.each(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'])('retries %s', (m) => {
     expect(isRetryableMethod(m, p, false)).toBe(true);
   });

@@ -10,10 +10,24 @@ import { HTTPClient } from '../src/index.js';
 // whatever secrets go in (URL userinfo, credential query values, Authorization and Cookie
 // headers, a Set-Cookie answer), none comes out in any rendering of the error.
 const secret = fc.stringMatching(/^[A-Za-z0-9]{8,24}$/).map((s) => `S3CR3T${s}`);
-const queryKey = fc.constantFrom('token', 'access_token', 'api_key', 'password', 'sig', 'client_secret');
+const queryKey = fc.constantFrom(
+  'token',
+  'access_token',
+  'api_key',
+  'password',
+  'sig',
+  'client_secret',
+);
 
 function renderings(err: NetworkError): string[] {
-  return [err.message, String(err), JSON.stringify(err), inspect(err, { depth: 10 }), err.stack ?? '', JSON.stringify(err.toJSON())];
+  return [
+    err.message,
+    String(err),
+    JSON.stringify(err),
+    inspect(err, { depth: 10 }),
+    err.stack ?? '',
+    JSON.stringify(err.toJSON()),
+  ];
 }
 
 function expectClean(err: unknown, secrets: string[]): void {
@@ -32,16 +46,25 @@ describe('no secret from a real request reaches an error', () => {
     });
     await using client = new HTTPClient({ maxRetries: 0 });
     await fc.assert(
-      fc.asyncProperty(secret, secret, secret, secret, secret, queryKey, fc.boolean(), async (user, pass, query, header, setCookie, key, limited) => {
-        status = limited ? 429 : 500;
-        cookie = setCookie;
-        const url = `http://${user}:${pass}@127.0.0.1:${server.port}/path?${key}=${query}&page=2`;
-        const err = await client
-          .get(url, { headers: { authorization: `Bearer ${header}`, cookie: `sid=${header}` } })
-          .catch((e: unknown) => e);
-        expect(err).toBeInstanceOf(limited ? RateLimitError : HTTPError);
-        expectClean(err, [user, pass, query, header, setCookie]);
-      }),
+      fc.asyncProperty(
+        secret,
+        secret,
+        secret,
+        secret,
+        secret,
+        queryKey,
+        fc.boolean(),
+        async (user, pass, query, header, setCookie, key, limited) => {
+          status = limited ? 429 : 500;
+          cookie = setCookie;
+          const url = `http://${user}:${pass}@127.0.0.1:${server.port}/path?${key}=${query}&page=2`;
+          const err = await client
+            .get(url, { headers: { authorization: `Bearer ${header}`, cookie: `sid=${header}` } })
+            .catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(limited ? RateLimitError : HTTPError);
+          expectClean(err, [user, pass, query, header, setCookie]);
+        },
+      ),
       { numRuns: 25 },
     );
     // The request really carried them: the test would prove nothing otherwise.
@@ -55,7 +78,10 @@ describe('no secret from a real request reaches an error', () => {
     await using proxy = await startProxyServer({ auth: { username: 'right', password: 'right' } });
     await fc.assert(
       fc.asyncProperty(secret, secret, async (user, pass) => {
-        await using client = new HTTPClient({ maxRetries: 0, proxy: proxy.urlWithCredentials(user, pass) });
+        await using client = new HTTPClient({
+          maxRetries: 0,
+          proxy: proxy.urlWithCredentials(user, pass),
+        });
         const err = await client.get(target.url).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(ProxyError);
         expect((err as ProxyError).statusCode).toBe(407);

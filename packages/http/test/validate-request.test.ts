@@ -4,25 +4,115 @@ import { HTTPClient } from '../src/index.js';
 
 describe('bad input is refused before any I/O', () => {
   it.each([
-    ['a malformed URL', (c: HTTPClient) => c.get('http://exa mple:99999/'), TypeError, 'ERR_INVALID_ARG_VALUE'],
-    ['a port out of range', (c: HTTPClient) => c.get('http://127.0.0.1:99999/'), TypeError, 'ERR_INVALID_ARG_VALUE'],
+    [
+      'a malformed URL',
+      (c: HTTPClient) => c.get('http://exa mple:99999/'),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a port out of range',
+      (c: HTTPClient) => c.get('http://127.0.0.1:99999/'),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
     ['an empty host', (c: HTTPClient) => c.get('http://:80/'), TypeError, 'ERR_INVALID_ARG_VALUE'],
-    ['a relative URL without baseUrl', (c: HTTPClient) => c.get('/path'), TypeError, 'ERR_INVALID_ARG_VALUE'],
-    ['a non-http protocol', (c: HTTPClient) => c.get('file:///etc/passwd'), TypeError, 'ERR_INVALID_ARG_VALUE'],
-    ['an unknown method', (c: HTTPClient) => c.request('FETCH', 'http://127.0.0.1/'), TypeError, 'ERR_INVALID_ARG_VALUE'],
-    ['CONNECT', (c: HTTPClient) => c.request('CONNECT', 'http://127.0.0.1/'), TypeError, 'ERR_INVALID_ARG_VALUE'],
-    ['a header value with CR/LF', (c: HTTPClient) => c.get('http://127.0.0.1/', { headers: { 'x-a': 'v\r\nX-Injected: 1' } }), TypeError, 'ERR_INVALID_ARG_VALUE'],
-    ['a header value with LF', (c: HTTPClient) => c.get('http://127.0.0.1/', { headers: { 'x-a': 'v\nb' } }), TypeError, 'ERR_INVALID_ARG_VALUE'],
-    ['a bad header name', (c: HTTPClient) => c.get('http://127.0.0.1/', { headers: { 'bad name': 'v' } }), TypeError, 'ERR_INVALID_ARG_VALUE'],
-    ['a negative timeout', (c: HTTPClient) => c.get('http://127.0.0.1/', { timeout: -1 }), RangeError, 'ERR_INVALID_ARG_VALUE'],
-    ['a negative total budget', (c: HTTPClient) => c.get('http://127.0.0.1/', { timeout: { total: -5 } }), RangeError, 'ERR_INVALID_ARG_VALUE'],
-    ['a string timeout', (c: HTTPClient) => c.get('http://127.0.0.1/', { timeout: '10' as never }), TypeError, 'ERR_INVALID_ARG_TYPE'],
-    ['a fractional maxRetries', (c: HTTPClient) => c.get('http://127.0.0.1/', { maxRetries: 1.5 }), RangeError, 'ERR_INVALID_ARG_VALUE'],
-    ['a body on GET', (c: HTTPClient) => c.get('http://127.0.0.1/', { body: 'x' }), TypeError, 'ERR_INVALID_ARG_VALUE'],
-    ['two bodies', (c: HTTPClient) => c.post('http://127.0.0.1/', { body: 'x', json: {} }), TypeError, 'ERR_INVALID_ARG_VALUE'],
-    ['a number body', (c: HTTPClient) => c.post('http://127.0.0.1/', { body: 42 as never }), TypeError, 'ERR_INVALID_ARG_TYPE'],
-    ['an idempotency key with CR/LF', (c: HTTPClient) => c.post('http://127.0.0.1/', { idempotencyKey: 'a\r\nb' }), TypeError, 'ERR_INVALID_ARG_VALUE'],
-    ['a non-signal signal', (c: HTTPClient) => c.get('http://127.0.0.1/', { signal: {} as never }), TypeError, 'ERR_INVALID_ARG_TYPE'],
+    [
+      'a relative URL without baseUrl',
+      (c: HTTPClient) => c.get('/path'),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a non-http protocol',
+      (c: HTTPClient) => c.get('file:///etc/passwd'),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'an unknown method',
+      (c: HTTPClient) => c.request('FETCH', 'http://127.0.0.1/'),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'CONNECT',
+      (c: HTTPClient) => c.request('CONNECT', 'http://127.0.0.1/'),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a header value with CR/LF',
+      (c: HTTPClient) => c.get('http://127.0.0.1/', { headers: { 'x-a': 'v\r\nX-Injected: 1' } }),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a header value with LF',
+      (c: HTTPClient) => c.get('http://127.0.0.1/', { headers: { 'x-a': 'v\nb' } }),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a bad header name',
+      (c: HTTPClient) => c.get('http://127.0.0.1/', { headers: { 'bad name': 'v' } }),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a negative timeout',
+      (c: HTTPClient) => c.get('http://127.0.0.1/', { timeout: -1 }),
+      RangeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a negative total budget',
+      (c: HTTPClient) => c.get('http://127.0.0.1/', { timeout: { total: -5 } }),
+      RangeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a string timeout',
+      (c: HTTPClient) => c.get('http://127.0.0.1/', { timeout: '10' as never }),
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+    ],
+    [
+      'a fractional maxRetries',
+      (c: HTTPClient) => c.get('http://127.0.0.1/', { maxRetries: 1.5 }),
+      RangeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a body on GET',
+      (c: HTTPClient) => c.get('http://127.0.0.1/', { body: 'x' }),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'two bodies',
+      (c: HTTPClient) => c.post('http://127.0.0.1/', { body: 'x', json: {} }),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a number body',
+      (c: HTTPClient) => c.post('http://127.0.0.1/', { body: 42 as never }),
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+    ],
+    [
+      'an idempotency key with CR/LF',
+      (c: HTTPClient) => c.post('http://127.0.0.1/', { idempotencyKey: 'a\r\nb' }),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a non-signal signal',
+      (c: HTTPClient) => c.get('http://127.0.0.1/', { signal: {} as never }),
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+    ],
   ])('rejects %s', async (_name, call, type, code) => {
     await using client = new HTTPClient();
     let promise: Promise<unknown> | undefined;
@@ -47,7 +137,9 @@ describe('bad input is refused before any I/O', () => {
 
   it('does not echo a header value that may be a credential', async () => {
     await using client = new HTTPClient();
-    const err = await client.get('http://127.0.0.1/', { headers: { authorization: 'Bearer sekrit\r\n' } }).catch((e: unknown) => e);
+    const err = await client
+      .get('http://127.0.0.1/', { headers: { authorization: 'Bearer sekrit\r\n' } })
+      .catch((e: unknown) => e);
     expect((err as Error).message).not.toContain('sekrit');
   });
 

@@ -23,13 +23,18 @@ const defaultHandler: Http2Handler = (req, res) => {
  * Starts a node:http2 secure server on 127.0.0.1 that also speaks HTTP/1.1 (`allowHTTP1`), so
  * a test can tell from `requests[].httpVersion` which protocol a client negotiated.
  */
-export async function startHttp2Server(handler: Http2Handler = defaultHandler): Promise<TestHttp2Server> {
+export async function startHttp2Server(
+  handler: Http2Handler = defaultHandler,
+): Promise<TestHttp2Server> {
   const certs = testCertificates();
   const requests: TestHttp2Server['requests'] = [];
-  const server = createSecureServer({ cert: certs.cert, key: certs.key, allowHTTP1: true }, (req, res) => {
-    requests.push({ method: req.method, url: req.url, httpVersion: req.httpVersion });
-    handler(req, res);
-  });
+  const server = createSecureServer(
+    { cert: certs.cert, key: certs.key, allowHTTP1: true },
+    (req, res) => {
+      requests.push({ method: req.method, url: req.url, httpVersion: req.httpVersion });
+      handler(req, res);
+    },
+  );
   const sockets = new Set<Socket>();
   server.on('secureConnection', (socket: Socket) => {
     sockets.add(socket);

@@ -42,11 +42,15 @@ export async function startMisbehavingServer(mode: Misbehaviour): Promise<Misbeh
           socket.end();
           break;
         case 'reset-mid-body':
-          socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${BODY.length * 4}\r\n\r\n`);
+          socket.write(
+            `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${BODY.length * 4}\r\n\r\n`,
+          );
           socket.write(BODY, () => setTimeout(() => socket.resetAndDestroy(), 10));
           break;
         case 'short-body':
-          socket.end(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nonly forty-two bytes of a hundred arrive.`);
+          socket.end(
+            `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nonly forty-two bytes of a hundred arrive.`,
+          );
           break;
       }
     });

@@ -1,4 +1,9 @@
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 
 /** A running HTTP proxy on loopback; dispose it with `await using`. */
@@ -40,7 +45,8 @@ export async function startProxyServer(options: TestProxyOptions = {}): Promise<
     : undefined;
   const requests: TestProxyServer['requests'] = [];
   const sockets = new Set<Socket>();
-  const authorized = (req: IncomingMessage) => !expected || req.headers['proxy-authorization'] === expected;
+  const authorized = (req: IncomingMessage) =>
+    !expected || req.headers['proxy-authorization'] === expected;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const ok = authorized(req);
@@ -76,7 +82,9 @@ export async function startProxyServer(options: TestProxyOptions = {}): Promise<
     requests.push({ method: 'CONNECT', target: req.url ?? '', authorized: ok });
     client.on('error', () => client.destroy());
     if (!ok) {
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
+      client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n',
+      );
       return;
     }
     const target = splitHostPort(req.url ?? '');

@@ -19,8 +19,12 @@ server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => process.send(ser
 
 /** Starts the listener; POSIX only (uses SIGSTOP). */
 export async function startUnacceptingListener(): Promise<UnacceptingListener> {
-  const child: ChildProcess = spawn(process.execPath, ['-e', CHILD], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const [port] = (await once(child, 'message', { signal: AbortSignal.timeout(10_000) })) as [number];
+  const child: ChildProcess = spawn(process.execPath, ['-e', CHILD], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const [port] = (await once(child, 'message', { signal: AbortSignal.timeout(10_000) })) as [
+    number,
+  ];
   child.kill('SIGSTOP');
   // Fill the accept queue; these connects complete in the kernel while the child is stopped.
   const fillers: Socket[] = [];
