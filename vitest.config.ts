@@ -14,7 +14,9 @@ export default defineConfig({
     teardownTimeout: 20_000,
     // Network tests start real servers; 2 cores do not reward more than two workers.
     maxWorkers: 2,
-    reporters: process.env.CI ? ['default', ['json', { outputFile: '.tmp/vitest.json' }]] : ['default'],
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: '.tmp/vitest.json' }]]
+      : ['default'],
     projects: packages.map((name) => ({
       extends: true,
       test: {

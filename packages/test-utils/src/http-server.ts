@@ -7,7 +7,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { testCertificates } from './certificates.js';
 
-export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+// `unknown`, so a concise arrow such as `(req, res) => res.end()` is accepted.
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 /** A running loopback HTTP(S) server; dispose it with `await using`. */
 export interface TestHttpServer extends AsyncDisposable {
