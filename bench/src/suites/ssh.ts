@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SSHClient } from '@net/all';
+import { SSHClient } from '@net/ssh';
 import { startSshd } from '@net/test-utils/ssh';
 import SftpClient from 'ssh2-sftp-client';
 import { compare, report, type ComparisonResult } from '../harness.js';

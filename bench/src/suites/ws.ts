@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
-import { WebSocketClient } from '@net/all';
+import { WebSocketClient } from '@net/ws';
 import { compare, machineLine, report } from '../harness.js';
 
 const IN_FLIGHT = 64;
