@@ -236,6 +236,9 @@ export class HTTPClient implements AsyncDisposable, DownloadHost {
   settled(stream: GotRequest): void {
     clearTimeout(this.inFlight.get(stream));
     this.inFlight.delete(stream);
+    // As got's promise API does once a body is read: a finished request is destroyed, which
+    // releases its listeners on the caller's AbortSignal (the socket is already back in the pool).
+    if (!stream.destroyed) stream.destroy();
   }
 
   /** @internal Context for mapping an attempt's error. */

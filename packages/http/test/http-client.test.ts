@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { Readable } from 'node:stream';
 import { readBody, snapshotHandles, expectNoLeakedHandles, startHttpServer } from '@net/test-utils';
 import { HTTPError, ProtocolError, RateLimitError } from '@net/errors';
@@ -168,6 +169,23 @@ describe('HTTPClient', () => {
     });
     await using client = new HTTPClient({ maxRetries: 0 });
     await expect(client.get(server.url)).rejects.toBeInstanceOf(RateLimitError);
+  });
+
+  it('releases its listeners on a reused AbortSignal after each call, keeping the socket', async () => {
+    await using server = await startHttpServer(
+      (req, res) => void res.end(String(req.socket.remotePort)),
+    );
+    await using client = new HTTPClient();
+    const controller = new AbortController();
+    const ports = new Set<string>();
+    for (let i = 0; i < 20; i++)
+      ports.add((await client.get(server.url, { signal: controller.signal })).text());
+    const stream = await client.stream(server.url, { signal: controller.signal });
+    for await (const chunk of stream.body) ports.add(String(chunk));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    // The cleanup does not cost keep-alive: one socket served all 21 calls.
+    expect(ports.size).toBe(1);
   });
 
   it('leaves no sockets or timers after close()', async () => {
