@@ -42,6 +42,8 @@ export interface StreamResponse {
   readonly body: Readable;
 }
 
+const EMPTY_BODY = Buffer.alloc(0);
+
 /** What an attempt in flight is destroyed with by `close()`; maps to ConnectionError closed. */
 function closedError(): Error {
   return Object.assign(new Error('HTTPClient closed'), { code: 'ERR_SOCKET_CLOSED' });
@@ -321,13 +323,12 @@ export class HTTPClient implements AsyncDisposable, DownloadHost {
         this.settled(stream);
         return { status: await this.toResponse(call, raw, snippet, budget.retryCount) };
       }
-      const meta = await this.toResponse(call, raw, Buffer.alloc(0), budget.retryCount);
+      // afterResponse hooks see whole bodies only, so a streamed success skips them.
+      const meta = makeResponse(call, raw, EMPTY_BODY, budget.retryCount);
       const body = new PassThrough();
       stream.once('error', (err) => body.destroy(mapError(err, context)));
-      body.once('close', () => {
-        this.settled(stream);
-        if (!stream.destroyed && !stream.readableEnded) stream.destroy();
-      });
+      // Read to the end or destroyed by the consumer: either way the attempt is over.
+      body.once('close', () => this.settled(stream));
       stream.pipe(body);
       return { value: { ...toStreamMeta(meta), body } };
     } catch (err) {
