@@ -1,4 +1,5 @@
 import {
+  AbortError,
   ConnectionError,
   ErrorCodes,
   NetworkTimeoutError,
@@ -19,6 +20,7 @@ import {
   checkOptions,
   checkPort,
   checkPositiveInt,
+  checkSignal,
   rejected,
 } from './argument-checks.js';
 import { WRITE_HIGH_WATER_MARK } from './connection-options.js';
@@ -163,7 +165,19 @@ export class TCPServer implements AsyncDisposable {
   }
 
   /** Starts listening; resolves with the bound address (the real port when `port` was 0). */
-  listen(): Promise<ServerAddress> {
+  listen(options: { signal?: AbortSignal } = {}): Promise<ServerAddress> {
+    let signal: AbortSignal | undefined;
+    try {
+      signal = checkSignal(
+        'signal',
+        checkOptions<{ signal: AbortSignal }>('options', options).signal,
+      );
+    } catch (err) {
+      return rejected(err);
+    }
+    if (signal?.aborted) {
+      return Promise.reject(new AbortError('listen aborted', { cause: signal.reason }));
+    }
     if (this.#server) return Promise.reject(new Error('TCPServer.listen() was already called'));
     const { host, port, backlog, tls } = this.#options;
     const server = tls

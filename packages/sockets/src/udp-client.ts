@@ -120,11 +120,18 @@ export class UDPClient implements AsyncDisposable {
   }
 
   /** Sends one datagram. An oversized payload rejects with RangeError before anything is sent. */
-  async send(data: string | Uint8Array): Promise<void> {
+  async send(data: string | Uint8Array, options: { signal?: AbortSignal } = {}): Promise<void> {
     const bytes = toBytes('data', data);
+    const signal = checkSignal(
+      'signal',
+      checkOptions<{ signal: AbortSignal }>('options', options).signal,
+    );
     if (bytes.length > MAX_PAYLOAD[6])
       throw argOutOfRange('data.length', `<= ${MAX_PAYLOAD[6]} bytes`, bytes.length);
     const { socket, family } = await this.#open();
+    if (signal?.aborted) {
+      throw new AbortError(`send aborted: ${this.#target()}`, { cause: signal.reason });
+    }
     if (bytes.length > MAX_PAYLOAD[family]) {
       throw argOutOfRange(
         'data.length',
@@ -163,7 +170,7 @@ export class UDPClient implements AsyncDisposable {
     this.#queue = [];
     let last: unknown;
     for (let attempt = 0; attempt <= retries; attempt++) {
-      await this.send(data);
+      await this.send(data, { signal });
       try {
         return await this.#next(timeout, signal);
       } catch (err) {

@@ -211,6 +211,15 @@ describe('TCPServer', () => {
     expect(await client.readLine()).toBe('six');
   });
 
+  it('rejects listen() with AbortError when its signal already fired', async () => {
+    const server = new TCPServer({ onConnection: () => {} });
+    await expect(server.listen({ signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(server.address).toBeUndefined();
+    await server.close();
+  });
+
   it('rejects listen() on a port in use with a typed error', async () => {
     await using first = new TCPServer({ onConnection: () => {} });
     const { port } = await first.listen();

@@ -70,6 +70,19 @@ describe('UDPClient', () => {
     await expect(udp.send('x')).rejects.toBeInstanceOf(DNSResolutionError);
   });
 
+  it('aborts a send, a receive and a request through their signals', async () => {
+    await using echo = await startUdpEcho({ silent: true });
+    await using udp = new UDPClient({ host: '127.0.0.1', port: echo.port });
+    await expect(udp.send('x', { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(echo.received).toHaveLength(0);
+    const controller = new AbortController();
+    const pending = udp.request('y', { timeout: 0, signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('rejects pending receives when closed', async () => {
     await using echo = await startUdpEcho({ silent: true });
     const udp = new UDPClient({ host: '127.0.0.1', port: echo.port });
