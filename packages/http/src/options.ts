@@ -130,6 +130,7 @@ export interface ResolvedOptions {
   lookup: LookupFunction | undefined;
 }
 
+/** The client's scalar defaults (retry defaults: `retryDefaults`). */
 export const defaults = {
   timeout: 30_000,
   maxRetries: 2,

@@ -57,6 +57,7 @@ export interface RetryPolicy {
   maxRetryAfter: number;
 }
 
+/** The default retry policy. */
 export const retryDefaults = {
   methods: IDEMPOTENT_METHODS,
   statusCodes: RETRYABLE_STATUS_CODES,
