@@ -38,7 +38,8 @@ export interface RequestOptions {
   /** Retries after the first attempt. @default the client's (2) */
   maxRetries?: number;
   /**
-   * Sent as the `Idempotency-Key` header on every attempt; makes POST and PATCH retryable.
+   * Sent as the `Idempotency-Key` header on every attempt; makes POST and PATCH retryable (as
+   * does an `Idempotency-Key` passed in `headers`).
    * @default undefined
    */
   idempotencyKey?: string;
@@ -167,7 +168,8 @@ export function prepareCall(
     }
     headers['idempotency-key'] = options.idempotencyKey;
   }
-  if (!isRetryableMethod(method, policy, options.idempotencyKey !== undefined)) maxRetries = 0;
+  // An Idempotency-Key set by hand as a header counts the same as the option.
+  if (!isRetryableMethod(method, policy, headers['idempotency-key'] !== undefined)) maxRetries = 0;
 
   const signal = options.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal))

@@ -82,6 +82,15 @@ describe('retries', () => {
     },
   );
 
+  it('treats an Idempotency-Key header like the idempotencyKey option', async () => {
+    await using server = await failing(503);
+    await using client = new HTTPClient({ maxRetries: 2, retry: fast });
+    await expect(
+      client.post(server.url, { body: 'x', headers: { 'Idempotency-Key': 'k1' } }),
+    ).rejects.toBeInstanceOf(HTTPError);
+    expect(server.requests.map((r) => r.headers['idempotency-key'])).toEqual(['k1', 'k1', 'k1']);
+  });
+
   it('counts retries in response.retryCount', async () => {
     let n = 0;
     await using server = await startHttpServer((_req, res) => {
