@@ -12,10 +12,7 @@ import { join } from 'node:path';
 import axios from 'axios';
 import { got } from 'got';
 import { Agent as UndiciAgent, request as undiciRequest } from 'undici';
-// Straight from the package source: importing through @net/all would load every other package
-// too, and a broken sibling must not stop this suite. (bench/package.json does not list
-// @net/http yet; with it, this becomes `from '@net/http'`.)
-import { HTTPClient } from '../../../packages/http/src/index.js';
+import { HTTPClient } from '@net/http';
 import { compare, median, report, type BenchCase, type ComparisonResult } from '../harness.js';
 
 const IN_FLIGHT = 50;

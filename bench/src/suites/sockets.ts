@@ -12,7 +12,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { sockets } from '@net/all';
+import * as sockets from '@net/sockets';
 import { compare, report, type ComparisonResult } from '../harness.js';
 
 const HOST = '127.0.0.1';

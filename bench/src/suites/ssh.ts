@@ -30,15 +30,31 @@ export async function run(): Promise<void> {
   writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
   const big = join(dir, 'big.bin');
   const small = join(dir, 'small.bin');
-  writeFileSync(big, execFileSync('head', ['-c', String(BIG), '/dev/urandom'], { maxBuffer: BIG + 1 }));
-  writeFileSync(small, execFileSync('head', ['-c', String(SMALL), '/dev/urandom'], { maxBuffer: SMALL + 1 }));
+  writeFileSync(
+    big,
+    execFileSync('head', ['-c', String(BIG), '/dev/urandom'], { maxBuffer: BIG + 1 }),
+  );
+  writeFileSync(
+    small,
+    execFileSync('head', ['-c', String(SMALL), '/dev/urandom'], { maxBuffer: SMALL + 1 }),
+  );
   writeFileSync(join(remote, 'big.bin'), execFileSync('cat', [big], { maxBuffer: BIG + 1 }));
   writeFileSync(join(remote, 'small.bin'), execFileSync('cat', [small], { maxBuffer: SMALL + 1 }));
 
   const target = `${sshd.username}@127.0.0.1`;
   const opensshArgs = [
-    '-i', sshd.clientKey.privateKeyPath, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes',
-    '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'LogLevel=ERROR',
+    '-i',
+    sshd.clientKey.privateKeyPath,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'LogLevel=ERROR',
   ];
   const ours = () =>
     new SSHClient({
@@ -51,7 +67,12 @@ export async function run(): Promise<void> {
   const stock = async <T>(use: (sftp: SftpClient) => Promise<T>): Promise<T> => {
     const quiet = () => undefined;
     const sftp = new SftpClient('bench', { error: quiet, end: quiet, close: quiet });
-    await sftp.connect({ host: '127.0.0.1', port: sshd.port, username: sshd.username, privateKey: sshd.clientKey.privateKey });
+    await sftp.connect({
+      host: '127.0.0.1',
+      port: sshd.port,
+      username: sshd.username,
+      privateKey: sshd.clientKey.privateKey,
+    });
     try {
       return await use(sftp);
     } finally {
@@ -84,7 +105,13 @@ export async function run(): Promise<void> {
             return mb(BIG);
           },
           'OpenSSH scp': async () => {
-            await run$('scp', [...opensshArgs, '-P', String(sshd.port), big, `${target}:${remote}/up-scp`]);
+            await run$('scp', [
+              ...opensshArgs,
+              '-P',
+              String(sshd.port),
+              big,
+              `${target}:${remote}/up-scp`,
+            ]);
             return mb(BIG);
           },
           'ssh2-sftp-client fastPut': async () => {
@@ -115,7 +142,13 @@ export async function run(): Promise<void> {
             return mb(BIG);
           },
           'OpenSSH scp': async () => {
-            await run$('scp', [...opensshArgs, '-P', String(sshd.port), `${target}:${remote}/big.bin`, join(dir, 'down-scp')]);
+            await run$('scp', [
+              ...opensshArgs,
+              '-P',
+              String(sshd.port),
+              `${target}:${remote}/big.bin`,
+              join(dir, 'down-scp'),
+            ]);
             return mb(BIG);
           },
           'ssh2-sftp-client fastGet': async () => {
@@ -132,7 +165,11 @@ export async function run(): Promise<void> {
 
     // 100 sequential `true` on one established connection.
     const control = join(dir, 'cm.sock');
-    const master = spawn('ssh', [...opensshArgs, '-p', String(sshd.port), '-M', '-S', control, '-N', target], { stdio: 'ignore' });
+    const master = spawn(
+      'ssh',
+      [...opensshArgs, '-p', String(sshd.port), '-M', '-S', control, '-N', target],
+      { stdio: 'ignore' },
+    );
     const client = ours();
     try {
       await client.connect();
@@ -157,7 +194,16 @@ export async function run(): Promise<void> {
               return calls;
             },
             'ssh (ControlMaster)': async () => {
-              for (let i = 0; i < calls; i++) await run$('ssh', [...opensshArgs, '-S', control, '-p', String(sshd.port), target, 'true']);
+              for (let i = 0; i < calls; i++)
+                await run$('ssh', [
+                  ...opensshArgs,
+                  '-S',
+                  control,
+                  '-p',
+                  String(sshd.port),
+                  target,
+                  'true',
+                ]);
               return calls;
             },
           },

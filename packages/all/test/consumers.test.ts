@@ -77,6 +77,20 @@ describe('published entry points', () => {
     expect(same).toBe('true');
   });
 
+  it('lets each protocol package alone provide the very error classes of @net/errors', () => {
+    const out = runNode(
+      'own-errors.mjs',
+      `import * as errors from '@net/errors';
+       const results = {};
+       for (const name of ['http', 'ws', 'ssh', 'sockets']) {
+         const pkg = await import('@net/' + name);
+         results[name] = pkg.NetworkError === errors.NetworkError && pkg.HTTPError === errors.HTTPError && pkg.ErrorCodes === errors.ErrorCodes;
+       }
+       console.log(JSON.stringify(results));`,
+    );
+    expect(JSON.parse(out)).toEqual({ http: true, ws: true, ssh: true, sockets: true });
+  });
+
   it('require() @net/errors from CommonJS', () => {
     const out = runNode(
       'cjs.cjs',

@@ -17,3 +17,22 @@ export {
 export type { ProxyOptions } from './proxy-config.js';
 export type { Hooks, OutgoingRequest, RetryInfo } from './hooks.js';
 export type { DownloadOptions, DownloadResult } from './download.js';
+
+// The errors this package throws, so that installing it alone is enough for `instanceof`
+// checks and `ErrorCodes` (they are the very classes of @net/errors, not copies).
+export {
+  ErrorCodes,
+  NetworkError,
+  ConnectionError,
+  NetworkTimeoutError,
+  SSLError,
+  HTTPError,
+  RateLimitError,
+  DNSResolutionError,
+  WebSocketError,
+  ProxyError,
+  SSHError,
+  ProtocolError,
+  AbortError,
+} from '@net/errors';
+export type { ErrorCode } from '@net/errors';

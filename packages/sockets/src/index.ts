@@ -39,3 +39,22 @@ export { parseTargets, expandTargets } from './target-spec.js';
 export type { TargetGroup, ExpandedTarget } from './target-spec.js';
 export { serviceName, TOP_100_TCP_PORTS } from './service-names.js';
 export type { BannerOptions } from './banner-grab.js';
+
+// The errors this package throws, so that installing it alone is enough for `instanceof`
+// checks and `ErrorCodes` (they are the very classes of @net/errors, not copies).
+export {
+  ErrorCodes,
+  NetworkError,
+  ConnectionError,
+  NetworkTimeoutError,
+  SSLError,
+  HTTPError,
+  RateLimitError,
+  DNSResolutionError,
+  WebSocketError,
+  ProxyError,
+  SSHError,
+  ProtocolError,
+  AbortError,
+} from '@net/errors';
+export type { ErrorCode } from '@net/errors';

@@ -18,3 +18,22 @@ export type {
 } from './options.js';
 export type { SendData } from './encode-frame.js';
 export { backoffDelay } from './backoff.js';
+
+// The errors this package throws, so that installing it alone is enough for `instanceof`
+// checks and `ErrorCodes` (they are the very classes of @net/errors, not copies).
+export {
+  ErrorCodes,
+  NetworkError,
+  ConnectionError,
+  NetworkTimeoutError,
+  SSLError,
+  HTTPError,
+  RateLimitError,
+  DNSResolutionError,
+  WebSocketError,
+  ProxyError,
+  SSHError,
+  ProtocolError,
+  AbortError,
+} from '@net/errors';
+export type { ErrorCode } from '@net/errors';
