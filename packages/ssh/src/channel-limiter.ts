@@ -15,7 +15,10 @@ export class ChannelLimiter {
 
   /** Waits for a channel slot; the returned function gives it back (call it exactly once). */
   acquire(signal?: AbortSignal): Promise<() => void> {
-    if (signal?.aborted) return Promise.reject(new AbortError('waiting for an SSH channel aborted', { cause: signal.reason }));
+    if (signal?.aborted)
+      return Promise.reject(
+        new AbortError('waiting for an SSH channel aborted', { cause: signal.reason }),
+      );
     if (this.#free > 0) {
       this.#free--;
       return Promise.resolve(this.#releaser());

@@ -76,7 +76,10 @@ export class Connection {
   markLost(cause: unknown): void {
     if (this.lostError) return;
     const what = this.#closing ? 'SSH connection closed' : 'SSH connection lost';
-    this.lostError = sshError(this.target, 'ERR_NET_SSH', what, { cause, retryable: !this.#closing });
+    this.lostError = sshError(this.target, 'ERR_NET_SSH', what, {
+      cause,
+      retryable: !this.#closing,
+    });
     this.limiter.rejectAll(this.lostError);
     for (const fn of this.#lostListeners) fn(this.lostError);
     this.#lostListeners.clear();
@@ -103,12 +106,22 @@ export class Connection {
     let onAbort: (() => void) | undefined;
     const stop = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
-        reject(new NetworkTimeoutError(`SSH connect timed out after ${options.readyTimeout} ms: ${describeTarget(target)}`, {
-          timeoutMs: options.readyTimeout,
-          phase: this.sftp ? 'handshake' : 'connect',
-        }));
+        reject(
+          new NetworkTimeoutError(
+            `SSH connect timed out after ${options.readyTimeout} ms: ${describeTarget(target)}`,
+            {
+              timeoutMs: options.readyTimeout,
+              phase: this.sftp ? 'handshake' : 'connect',
+            },
+          ),
+        );
       }, options.readyTimeout);
-      onAbort = () => reject(new AbortError(`SSH connect aborted: ${describeTarget(target)}`, { cause: signal?.reason }));
+      onAbort = () =>
+        reject(
+          new AbortError(`SSH connect aborted: ${describeTarget(target)}`, {
+            cause: signal?.reason,
+          }),
+        );
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -121,7 +134,9 @@ export class Connection {
       } else {
         sock = this.#socket = await Promise.race([this.#tcpConnect(options), stop]);
       }
-      const algorithms = verifier.preferredKeyTypes.flatMap((type) => HOST_KEY_ALGORITHMS[type] ?? []);
+      const algorithms = verifier.preferredKeyTypes.flatMap(
+        (type) => HOST_KEY_ALGORITHMS[type] ?? [],
+      );
       const config: ConnectConfig = {
         sock: sock,
         username: options.username,
@@ -133,7 +148,10 @@ export class Connection {
         readyTimeout: options.readyTimeout,
         keepaliveInterval: options.keepaliveInterval,
         keepaliveCountMax: options.keepaliveCountMax,
-        algorithms: algorithms.length > 0 ? { serverHostKey: { remove: algorithms, prepend: algorithms } as never } : undefined,
+        algorithms:
+          algorithms.length > 0
+            ? { serverHostKey: { remove: algorithms, prepend: algorithms } as never }
+            : undefined,
       };
       try {
         this.sftp = await Promise.race<SFTPWrapper>([this.sftpClient.connect(config), stop]);
@@ -147,7 +165,11 @@ export class Connection {
             { cause: decision.cause ?? rawError ?? err },
           );
         }
-        if ((err as { code?: unknown }).code === 'ERR_NET_ABORTED' || (err as { code?: unknown }).code === 'ERR_NET_TIMEOUT') throw err;
+        if (
+          (err as { code?: unknown }).code === 'ERR_NET_ABORTED' ||
+          (err as { code?: unknown }).code === 'ERR_NET_TIMEOUT'
+        )
+          throw err;
         throw connectError(target, rawError ?? err, options.readyTimeout);
       }
     } catch (err) {
@@ -163,7 +185,11 @@ export class Connection {
   #tcpConnect(options: ResolvedOptions): Promise<Socket> {
     return new Promise((resolve, reject) => {
       // TCP_NODELAY: without it SFTP request/response pairs wait on Nagle + delayed ACK.
-      const socket = tcpConnect({ host: options.host, port: options.port, noDelay: options.noDelay });
+      const socket = tcpConnect({
+        host: options.host,
+        port: options.port,
+        noDelay: options.noDelay,
+      });
       this.#socket = socket;
       socket.once('connect', () => {
         socket.removeListener('error', reject);

@@ -52,29 +52,43 @@ export function buildCommand(command: string | readonly string[], options: ExecO
     line = command;
   } else if (Array.isArray(command)) {
     if (command.length === 0) throw invalidArgValue('command', 'The argv array must not be empty.');
-    for (const arg of command) if (typeof arg !== 'string') throw invalidArgType('command[]', 'of type string', arg);
+    for (const arg of command)
+      if (typeof arg !== 'string') throw invalidArgType('command[]', 'of type string', arg);
     line = quoteArgv(command);
   } else {
     throw invalidArgType('command', 'a string or an array of strings', command);
   }
-  if (options.timeout !== undefined && (typeof options.timeout !== 'number' || !(options.timeout > 0))) {
+  if (
+    options.timeout !== undefined &&
+    (typeof options.timeout !== 'number' || !(options.timeout > 0))
+  ) {
     throw invalidArgValue('timeout', 'It must be a positive number of milliseconds.');
   }
-  if (options.encoding !== undefined && options.encoding !== 'utf8' && options.encoding !== 'buffer') {
-    throw invalidArgValue('encoding', `It must be 'utf8' or 'buffer'. Received ${String(options.encoding)}`);
+  if (
+    options.encoding !== undefined &&
+    options.encoding !== 'utf8' &&
+    options.encoding !== 'buffer'
+  ) {
+    throw invalidArgValue(
+      'encoding',
+      `It must be 'utf8' or 'buffer'. Received ${String(options.encoding)}`,
+    );
   }
   let prefix = '';
   if (options.env !== undefined) {
-    if (options.env === null || typeof options.env !== 'object') throw invalidArgType('env', 'an object', options.env);
+    if (options.env === null || typeof options.env !== 'object')
+      throw invalidArgType('env', 'an object', options.env);
     const pairs = Object.entries(options.env).map(([name, value]) => {
-      if (!ENV_NAME.test(name)) throw invalidArgValue('env', `${JSON.stringify(name)} is not a valid variable name.`);
+      if (!ENV_NAME.test(name))
+        throw invalidArgValue('env', `${JSON.stringify(name)} is not a valid variable name.`);
       if (typeof value !== 'string') throw invalidArgType(`env.${name}`, 'of type string', value);
       return `${name}=${quoteArg(value)}`;
     });
     if (pairs.length > 0) prefix += `export ${pairs.join(' ')}; `;
   }
   if (options.cwd !== undefined) {
-    if (typeof options.cwd !== 'string' || options.cwd === '') throw invalidArgValue('cwd', 'It must be a non-empty string.');
+    if (typeof options.cwd !== 'string' || options.cwd === '')
+      throw invalidArgValue('cwd', 'It must be a non-empty string.');
     prefix += `cd -- ${quoteArg(options.cwd)} && `;
   }
   return prefix + line;
@@ -92,7 +106,11 @@ interface OpenedChannel {
   exit: { seen: boolean; code: number | null; signal: string | null };
 }
 
-function openExecChannel(connection: Connection, line: string, pty: boolean): Promise<OpenedChannel> {
+function openExecChannel(
+  connection: Connection,
+  line: string,
+  pty: boolean,
+): Promise<OpenedChannel> {
   return new Promise((resolve, reject) => {
     connection.client.exec(line, { pty: pty || undefined }, (err, channel) => {
       if (err) return reject(err);
@@ -115,7 +133,12 @@ function openExecChannel(connection: Connection, line: string, pty: boolean): Pr
  * channel against MaxSessions until its close is fully processed, so an open sent right
  * behind a close can be refused although our own count is below the limit.
  */
-async function openWithRetry(connection: Connection, line: string, pty: boolean, signal: AbortSignal | undefined): Promise<OpenedChannel> {
+async function openWithRetry(
+  connection: Connection,
+  line: string,
+  pty: boolean,
+  signal: AbortSignal | undefined,
+): Promise<OpenedChannel> {
   for (let attempt = 0; ; attempt++) {
     connection.assertAlive();
     try {
@@ -123,7 +146,10 @@ async function openWithRetry(connection: Connection, line: string, pty: boolean,
     } catch (err) {
       if (connection.lostError) throw connection.lostError;
       if (!isTransientOpenFailure(err) || attempt >= 8 || signal?.aborted) {
-        throw sshError(connection.target, 'ERR_NET_SSH_CHANNEL', 'opening an SSH channel failed', { cause: err, retryable: true });
+        throw sshError(connection.target, 'ERR_NET_SSH_CHANNEL', 'opening an SSH channel failed', {
+          cause: err,
+          retryable: true,
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
     }
@@ -173,7 +199,12 @@ function withPidMarker(line: string): string {
 async function killGroup(connection: Connection, pid: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    runExec(connection, `kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null`, {}, true).catch(() => undefined),
+    runExec(
+      connection,
+      `kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null`,
+      {},
+      true,
+    ).catch(() => undefined),
     new Promise((resolve) => (timer = setTimeout(resolve, 5_000))),
   ]);
   clearTimeout(timer);
@@ -193,7 +224,12 @@ export async function runExec(
   const killable = options.timeout !== undefined || signal !== undefined;
   let opened: OpenedChannel;
   try {
-    opened = await openWithRetry(connection, killable ? withPidMarker(line) : line, options.pty ?? false, signal);
+    opened = await openWithRetry(
+      connection,
+      killable ? withPidMarker(line) : line,
+      options.pty ?? false,
+      signal,
+    );
   } catch (err) {
     release();
     throw err;
@@ -220,7 +256,8 @@ export async function runExec(
       if (settled) return;
       cleanup();
       sendSignal(channel, 'KILL');
-      const killed = pid !== undefined && !connection.lostError ? killGroup(connection, pid) : Promise.resolve();
+      const killed =
+        pid !== undefined && !connection.lostError ? killGroup(connection, pid) : Promise.resolve();
       void killed.then(() => {
         channel.close();
         reject(err);
@@ -230,7 +267,13 @@ export async function runExec(
     signal?.addEventListener('abort', onAbort, { once: true });
     if (options.timeout !== undefined) {
       timer = setTimeout(
-        () => end(new NetworkTimeoutError(`exec timed out after ${options.timeout} ms: ${target}`, { timeoutMs: options.timeout, phase: 'total' })),
+        () =>
+          end(
+            new NetworkTimeoutError(`exec timed out after ${options.timeout} ms: ${target}`, {
+              timeoutMs: options.timeout,
+              phase: 'total',
+            }),
+          ),
         options.timeout,
       );
     }
@@ -257,8 +300,12 @@ export async function runExec(
       head = undefined;
       deliver(chunk);
     });
-    channel.stderr.on('data', (chunk: Buffer) => (options.onStderr ? options.onStderr(chunk) : stderr.push(chunk)));
-    channel.on('error', (err: Error) => end(sshError(connection.target, 'ERR_NET_SSH_CHANNEL', 'SSH channel failed', { cause: err })));
+    channel.stderr.on('data', (chunk: Buffer) =>
+      options.onStderr ? options.onStderr(chunk) : stderr.push(chunk),
+    );
+    channel.on('error', (err: Error) =>
+      end(sshError(connection.target, 'ERR_NET_SSH_CHANNEL', 'SSH channel failed', { cause: err })),
+    );
     channel.on('close', () => {
       // The server counts the channel against MaxSessions until now.
       release();
@@ -266,11 +313,24 @@ export async function runExec(
       cleanup();
       if (!exit.seen && connection.lostError) return reject(connection.lostError);
       const { code: exitCode, signal: exitSignal } = exit;
-      const decode = (parts: Buffer[]) => (options.encoding === 'buffer' ? Buffer.concat(parts) : Buffer.concat(parts).toString('utf8'));
-      const result = { stdout: decode(stdout), stderr: decode(stderr), exitCode, signal: exitSignal };
+      const decode = (parts: Buffer[]) =>
+        options.encoding === 'buffer'
+          ? Buffer.concat(parts)
+          : Buffer.concat(parts).toString('utf8');
+      const result = {
+        stdout: decode(stdout),
+        stderr: decode(stderr),
+        exitCode,
+        signal: exitSignal,
+      };
       if (options.check && (exitCode !== 0 || exitSignal !== null)) {
         const how = exitSignal ? `signal ${exitSignal}` : `exit code ${String(exitCode)}`;
-        return reject(sshError(connection.target, 'ERR_NET_SSH_EXEC', `remote command failed with ${how}`, { exitCode, signal: exitSignal }));
+        return reject(
+          sshError(connection.target, 'ERR_NET_SSH_EXEC', `remote command failed with ${how}`, {
+            exitCode,
+            signal: exitSignal,
+          }),
+        );
       }
       resolve(result);
     });
@@ -279,7 +339,11 @@ export async function runExec(
     if (input === undefined) channel.end();
     else if (typeof input === 'string' || Buffer.isBuffer(input)) channel.end(input);
     else {
-      input.on('error', (err) => end(sshError(connection.target, 'ERR_NET_SSH_EXEC', 'reading stdin failed', { cause: err })));
+      input.on('error', (err) =>
+        end(
+          sshError(connection.target, 'ERR_NET_SSH_EXEC', 'reading stdin failed', { cause: err }),
+        ),
+      );
       input.pipe(channel);
     }
   });

@@ -2,15 +2,31 @@ import { open, rename, stat, unlink } from 'node:fs/promises';
 import { AbortError, NetworkError } from '@net/errors';
 import type { Connection } from './connection.js';
 import { remove as removeRemote, rename as renameRemote } from './sftp-ops.js';
-import { downloadTo, temporaryName, uploadFrom, type DownloadSink, type RemoteDigest } from './sftp-transfer.js';
+import {
+  downloadTo,
+  temporaryName,
+  uploadFrom,
+  type DownloadSink,
+  type RemoteDigest,
+} from './sftp-transfer.js';
 import { sshError } from './ssh-errors.js';
 import type { ResolvedTransferOptions } from './transfer-options.js';
 
 /** Local file system failures (a missing source, an unwritable folder) as ERR_NET_SFTP with the path. */
-export function localError(connection: Connection, operation: string, path: string, err: unknown): Error {
+export function localError(
+  connection: Connection,
+  operation: string,
+  path: string,
+  err: unknown,
+): Error {
   if (err instanceof NetworkError) return err;
   const { code = 'error', path: failedPath = path } = err as NodeJS.ErrnoException;
-  return sshError(connection.target, 'ERR_NET_SFTP', `${operation} failed (local ${code}) for ${failedPath}`, { cause: err, path: failedPath });
+  return sshError(
+    connection.target,
+    'ERR_NET_SFTP',
+    `${operation} failed (local ${code}) for ${failedPath}`,
+    { cause: err, path: failedPath },
+  );
 }
 
 /** Local reads for uploads happen in blocks of this size. */
@@ -43,7 +59,13 @@ export async function uploadFile(
           let filled = 0;
           while (filled < want) {
             const { bytesRead } = await file.read(block, filled, want - filled, position + filled);
-            if (bytesRead === 0) throw localError(connection, 'upload', localPath, Object.assign(new Error('file shrank'), { code: 'ESHRANK' }));
+            if (bytesRead === 0)
+              throw localError(
+                connection,
+                'upload',
+                localPath,
+                Object.assign(new Error('file shrank'), { code: 'ESHRANK' }),
+              );
             filled += bytesRead;
           }
           blockStart = position;
@@ -76,7 +98,10 @@ export async function uploadBuffer(
 ): Promise<void> {
   await uploadFrom(
     connection,
-    { size: data.length, read: async (position, length) => data.subarray(position, position + length) },
+    {
+      size: data.length,
+      read: async (position, length) => data.subarray(position, position + length),
+    },
     remotePath,
     options,
     remoteDigest,
@@ -85,13 +110,24 @@ export async function uploadBuffer(
   );
 }
 
-async function checkDigest(connection: Connection, remotePath: string, digest: string | undefined, remoteDigest: RemoteDigest, options: ResolvedTransferOptions): Promise<void> {
+async function checkDigest(
+  connection: Connection,
+  remotePath: string,
+  digest: string | undefined,
+  remoteDigest: RemoteDigest,
+  options: ResolvedTransferOptions,
+): Promise<void> {
   if (options.verify !== 'sha256') return;
   const remote = await remoteDigest(remotePath);
   // Without sha256sum the bytes were hashed as they arrived; reading them a second time over
   // the same SFTP session would only prove that the server answers the same way twice.
   if (remote !== undefined && remote !== digest) {
-    throw sshError(connection.target, 'ERR_NET_SFTP', `verification failed: SHA-256 of ${remotePath} differs`, { path: remotePath });
+    throw sshError(
+      connection.target,
+      'ERR_NET_SFTP',
+      `verification failed: SHA-256 of ${remotePath} differs`,
+      { path: remotePath },
+    );
   }
 }
 
@@ -103,7 +139,8 @@ export async function downloadFile(
   options: ResolvedTransferOptions,
   remoteDigest: RemoteDigest,
 ): Promise<void> {
-  if (options.signal?.aborted) throw new AbortError(`download aborted: ${remotePath}`, { cause: options.signal.reason });
+  if (options.signal?.aborted)
+    throw new AbortError(`download aborted: ${remotePath}`, { cause: options.signal.reason });
   const writePath = options.atomic ? temporaryName(localPath) : localPath;
   const file = await open(writePath, 'w', options.mode).catch((err: unknown) => {
     throw localError(connection, 'download', localPath, err);
@@ -114,7 +151,12 @@ export async function downloadFile(
       write: async (data, position) => {
         let written = 0;
         while (written < data.length) {
-          const { bytesWritten } = await file.write(data, written, data.length - written, position + written);
+          const { bytesWritten } = await file.write(
+            data,
+            written,
+            data.length - written,
+            position + written,
+          );
           written += bytesWritten;
         }
       },
@@ -128,18 +170,29 @@ export async function downloadFile(
     if (options.verify !== false) {
       const { size: written } = await stat(writePath);
       if (written !== size) {
-        throw sshError(connection.target, 'ERR_NET_SFTP', `verification failed: ${localPath} has ${written} bytes, expected ${size}`, { path: remotePath });
+        throw sshError(
+          connection.target,
+          'ERR_NET_SFTP',
+          `verification failed: ${localPath} has ${written} bytes, expected ${size}`,
+          { path: remotePath },
+        );
       }
     }
     if (digestPromise) {
       const remote = await digestPromise;
       if (remote !== undefined && remote !== digest) {
-        throw sshError(connection.target, 'ERR_NET_SFTP', `verification failed: SHA-256 of ${remotePath} differs`, { path: remotePath });
+        throw sshError(
+          connection.target,
+          'ERR_NET_SFTP',
+          `verification failed: SHA-256 of ${remotePath} differs`,
+          { path: remotePath },
+        );
       }
     }
-    if (options.atomic) await rename(writePath, localPath).catch((err: unknown) => {
-      throw localError(connection, 'download', localPath, err);
-    });
+    if (options.atomic)
+      await rename(writePath, localPath).catch((err: unknown) => {
+        throw localError(connection, 'download', localPath, err);
+      });
   } catch (err) {
     if (!closed) await file.close().catch(() => undefined);
     if (options.atomic) await unlink(writePath).catch(() => undefined);
@@ -148,9 +201,17 @@ export async function downloadFile(
 }
 
 /** Download into memory (readFile). */
-export async function downloadBuffer(connection: Connection, remotePath: string, options: ResolvedTransferOptions, remoteDigest: RemoteDigest): Promise<Buffer> {
+export async function downloadBuffer(
+  connection: Connection,
+  remotePath: string,
+  options: ResolvedTransferOptions,
+  remoteDigest: RemoteDigest,
+): Promise<Buffer> {
   const parts: Array<[number, Buffer]> = [];
-  const sink = { write: async (data: Buffer, position: number) => void parts.push([position, data]), retains: true };
+  const sink = {
+    write: async (data: Buffer, position: number) => void parts.push([position, data]),
+    retains: true,
+  };
   const { digest } = await downloadTo(connection, remotePath, sink, options);
   await checkDigest(connection, remotePath, digest, remoteDigest, options);
   parts.sort((a, b) => a[0] - b[0]);

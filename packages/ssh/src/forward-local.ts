@@ -24,9 +24,14 @@ export interface LocalForward {
 }
 
 export function checkForwardOptions(options: ForwardLocalOptions): void {
-  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options);
-  if (typeof options.remoteHost !== 'string' || options.remoteHost === '') throw invalidArgType('remoteHost', 'a non-empty string', options.remoteHost);
-  for (const [name, value, min] of [['remotePort', options.remotePort, 1], ['localPort', options.localPort ?? 0, 0]] as const) {
+  if (options === null || typeof options !== 'object')
+    throw invalidArgType('options', 'an object', options);
+  if (typeof options.remoteHost !== 'string' || options.remoteHost === '')
+    throw invalidArgType('remoteHost', 'a non-empty string', options.remoteHost);
+  for (const [name, value, min] of [
+    ['remotePort', options.remotePort, 1],
+    ['localPort', options.localPort ?? 0, 0],
+  ] as const) {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 65_535) {
       throw argOutOfRange(name, `an integer >= ${min} and <= 65535`, value);
     }
@@ -38,7 +43,10 @@ export function checkForwardOptions(options: ForwardLocalOptions): void {
  * These channels are not sessions (OpenSSH's MaxSessions does not count them), so they do
  * not take slots from exec.
  */
-export async function forwardLocal(connection: Connection, options: ForwardLocalOptions): Promise<LocalForward> {
+export async function forwardLocal(
+  connection: Connection,
+  options: ForwardLocalOptions,
+): Promise<LocalForward> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
@@ -46,13 +54,19 @@ export async function forwardLocal(connection: Connection, options: ForwardLocal
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     if (connection.lostError) return socket.destroy();
-    connection.client.forwardOut(socket.remoteAddress ?? '127.0.0.1', socket.remotePort ?? 0, options.remoteHost, options.remotePort, (err, stream) => {
-      if (err) return socket.destroy();
-      stream.on('error', () => socket.destroy());
-      socket.on('close', () => stream.destroy());
-      stream.on('close', () => socket.destroy());
-      socket.pipe(stream).pipe(socket);
-    });
+    connection.client.forwardOut(
+      socket.remoteAddress ?? '127.0.0.1',
+      socket.remotePort ?? 0,
+      options.remoteHost,
+      options.remotePort,
+      (err, stream) => {
+        if (err) return socket.destroy();
+        stream.on('error', () => socket.destroy());
+        socket.on('close', () => stream.destroy());
+        stream.on('close', () => socket.destroy());
+        socket.pipe(stream).pipe(socket);
+      },
+    );
   });
   const unsubscribe = connection.onLost(() => {
     server.close();
@@ -61,7 +75,14 @@ export async function forwardLocal(connection: Connection, options: ForwardLocal
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => {
       unsubscribe();
-      reject(sshError(connection.target, 'ERR_NET_SSH', `listening on local port ${options.localPort ?? 0} failed`, { cause: err }));
+      reject(
+        sshError(
+          connection.target,
+          'ERR_NET_SSH',
+          `listening on local port ${options.localPort ?? 0} failed`,
+          { cause: err },
+        ),
+      );
     });
     server.listen(options.localPort ?? 0, options.localHost ?? '127.0.0.1', () => resolve());
   });

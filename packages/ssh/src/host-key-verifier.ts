@@ -1,7 +1,15 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { HostKeyOptions } from './options.js';
-import { checkKnownHost, fingerprintOf, keyTypeOf, knownHostsLine, knownKeyTypes, parseKnownHosts, type KnownHostEntry } from './known-hosts.js';
+import {
+  checkKnownHost,
+  fingerprintOf,
+  keyTypeOf,
+  knownHostsLine,
+  knownKeyTypes,
+  parseKnownHosts,
+  type KnownHostEntry,
+} from './known-hosts.js';
 
 /** Why a host key was refused, or how it was accepted. */
 export interface HostKeyDecision {
@@ -27,7 +35,11 @@ export interface HostKeyVerifier {
  * verifier during key exchange, before it sends any user-authentication request, so a refusal
  * here means no credential ever leaves the process.
  */
-export async function createHostKeyVerifier(host: string, port: number, options: Required<HostKeyOptions>): Promise<HostKeyVerifier> {
+export async function createHostKeyVerifier(
+  host: string,
+  port: number,
+  options: Required<HostKeyOptions>,
+): Promise<HostKeyVerifier> {
   let entries: KnownHostEntry[] = [];
   let text = '';
   const useKnownHosts = options.policy !== 'off' && options.fingerprints.length === 0;
@@ -52,7 +64,10 @@ export async function createHostKeyVerifier(host: string, port: number, options:
       };
       if (options.policy === 'off') return decide(true, 'unchecked');
       if (options.fingerprints.length > 0) {
-        return decide(options.fingerprints.includes(fingerprint), options.fingerprints.includes(fingerprint) ? 'pinned' : 'not-pinned');
+        return decide(
+          options.fingerprints.includes(fingerprint),
+          options.fingerprints.includes(fingerprint) ? 'pinned' : 'not-pinned',
+        );
       }
       const verdict = checkKnownHost(entries, host, port, keyType, key);
       if (verdict === 'known') return decide(true, 'known');
@@ -61,7 +76,13 @@ export async function createHostKeyVerifier(host: string, port: number, options:
       // the next connection would not silently trust whatever it meets.
       const line = knownHostsLine(host, port, keyType, key);
       mkdir(dirname(options.knownHostsPath), { recursive: true, mode: 0o700 })
-        .then(() => appendFile(options.knownHostsPath, `${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`, { mode: 0o600 }))
+        .then(() =>
+          appendFile(
+            options.knownHostsPath,
+            `${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`,
+            { mode: 0o600 },
+          ),
+        )
         .then(
           () => decide(true, 'added'),
           (err: unknown) => decide(false, 'write-failed', err),

@@ -78,7 +78,13 @@ export type KnownHostVerdict = 'known' | 'unknown' | 'changed' | 'revoked';
  * the same type: the case where OpenSSH prints "REMOTE HOST IDENTIFICATION HAS CHANGED".
  * A host listed only under other key types is `unknown` for this type, as in OpenSSH.
  */
-export function checkKnownHost(entries: KnownHostEntry[], host: string, port: number, keyType: string, key: Buffer): KnownHostVerdict {
+export function checkKnownHost(
+  entries: KnownHostEntry[],
+  host: string,
+  port: number,
+  keyType: string,
+  key: Buffer,
+): KnownHostVerdict {
   let sameTypeOther = false;
   for (const entry of entries) {
     if (entry.marker === '@revoked' && entry.key.equals(key)) return 'revoked';

@@ -66,7 +66,11 @@ export interface SSHClientOptions {
 /** Defaults of {@link SSHClientOptions}. */
 export const defaults = {
   port: 22,
-  hostKey: { policy: 'strict', knownHostsPath: join(homedir(), '.ssh', 'known_hosts'), fingerprints: [] as string[] },
+  hostKey: {
+    policy: 'strict',
+    knownHostsPath: join(homedir(), '.ssh', 'known_hosts'),
+    fingerprints: [] as string[],
+  },
   readyTimeout: 20_000,
   keepaliveInterval: 15_000,
   keepaliveCountMax: 3,
@@ -101,7 +105,8 @@ function checkInteger(name: string, value: unknown, min: number, max: number): v
 }
 
 function checkString(name: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
+  if (value !== undefined && typeof value !== 'string')
+    throw invalidArgType(name, 'of type string', value);
 }
 
 function expandHome(path: string): string {
@@ -110,8 +115,10 @@ function expandHome(path: string): string {
 
 /** Validates `options` (synchronously, no I/O) and applies the defaults. */
 export function resolveOptions(options: SSHClientOptions, username: () => string): ResolvedOptions {
-  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options);
-  if (typeof options.host !== 'string') throw invalidArgType('host', 'of type string', options.host);
+  if (options === null || typeof options !== 'object')
+    throw invalidArgType('options', 'an object', options);
+  if (typeof options.host !== 'string')
+    throw invalidArgType('host', 'of type string', options.host);
   if (options.host.trim() === '') throw invalidArgValue('host', 'It must not be empty.');
   const port = options.port ?? defaults.port;
   checkInteger('port', port, 1, 65_535);
@@ -119,13 +126,21 @@ export function resolveOptions(options: SSHClientOptions, username: () => string
     checkString(name, options[name]);
   }
   if (options.username === '') throw invalidArgValue('username', 'It must not be empty.');
-  if (options.privateKey !== undefined && typeof options.privateKey !== 'string' && !Buffer.isBuffer(options.privateKey)) {
+  if (
+    options.privateKey !== undefined &&
+    typeof options.privateKey !== 'string' &&
+    !Buffer.isBuffer(options.privateKey)
+  ) {
     throw invalidArgType('privateKey', 'a string or a Buffer', options.privateKey);
   }
   if (options.privateKey !== undefined && options.privateKeyPath !== undefined) {
     throw invalidArgValue('privateKey', 'Pass either privateKey or privateKeyPath, not both.');
   }
-  if (options.agent !== undefined && options.agent !== true && (typeof options.agent !== 'string' || options.agent === '')) {
+  if (
+    options.agent !== undefined &&
+    options.agent !== true &&
+    (typeof options.agent !== 'string' || options.agent === '')
+  ) {
     throw invalidArgType('agent', 'a socket path or true', options.agent);
   }
   const agent = options.agent === true ? process.env.SSH_AUTH_SOCK : options.agent;
@@ -133,26 +148,41 @@ export function resolveOptions(options: SSHClientOptions, username: () => string
     throw invalidArgValue('agent', 'It is true but SSH_AUTH_SOCK is not set.');
   }
   const hasCredential =
-    options.password !== undefined || options.privateKey !== undefined || options.privateKeyPath !== undefined || agent !== undefined;
+    options.password !== undefined ||
+    options.privateKey !== undefined ||
+    options.privateKeyPath !== undefined ||
+    agent !== undefined;
   if (!hasCredential) {
-    throw invalidArgValue('options', 'No credentials: pass password, privateKey, privateKeyPath or agent.');
+    throw invalidArgValue(
+      'options',
+      'No credentials: pass password, privateKey, privateKeyPath or agent.',
+    );
   }
   // A key given inline is parsed now, so a wrong passphrase or a mangled key is a clear
   // TypeError here rather than a failure in the middle of the handshake.
-  if (options.privateKey !== undefined) parseKey(options.privateKey, options.passphrase, 'privateKey');
+  if (options.privateKey !== undefined)
+    parseKey(options.privateKey, options.passphrase, 'privateKey');
 
   const hostKey = options.hostKey ?? {};
-  if (hostKey === null || typeof hostKey !== 'object') throw invalidArgType('hostKey', 'an object', hostKey);
+  if (hostKey === null || typeof hostKey !== 'object')
+    throw invalidArgType('hostKey', 'an object', hostKey);
   const policy = hostKey.policy ?? defaults.hostKey.policy;
   if (!POLICIES.includes(policy)) {
-    throw invalidArgValue('hostKey.policy', `It must be one of ${POLICIES.join(', ')}. Received ${String(policy)}`);
+    throw invalidArgValue(
+      'hostKey.policy',
+      `It must be one of ${POLICIES.join(', ')}. Received ${String(policy)}`,
+    );
   }
   checkString('hostKey.knownHostsPath', hostKey.knownHostsPath);
   const fingerprints = hostKey.fingerprints ?? defaults.hostKey.fingerprints;
-  if (!Array.isArray(fingerprints)) throw invalidArgType('hostKey.fingerprints', 'an array', fingerprints);
+  if (!Array.isArray(fingerprints))
+    throw invalidArgType('hostKey.fingerprints', 'an array', fingerprints);
   for (const fingerprint of fingerprints) {
     if (typeof fingerprint !== 'string' || !FINGERPRINT.test(fingerprint)) {
-      throw invalidArgValue('hostKey.fingerprints', `Each must look like SHA256:<43 base64 characters>. Received ${String(fingerprint)}`);
+      throw invalidArgValue(
+        'hostKey.fingerprints',
+        `Each must look like SHA256:<43 base64 characters>. Received ${String(fingerprint)}`,
+      );
     }
   }
 
@@ -168,7 +198,8 @@ export function resolveOptions(options: SSHClientOptions, username: () => string
   const noDelay = options.noDelay ?? defaults.noDelay;
   if (typeof noDelay !== 'boolean') throw invalidArgType('noDelay', 'of type boolean', noDelay);
   if (options.jump !== undefined) {
-    if (options.jump === null || typeof options.jump !== 'object') throw invalidArgType('jump', 'an options object', options.jump);
+    if (options.jump === null || typeof options.jump !== 'object')
+      throw invalidArgType('jump', 'an options object', options.jump);
     // The jump host's options are checked now too, not when the first connection is attempted.
     resolveOptions(options.jump, username);
   }
@@ -188,7 +219,8 @@ export function resolveOptions(options: SSHClientOptions, username: () => string
     noDelay,
     maxChannels,
     agent,
-    privateKeyPath: options.privateKeyPath === undefined ? undefined : expandHome(options.privateKeyPath),
+    privateKeyPath:
+      options.privateKeyPath === undefined ? undefined : expandHome(options.privateKeyPath),
     jump: options.jump,
   };
 }

@@ -1,4 +1,10 @@
-import { lstat as localLstat, mkdir as localMkdir, readdir, realpath as localRealpath, stat as localStat } from 'node:fs/promises';
+import {
+  lstat as localLstat,
+  mkdir as localMkdir,
+  readdir,
+  realpath as localRealpath,
+  stat as localStat,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Connection } from './connection.js';
 import { downloadFile, localError, uploadFile } from './file-transfers.js';
@@ -69,7 +75,8 @@ export async function uploadDir(
       const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
       let stats = await localLstat(childLocal);
       if (stats.isSymbolicLink()) {
-        const target = symlinks === 'follow' ? await localStat(childLocal).catch(() => undefined) : undefined;
+        const target =
+          symlinks === 'follow' ? await localStat(childLocal).catch(() => undefined) : undefined;
         if (!target) {
           result.skipped.push(childRelative);
           continue;
@@ -101,7 +108,12 @@ export async function downloadDir(
 ): Promise<DirectoryTransferResult> {
   const result: DirectoryTransferResult = { files: [], directories: [], skipped: [] };
   const files: Array<() => Promise<void>> = [];
-  const walk = async (remote: string, local: string, relative: string, depth: number): Promise<void> => {
+  const walk = async (
+    remote: string,
+    local: string,
+    relative: string,
+    depth: number,
+  ): Promise<void> => {
     // Without a remote realpath per link, a depth bound is what stops symlink loops.
     if (depth > 64) {
       result.skipped.push(relative);
@@ -115,7 +127,10 @@ export async function downloadDir(
       const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
       let type = entry.type;
       if (type === 'symlink') {
-        const target = symlinks === 'follow' ? await stat(connection, childRemote).catch(() => undefined) : undefined;
+        const target =
+          symlinks === 'follow'
+            ? await stat(connection, childRemote).catch(() => undefined)
+            : undefined;
         if (!target) {
           result.skipped.push(childRelative);
           continue;

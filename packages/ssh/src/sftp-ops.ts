@@ -48,10 +48,18 @@ export function toFileStats(stats: Stats): FileStats {
  * Runs one SFTP request: `call` gets ssh2's callback; errors become SSHError ERR_NET_SFTP with
  * the path, and a connection lost meanwhile settles the promise instead of leaving it pending.
  */
-export function sftpCall<T>(connection: Connection, operation: string, path: string, call: (cb: (err: unknown, value?: T) => void) => void): Promise<T> {
+export function sftpCall<T>(
+  connection: Connection,
+  operation: string,
+  path: string,
+  call: (cb: (err: unknown, value?: T) => void) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    if (connection.lostError) return reject(sftpError(connection.target, operation, path, connection.lostError));
-    const unsubscribe = connection.onLost((err) => reject(sftpError(connection.target, operation, path, err)));
+    if (connection.lostError)
+      return reject(sftpError(connection.target, operation, path, connection.lostError));
+    const unsubscribe = connection.onLost((err) =>
+      reject(sftpError(connection.target, operation, path, err)),
+    );
     try {
       call((err, value) => {
         unsubscribe();
@@ -66,11 +74,15 @@ export function sftpCall<T>(connection: Connection, operation: string, path: str
 }
 
 export function stat(connection: Connection, path: string): Promise<FileStats> {
-  return sftpCall<Stats>(connection, 'stat', path, (cb) => connection.sftp.stat(path, cb)).then(toFileStats);
+  return sftpCall<Stats>(connection, 'stat', path, (cb) => connection.sftp.stat(path, cb)).then(
+    toFileStats,
+  );
 }
 
 export function lstat(connection: Connection, path: string): Promise<FileStats> {
-  return sftpCall<Stats>(connection, 'lstat', path, (cb) => connection.sftp.lstat(path, cb)).then(toFileStats);
+  return sftpCall<Stats>(connection, 'lstat', path, (cb) => connection.sftp.lstat(path, cb)).then(
+    toFileStats,
+  );
 }
 
 export async function exists(connection: Connection, path: string): Promise<boolean> {
@@ -84,8 +96,11 @@ export async function exists(connection: Connection, path: string): Promise<bool
 }
 
 export async function list(connection: Connection, path: string): Promise<FileEntry[]> {
-  const entries = await sftpCall<Array<{ filename: string; attrs: Stats }>>(connection, 'readdir', path, (cb) =>
-    connection.sftp.readdir(path, cb),
+  const entries = await sftpCall<Array<{ filename: string; attrs: Stats }>>(
+    connection,
+    'readdir',
+    path,
+    (cb) => connection.sftp.readdir(path, cb),
   );
   return entries
     .filter((entry) => entry.filename !== '.' && entry.filename !== '..')
@@ -93,7 +108,12 @@ export async function list(connection: Connection, path: string): Promise<FileEn
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-export async function mkdir(connection: Connection, path: string, recursive: boolean, mode?: number): Promise<void> {
+export async function mkdir(
+  connection: Connection,
+  path: string,
+  recursive: boolean,
+  mode?: number,
+): Promise<void> {
   const attrs = mode === undefined ? {} : { mode };
   if (!recursive) {
     await sftpCall(connection, 'mkdir', path, (cb) => connection.sftp.mkdir(path, attrs, cb));
@@ -110,15 +130,28 @@ export async function mkdir(connection: Connection, path: string, recursive: boo
       throw err;
     });
     if (existing?.type === 'directory') continue;
-    if (existing) throw sftpError(connection.target, 'mkdir', current, new Error('a non-directory is in the way'));
-    await sftpCall(connection, 'mkdir', current, (cb) => connection.sftp.mkdir(current, attrs, cb)).catch(async (err: Error) => {
+    if (existing)
+      throw sftpError(
+        connection.target,
+        'mkdir',
+        current,
+        new Error('a non-directory is in the way'),
+      );
+    await sftpCall(connection, 'mkdir', current, (cb) =>
+      connection.sftp.mkdir(current, attrs, cb),
+    ).catch(async (err: Error) => {
       // Another writer may have created it meanwhile.
-      if ((await lstat(connection, current).catch(() => undefined))?.type !== 'directory') throw err;
+      if ((await lstat(connection, current).catch(() => undefined))?.type !== 'directory')
+        throw err;
     });
   }
 }
 
-export async function rmdir(connection: Connection, path: string, recursive: boolean): Promise<void> {
+export async function rmdir(
+  connection: Connection,
+  path: string,
+  recursive: boolean,
+): Promise<void> {
   if (recursive) {
     for (const entry of await list(connection, path)) {
       const child = `${path.replace(/\/+$/, '')}/${entry.name}`;
@@ -135,16 +168,27 @@ export async function remove(connection: Connection, path: string): Promise<void
 
 /** True when the server offers OpenSSH's POSIX rename (overwrites the target atomically). */
 export function hasPosixRename(connection: Connection): boolean {
-  return (connection.sftp as unknown as { _extensions?: Record<string, string> })._extensions?.['posix-rename@openssh.com'] === '1';
+  return (
+    (connection.sftp as unknown as { _extensions?: Record<string, string> })._extensions?.[
+      'posix-rename@openssh.com'
+    ] === '1'
+  );
 }
 
 /**
  * Renames `from` to `to`. With `overwrite`, an existing target is replaced — atomically through
  * posix-rename@openssh.com when the server has it, otherwise by removing the target first.
  */
-export async function rename(connection: Connection, from: string, to: string, overwrite: boolean): Promise<void> {
+export async function rename(
+  connection: Connection,
+  from: string,
+  to: string,
+  overwrite: boolean,
+): Promise<void> {
   if (overwrite && hasPosixRename(connection)) {
-    await sftpCall(connection, 'rename', to, (cb) => connection.sftp.ext_openssh_rename(from, to, cb));
+    await sftpCall(connection, 'rename', to, (cb) =>
+      connection.sftp.ext_openssh_rename(from, to, cb),
+    );
     return;
   }
   if (overwrite) {

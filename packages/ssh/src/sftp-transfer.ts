@@ -55,7 +55,12 @@ function pipeline(
       cleanup();
       reject(err instanceof Error ? err : new Error(String(err)));
     };
-    const onAbort = () => fail(new AbortError(`transfer aborted: ${describeTarget(connection.target)}`, { cause: signal?.reason }));
+    const onAbort = () =>
+      fail(
+        new AbortError(`transfer aborted: ${describeTarget(connection.target)}`, {
+          cause: signal?.reason,
+        }),
+      );
     const unsubscribe = connection.onLost((err) => fail(err));
     const cleanup = () => {
       signal?.removeEventListener('abort', onAbort);
@@ -101,8 +106,16 @@ function pipeline(
  * Opens a remote file; returns its handle. Errors name `reportPath`: the destination the
  * caller asked for, not the temporary name it is written under.
  */
-function openRemote(connection: Connection, path: string, flags: 'r' | 'w', mode: number, reportPath = path): Promise<Buffer> {
-  return sftpCall<Buffer>(connection, 'open', reportPath, (cb) => connection.sftp.open(path, flags, { mode }, cb));
+function openRemote(
+  connection: Connection,
+  path: string,
+  flags: 'r' | 'w',
+  mode: number,
+  reportPath = path,
+): Promise<Buffer> {
+  return sftpCall<Buffer>(connection, 'open', reportPath, (cb) =>
+    connection.sftp.open(path, flags, { mode }, cb),
+  );
 }
 
 function closeRemote(connection: Connection, path: string, handle: Buffer): Promise<void> {
@@ -113,9 +126,19 @@ function closeRemote(connection: Connection, path: string, handle: Buffer): Prom
 export type RemoteDigest = (path: string) => Promise<string | undefined>;
 
 /** Digest of a remote file by reading it back over SFTP: the fallback without `sha256sum`. */
-async function digestOverSftp(connection: Connection, path: string, options: ResolvedTransferOptions): Promise<string> {
+async function digestOverSftp(
+  connection: Connection,
+  path: string,
+  options: ResolvedTransferOptions,
+): Promise<string> {
   const hash = createHash('sha256');
-  await downloadTo(connection, path, { write: async () => undefined }, { ...options, verify: false, onProgress: undefined }, hash);
+  await downloadTo(
+    connection,
+    path,
+    { write: async () => undefined },
+    { ...options, verify: false, onProgress: undefined },
+    hash,
+  );
   return hash.digest('hex');
 }
 
@@ -128,14 +151,26 @@ async function verifyRemote(
   options: ResolvedTransferOptions,
 ): Promise<void> {
   if (options.verify === false) return;
-  const stats = await sftpCall<{ size: number }>(connection, 'stat', path, (cb) => connection.sftp.stat(path, cb));
+  const stats = await sftpCall<{ size: number }>(connection, 'stat', path, (cb) =>
+    connection.sftp.stat(path, cb),
+  );
   if (stats.size !== expectedSize) {
-    throw sshError(connection.target, 'ERR_NET_SFTP', `verification failed: ${path} has ${stats.size} bytes, expected ${expectedSize}`, { path });
+    throw sshError(
+      connection.target,
+      'ERR_NET_SFTP',
+      `verification failed: ${path} has ${stats.size} bytes, expected ${expectedSize}`,
+      { path },
+    );
   }
   if (options.verify !== 'sha256') return;
   const digest = (await remoteDigest(path)) ?? (await digestOverSftp(connection, path, options));
   if (digest !== localDigest) {
-    throw sshError(connection.target, 'ERR_NET_SFTP', `verification failed: SHA-256 of ${path} differs`, { path });
+    throw sshError(
+      connection.target,
+      'ERR_NET_SFTP',
+      `verification failed: SHA-256 of ${path} differs`,
+      { path },
+    );
   }
 }
 
@@ -177,10 +212,18 @@ export async function uploadFrom(
         return true;
       });
     } finally {
-      if (!connection.lostError) await closeRemote(connection, writePath, handle).catch(() => undefined);
+      if (!connection.lostError)
+        await closeRemote(connection, writePath, handle).catch(() => undefined);
     }
     if (source.size === 0) options.onProgress?.({ transferred: 0, total: 0 });
-    await verifyRemote(connection, writePath, source.size, hash?.digest('hex'), remoteDigest, options);
+    await verifyRemote(
+      connection,
+      writePath,
+      source.size,
+      hash?.digest('hex'),
+      remoteDigest,
+      options,
+    );
     if (options.atomic) await rename(writePath, remotePath);
   } catch (err) {
     // Best effort: with the connection gone the temporary file stays (documented); it never
@@ -203,7 +246,9 @@ export async function downloadTo(
 ): Promise<{ size: number; digest: string | undefined }> {
   const handle = await openRemote(connection, remotePath, 'r', 0);
   try {
-    const attrs = await sftpCall<{ size: number }>(connection, 'fstat', remotePath, (cb) => connection.sftp.fstat(handle, cb));
+    const attrs = await sftpCall<{ size: number }>(connection, 'fstat', remotePath, (cb) =>
+      connection.sftp.fstat(handle, cb),
+    );
     const size = attrs.size;
     const chunk = Math.min(options.chunkSize, serverLimit(connection, '_maxReadLen'));
     // Byte ranges still to fetch; a short read puts its remainder back at the front.
@@ -237,7 +282,14 @@ export async function downloadTo(
       connection.sftp.read(handle, buffer, 0, length, position, (err, bytesRead) => {
         if (err) return done(sftpError(connection.target, 'read', remotePath, err));
         if (bytesRead === 0) {
-          return done(sshError(connection.target, 'ERR_NET_SFTP', `SFTP read failed (file shrank during download) for ${remotePath}`, { path: remotePath }));
+          return done(
+            sshError(
+              connection.target,
+              'ERR_NET_SFTP',
+              `SFTP read failed (file shrank during download) for ${remotePath}`,
+              { path: remotePath },
+            ),
+          );
         }
         if (bytesRead < length) pending.unshift([position + bytesRead, length - bytesRead]);
         const data = buffer.subarray(0, bytesRead);
@@ -254,6 +306,7 @@ export async function downloadTo(
     if (size === 0) options.onProgress?.({ transferred: 0, total: 0 });
     return { size, digest: options.verify === 'sha256' ? hash?.digest('hex') : undefined };
   } finally {
-    if (!connection.lostError) await closeRemote(connection, remotePath, handle).catch(() => undefined);
+    if (!connection.lostError)
+      await closeRemote(connection, remotePath, handle).catch(() => undefined);
   }
 }

@@ -7,10 +7,20 @@ import { invalidArgType, invalidArgValue } from '@net/errors';
 import { Connection, type Credentials, type JumpTunnel } from './connection.js';
 import { buildCommand, runExec, type ExecOptions, type ExecResult } from './exec.js';
 import { downloadBuffer, downloadFile, uploadBuffer, uploadFile } from './file-transfers.js';
-import { checkForwardOptions, forwardLocal, type ForwardLocalOptions, type LocalForward } from './forward-local.js';
+import {
+  checkForwardOptions,
+  forwardLocal,
+  type ForwardLocalOptions,
+  type LocalForward,
+} from './forward-local.js';
 import { parseKey } from './key-parsing.js';
 import { resolveOptions, type ResolvedOptions, type SSHClientOptions } from './options.js';
-import { downloadDir, uploadDir, type DirectoryTransferOptions, type DirectoryTransferResult } from './sftp-dirs.js';
+import {
+  downloadDir,
+  uploadDir,
+  type DirectoryTransferOptions,
+  type DirectoryTransferResult,
+} from './sftp-dirs.js';
 import * as ops from './sftp-ops.js';
 import { quoteArg } from './shell-quote.js';
 import { sshError } from './ssh-errors.js';
@@ -40,7 +50,11 @@ export class SSHClient {
 
   constructor(options: SSHClientOptions) {
     this.#options = resolveOptions(options, () => userInfo().username);
-    this.#credentials = { password: options.password, privateKey: options.privateKey, passphrase: options.passphrase };
+    this.#credentials = {
+      password: options.password,
+      privateKey: options.privateKey,
+      passphrase: options.passphrase,
+    };
   }
 
   /** The server, as `host`, `port` and `username` (no secrets). */
@@ -82,25 +96,52 @@ export class SSHClient {
     }
     const credentials = { ...this.#credentials };
     if (options.privateKeyPath !== undefined) {
-      credentials.privateKey = await readFile(options.privateKeyPath).catch((err: NodeJS.ErrnoException) => {
-        throw invalidArgValue('privateKeyPath', `${options.privateKeyPath} cannot be read (${err.code ?? 'error'}).`);
-      });
+      credentials.privateKey = await readFile(options.privateKeyPath).catch(
+        (err: NodeJS.ErrnoException) => {
+          throw invalidArgValue(
+            'privateKeyPath',
+            `${options.privateKeyPath} cannot be read (${err.code ?? 'error'}).`,
+          );
+        },
+      );
       parseKey(credentials.privateKey, credentials.passphrase, 'privateKeyPath');
     }
     const connection = new Connection(this.target, options.maxChannels);
-    await connection.open(options, credentials, options.jump ? () => this.#openJump(options.jump!, signal) : undefined, signal);
+    await connection.open(
+      options,
+      credentials,
+      options.jump ? () => this.#openJump(options.jump!, signal) : undefined,
+      signal,
+    );
     this.#connection = connection;
     this.#hasSha256sum = undefined;
     return connection;
   }
 
-  async #openJump(jumpOptions: SSHClientOptions, signal: AbortSignal | undefined): Promise<JumpTunnel> {
+  async #openJump(
+    jumpOptions: SSHClientOptions,
+    signal: AbortSignal | undefined,
+  ): Promise<JumpTunnel> {
     const jump = new SSHClient(jumpOptions);
     try {
       const connection = await jump.#connect(signal);
       const stream = await new Promise<Duplex>((resolve, reject) => {
-        connection.client.forwardOut('127.0.0.1', 0, this.#options.host, this.#options.port, (err, channel) =>
-          err ? reject(sshError(connection.target, 'ERR_NET_SSH_CHANNEL', `jump host could not reach ${this.#options.host}:${this.#options.port}`, { cause: err })) : resolve(channel),
+        connection.client.forwardOut(
+          '127.0.0.1',
+          0,
+          this.#options.host,
+          this.#options.port,
+          (err, channel) =>
+            err
+              ? reject(
+                  sshError(
+                    connection.target,
+                    'ERR_NET_SSH_CHANNEL',
+                    `jump host could not reach ${this.#options.host}:${this.#options.port}`,
+                    { cause: err },
+                  ),
+                )
+              : resolve(channel),
         );
       });
       return { stream, close: () => jump.close() };
@@ -134,10 +175,20 @@ export class SSHClient {
    * Runs a command. A string goes to the remote shell as is; an argv array is quoted so that
    * each element arrives as exactly one argument.
    */
-  exec(command: string | readonly string[], options?: ExecOptions & { encoding?: 'utf8' }): Promise<ExecResult<string>>;
-  exec(command: string | readonly string[], options: ExecOptions & { encoding: 'buffer' }): Promise<ExecResult<Buffer>>;
-  async exec(command: string | readonly string[], options: ExecOptions = {}): Promise<ExecResult<string | Buffer>> {
-    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options);
+  exec(
+    command: string | readonly string[],
+    options?: ExecOptions & { encoding?: 'utf8' },
+  ): Promise<ExecResult<string>>;
+  exec(
+    command: string | readonly string[],
+    options: ExecOptions & { encoding: 'buffer' },
+  ): Promise<ExecResult<Buffer>>;
+  async exec(
+    command: string | readonly string[],
+    options: ExecOptions = {},
+  ): Promise<ExecResult<string | Buffer>> {
+    if (options === null || typeof options !== 'object')
+      throw invalidArgType('options', 'an object', options);
     const line = buildCommand(command, options);
     return runExec(await this.#ready(options.signal), line, options);
   }
@@ -152,7 +203,11 @@ export class SSHClient {
     }
     this.#hasSha256sum = true;
     const digest = /^([0-9a-f]{64})\b/.exec(result.stdout)?.[1];
-    if (!digest) throw sshError(this.target, 'ERR_NET_SFTP', `sha256sum failed for ${path}`, { path, exitCode: result.exitCode });
+    if (!digest)
+      throw sshError(this.target, 'ERR_NET_SFTP', `sha256sum failed for ${path}`, {
+        path,
+        exitCode: result.exitCode,
+      });
     return digest;
   };
 
@@ -161,7 +216,13 @@ export class SSHClient {
     checkPath('localPath', localPath);
     checkPath('remotePath', remotePath);
     const resolved = resolveTransferOptions(options);
-    await uploadFile(await this.#ready(resolved.signal), localPath, remotePath, resolved, this.#remoteDigest);
+    await uploadFile(
+      await this.#ready(resolved.signal),
+      localPath,
+      remotePath,
+      resolved,
+      this.#remoteDigest,
+    );
   }
 
   /** Downloads a remote file; atomic on the local side (temporary sibling, then rename). */
@@ -169,23 +230,51 @@ export class SSHClient {
     checkPath('remotePath', remotePath);
     checkPath('localPath', localPath);
     const resolved = resolveTransferOptions(options);
-    await downloadFile(await this.#ready(resolved.signal), remotePath, localPath, resolved, this.#remoteDigest);
+    await downloadFile(
+      await this.#ready(resolved.signal),
+      remotePath,
+      localPath,
+      resolved,
+      this.#remoteDigest,
+    );
   }
 
   /** Uploads a directory tree; see {@link DirectoryTransferOptions} for symlinks. */
-  async uploadDir(localDir: string, remoteDir: string, options?: DirectoryTransferOptions): Promise<DirectoryTransferResult> {
+  async uploadDir(
+    localDir: string,
+    remoteDir: string,
+    options?: DirectoryTransferOptions,
+  ): Promise<DirectoryTransferResult> {
     checkPath('localDir', localDir);
     checkPath('remoteDir', remoteDir);
     const resolved = resolveTransferOptions(options);
-    return uploadDir(await this.#ready(resolved.signal), localDir, remoteDir, resolved, options?.symlinks ?? 'skip', this.#remoteDigest);
+    return uploadDir(
+      await this.#ready(resolved.signal),
+      localDir,
+      remoteDir,
+      resolved,
+      options?.symlinks ?? 'skip',
+      this.#remoteDigest,
+    );
   }
 
   /** Downloads a directory tree; see {@link DirectoryTransferOptions} for symlinks. */
-  async downloadDir(remoteDir: string, localDir: string, options?: DirectoryTransferOptions): Promise<DirectoryTransferResult> {
+  async downloadDir(
+    remoteDir: string,
+    localDir: string,
+    options?: DirectoryTransferOptions,
+  ): Promise<DirectoryTransferResult> {
     checkPath('remoteDir', remoteDir);
     checkPath('localDir', localDir);
     const resolved = resolveTransferOptions(options);
-    return downloadDir(await this.#ready(resolved.signal), remoteDir, localDir, resolved, options?.symlinks ?? 'skip', this.#remoteDigest);
+    return downloadDir(
+      await this.#ready(resolved.signal),
+      remoteDir,
+      localDir,
+      resolved,
+      options?.symlinks ?? 'skip',
+      this.#remoteDigest,
+    );
   }
 
   /** Entries of a remote directory (without `.` and `..`), sorted by name. */
@@ -234,7 +323,8 @@ export class SSHClient {
   /** Changes a remote path's permission bits. */
   async chmod(path: string, mode: number): Promise<void> {
     checkPath('path', path);
-    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw invalidArgValue('mode', 'It must be an integer from 0 to 0o7777.');
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777)
+      throw invalidArgValue('mode', 'It must be an integer from 0 to 0o7777.');
     await ops.chmod(await this.#ready(), path, mode);
   }
 
@@ -247,20 +337,42 @@ export class SSHClient {
   /** Reads a remote file into memory: a Buffer, or a string with `encoding`. */
   readFile(path: string, options?: TransferOptions & { encoding?: undefined }): Promise<Buffer>;
   readFile(path: string, options: TransferOptions & { encoding: BufferEncoding }): Promise<string>;
-  async readFile(path: string, options: TransferOptions & { encoding?: BufferEncoding } = {}): Promise<Buffer | string> {
+  async readFile(
+    path: string,
+    options: TransferOptions & { encoding?: BufferEncoding } = {},
+  ): Promise<Buffer | string> {
     checkPath('path', path);
     const { encoding, ...rest } = options;
-    const data = await downloadBuffer(await this.#ready(rest.signal), path, resolveTransferOptions(rest), this.#remoteDigest);
+    const data = await downloadBuffer(
+      await this.#ready(rest.signal),
+      path,
+      resolveTransferOptions(rest),
+      this.#remoteDigest,
+    );
     return encoding ? data.toString(encoding) : data;
   }
 
   /** Writes a remote file, atomically by default (temporary name, then rename). */
-  async writeFile(path: string, data: string | Buffer | Uint8Array, options?: TransferOptions): Promise<void> {
+  async writeFile(
+    path: string,
+    data: string | Buffer | Uint8Array,
+    options?: TransferOptions,
+  ): Promise<void> {
     checkPath('path', path);
-    if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw invalidArgType('data', 'a string, Buffer or Uint8Array', data);
+    if (typeof data !== 'string' && !(data instanceof Uint8Array))
+      throw invalidArgType('data', 'a string, Buffer or Uint8Array', data);
     const resolved = resolveTransferOptions(options);
-    const buffer = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    await uploadBuffer(await this.#ready(resolved.signal), buffer, path, resolved, this.#remoteDigest);
+    const buffer =
+      typeof data === 'string'
+        ? Buffer.from(data)
+        : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    await uploadBuffer(
+      await this.#ready(resolved.signal),
+      buffer,
+      path,
+      resolved,
+      this.#remoteDigest,
+    );
   }
 
   /** Forwards a local port to `remoteHost:remotePort` as seen from the server (`ssh -L`). */

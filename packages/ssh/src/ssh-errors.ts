@@ -1,4 +1,10 @@
-import { NetworkTimeoutError, SSHError, toNetworkError, type NetworkError, type SSHErrorCode } from '@net/errors';
+import {
+  NetworkTimeoutError,
+  SSHError,
+  toNetworkError,
+  type NetworkError,
+  type SSHErrorCode,
+} from '@net/errors';
 
 /** Who an error is about: the fields every SSHError carries. */
 export interface SSHTarget {
@@ -17,7 +23,13 @@ export function sshError(
   target: SSHTarget,
   code: SSHErrorCode,
   what: string,
-  extra: { cause?: unknown; path?: string; exitCode?: number | null; signal?: string | null; retryable?: boolean } = {},
+  extra: {
+    cause?: unknown;
+    path?: string;
+    exitCode?: number | null;
+    signal?: string | null;
+    retryable?: boolean;
+  } = {},
 ): SSHError {
   return new SSHError(`${what}: ${describeTarget(target)}`, {
     code,
@@ -47,29 +59,54 @@ export function sftpStatus(err: unknown): number | undefined {
 }
 
 /** A failed SFTP operation on `path`: SSHError ERR_NET_SFTP, reason from the status code. */
-export function sftpError(target: SSHTarget, operation: string, path: string, cause: unknown): NetworkError {
-  if (cause instanceof Error && (cause as { code?: unknown }).code === 'ERR_NET_ABORTED') return cause as NetworkError;
+export function sftpError(
+  target: SSHTarget,
+  operation: string,
+  path: string,
+  cause: unknown,
+): NetworkError {
+  if (cause instanceof Error && (cause as { code?: unknown }).code === 'ERR_NET_ABORTED')
+    return cause as NetworkError;
   const status = sftpStatus(cause);
-  const reason = status === undefined ? (cause instanceof Error ? cause.message : String(cause)) : (SFTP_STATUS[status] ?? `status ${status}`);
+  const reason =
+    status === undefined
+      ? cause instanceof Error
+        ? cause.message
+        : String(cause)
+      : (SFTP_STATUS[status] ?? `status ${status}`);
   // A request that died with the connection may succeed on a new one.
   const retryable = status === undefined || status === 6 || status === 7;
-  return sshError(target, 'ERR_NET_SFTP', `SFTP ${operation} failed (${reason}) for ${path}`, { cause, path, retryable });
+  return sshError(target, 'ERR_NET_SFTP', `SFTP ${operation} failed (${reason}) for ${path}`, {
+    cause,
+    path,
+    retryable,
+  });
 }
 
 /** Maps a failure during connect (ssh2's `level` tells the phase) to an @net error. */
 export function connectError(target: SSHTarget, err: unknown, timeoutMs: number): NetworkError {
   const level = (err as { level?: unknown } | null)?.level;
   if (level === 'client-authentication') {
-    return sshError(target, 'ERR_NET_SSH_AUTH', `authentication failed for ${target.username}`, { cause: err });
-  }
-  if (level === 'client-timeout') {
-    return new NetworkTimeoutError(`SSH handshake timed out after ${timeoutMs} ms: ${describeTarget(target)}`, {
+    return sshError(target, 'ERR_NET_SSH_AUTH', `authentication failed for ${target.username}`, {
       cause: err,
-      timeoutMs,
-      phase: 'handshake',
     });
   }
-  const mapped = toNetworkError(err, { operation: 'SSH connect', host: target.host, port: target.port, protocol: 'ssh' });
+  if (level === 'client-timeout') {
+    return new NetworkTimeoutError(
+      `SSH handshake timed out after ${timeoutMs} ms: ${describeTarget(target)}`,
+      {
+        cause: err,
+        timeoutMs,
+        phase: 'handshake',
+      },
+    );
+  }
+  const mapped = toNetworkError(err, {
+    operation: 'SSH connect',
+    host: target.host,
+    port: target.port,
+    protocol: 'ssh',
+  });
   if (mapped.code !== 'ERR_NET') return mapped;
   return sshError(target, 'ERR_NET_SSH', 'SSH connect failed', { cause: err, retryable: true });
 }

@@ -42,19 +42,33 @@ export const transferDefaults = {
   mode: 0o644,
 } satisfies TransferOptions;
 
-export type ResolvedTransferOptions = Required<Omit<TransferOptions, 'onProgress' | 'signal'>> & Pick<TransferOptions, 'onProgress' | 'signal'>;
+export type ResolvedTransferOptions = Required<Omit<TransferOptions, 'onProgress' | 'signal'>> &
+  Pick<TransferOptions, 'onProgress' | 'signal'>;
 
 export function resolveTransferOptions(options: TransferOptions = {}): ResolvedTransferOptions {
-  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options);
+  if (options === null || typeof options !== 'object')
+    throw invalidArgType('options', 'an object', options);
   const resolved = { ...transferDefaults, ...stripUndefined(options) } as ResolvedTransferOptions;
-  if (typeof resolved.atomic !== 'boolean') throw invalidArgType('atomic', 'of type boolean', resolved.atomic);
+  if (typeof resolved.atomic !== 'boolean')
+    throw invalidArgType('atomic', 'of type boolean', resolved.atomic);
   if (resolved.verify !== 'size' && resolved.verify !== 'sha256' && resolved.verify !== false) {
-    throw invalidArgValue('verify', `It must be 'size', 'sha256' or false. Received ${String(resolved.verify)}`);
+    throw invalidArgValue(
+      'verify',
+      `It must be 'size', 'sha256' or false. Received ${String(resolved.verify)}`,
+    );
   }
-  if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 1 || resolved.concurrency > 1024) {
+  if (
+    !Number.isInteger(resolved.concurrency) ||
+    resolved.concurrency < 1 ||
+    resolved.concurrency > 1024
+  ) {
     throw argOutOfRange('concurrency', 'an integer from 1 to 1024', resolved.concurrency);
   }
-  if (!Number.isInteger(resolved.chunkSize) || resolved.chunkSize < 512 || resolved.chunkSize > 16 * 1024 * 1024) {
+  if (
+    !Number.isInteger(resolved.chunkSize) ||
+    resolved.chunkSize < 512 ||
+    resolved.chunkSize > 16 * 1024 * 1024
+  ) {
     throw argOutOfRange('chunkSize', 'an integer from 512 to 16 MiB', resolved.chunkSize);
   }
   if (resolved.onProgress !== undefined && typeof resolved.onProgress !== 'function') {

@@ -39,7 +39,9 @@ describe('ChannelLimiter', () => {
     const other = limiter.acquire();
     controller.abort();
     await expect(aborted).rejects.toMatchObject({ code: 'ERR_NET_ABORTED' });
-    await expect(limiter.acquire(AbortSignal.abort())).rejects.toMatchObject({ code: 'ERR_NET_ABORTED' });
+    await expect(limiter.acquire(AbortSignal.abort())).rejects.toMatchObject({
+      code: 'ERR_NET_ABORTED',
+    });
     release();
     (await other)();
     const hold = await limiter.acquire();

@@ -27,7 +27,11 @@ describe.runIf(hasSshd())('a server that dies or hangs', () => {
       await fx.sshd.kill();
       for (const error of await Promise.all([pendingExec, pendingEcho])) {
         expect(error).toBeInstanceOf(SSHError);
-        expect(error).toMatchObject({ code: 'ERR_NET_SSH', retryable: true, message: expect.stringMatching(/connection lost/) });
+        expect(error).toMatchObject({
+          code: 'ERR_NET_SSH',
+          retryable: true,
+          message: expect.stringMatching(/connection lost/),
+        });
       }
       expect(client.connected).toBe(false);
       await expect(client.exec('true')).rejects.toMatchObject({ code: 'ERR_NET_SSH' });

@@ -30,7 +30,8 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        if (readFileSync(`/proc/${entry}/cmdline`, 'latin1').replace(/\0$/, '') === wanted) return true;
+        if (readFileSync(`/proc/${entry}/cmdline`, 'latin1').replace(/\0$/, '') === wanted)
+          return true;
       } catch {
         // The process ended while we looked.
       }
@@ -60,15 +61,29 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
   });
 
   it('delivers argv elements literally, whatever they contain', async () => {
-    const args = ['a b', `it's "quoted"`, '$(echo injected)', 'x; echo pwned', 'line1\nline2', '*', '', '`id`', '\\n'];
+    const args = [
+      'a b',
+      `it's "quoted"`,
+      '$(echo injected)',
+      'x; echo pwned',
+      'line1\nline2',
+      '*',
+      '',
+      '`id`',
+      '\\n',
+    ];
     const { stdout } = await client.exec(['printf', '%s\\n', ...args]);
     expect(stdout).toBe(args.map((a) => `${a}\n`).join(''));
   });
 
   it('feeds stdin from a string, a Buffer and a stream', async () => {
     expect((await client.exec('cat', { stdin: 'hello' })).stdout).toBe('hello');
-    expect((await client.exec('wc -c', { stdin: Buffer.alloc(1000, 1) })).stdout.trim()).toBe('1000');
-    expect((await client.exec('cat', { stdin: Readable.from(['a', 'b', 'c']) })).stdout).toBe('abc');
+    expect((await client.exec('wc -c', { stdin: Buffer.alloc(1000, 1) })).stdout.trim()).toBe(
+      '1000',
+    );
+    expect((await client.exec('cat', { stdin: Readable.from(['a', 'b', 'c']) })).stdout).toBe(
+      'abc',
+    );
   });
 
   it('applies env and cwd', async () => {
@@ -77,7 +92,9 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
       cwd: '/tmp',
     });
     expect(stdout).toBe("hi 'there' $(x)||/tmp");
-    await expect(client.exec('true', { cwd: '/nonexistent-dir' })).resolves.toMatchObject({ exitCode: expect.any(Number) });
+    await expect(client.exec('true', { cwd: '/nonexistent-dir' })).resolves.toMatchObject({
+      exitCode: expect.any(Number),
+    });
     expect((await client.exec('true', { cwd: '/nonexistent-dir' })).exitCode).not.toBe(0);
   });
 
@@ -90,7 +107,9 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
   it('timeout ends the remote command with NetworkTimeoutError', async () => {
     // A compound command: the shell forks sleep, so only a process-group signal ends both.
     const marker = 'sleep 41.0701';
-    const pending = client.exec(`${marker}; echo never`, { timeout: 2_000 }).catch((err: unknown) => err);
+    const pending = client
+      .exec(`${marker}; echo never`, { timeout: 2_000 })
+      .catch((err: unknown) => err);
     expect(await waitRunning(marker)).toBe(true);
     const error = await pending;
     expect(error).toBeInstanceOf(NetworkTimeoutError);
@@ -106,7 +125,9 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
     controller.abort();
     await expect(pending).rejects.toBeInstanceOf(AbortError);
     expect(await waitGone(marker)).toBe(true);
-    await expect(client.exec('true', { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ERR_NET_ABORTED' });
+    await expect(client.exec('true', { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'ERR_NET_ABORTED',
+    });
   });
 
   it('a timeout also ends a command running on a pty', async () => {
@@ -118,9 +139,16 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
   });
 
   it('check: true turns a non-zero exit into SSHError ERR_NET_SSH_EXEC', async () => {
-    const error = await client.exec(['sh', '-c', 'exit 7'], { check: true }).catch((err: unknown) => err);
+    const error = await client
+      .exec(['sh', '-c', 'exit 7'], { check: true })
+      .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(SSHError);
-    expect(error).toMatchObject({ code: 'ERR_NET_SSH_EXEC', exitCode: 7, signal: null, host: '127.0.0.1' });
+    expect(error).toMatchObject({
+      code: 'ERR_NET_SSH_EXEC',
+      exitCode: 7,
+      signal: null,
+      host: '127.0.0.1',
+    });
     await expect(client.exec('true', { check: true })).resolves.toMatchObject({ exitCode: 0 });
   });
 
@@ -153,8 +181,12 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
   });
 
   it('runs 30 concurrent commands on one connection against MaxSessions 10', async () => {
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => client.exec(`sleep 0.0$((RANDOM % 5)); echo ${i}`)));
-    expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => client.exec(`sleep 0.0$((RANDOM % 5)); echo ${i}`)),
+    );
+    expect(results.map((r) => r.stdout.trim())).toEqual(
+      Array.from({ length: 30 }, (_, i) => String(i)),
+    );
     expect(results.every((r) => r.exitCode === 0)).toBe(true);
   });
 });

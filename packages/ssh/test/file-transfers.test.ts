@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  createWriteStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbortError, SSHError } from '@net/errors';
@@ -24,7 +32,9 @@ async function writeRandomFile(path: string, size: number): Promise<string> {
     if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     written += chunk.length;
   }
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
   return hash.digest('hex');
 }
 
@@ -55,14 +65,20 @@ describe.runIf(hasSshd())('upload and download against OpenSSH sshd', () => {
     const size = 100 * MB;
     const digest = await writeRandomFile(join(local, 'big'), size);
     const up: TransferProgress[] = [];
-    await client.upload(join(local, 'big'), `${remote}/big`, { verify: 'sha256', onProgress: (p) => up.push(p) });
+    await client.upload(join(local, 'big'), `${remote}/big`, {
+      verify: 'sha256',
+      onProgress: (p) => up.push(p),
+    });
     expect(sha256File(join(remote, 'big'))).toBe(digest);
     expect(up.length).toBeGreaterThan(10);
     expect(up.at(-1)).toEqual({ transferred: size, total: size });
     expect(up.every((p, i) => i === 0 || p.transferred > up[i - 1]!.transferred)).toBe(true);
 
     const down: TransferProgress[] = [];
-    await client.download(`${remote}/big`, join(local, 'big-back'), { verify: 'sha256', onProgress: (p) => down.push(p) });
+    await client.download(`${remote}/big`, join(local, 'big-back'), {
+      verify: 'sha256',
+      onProgress: (p) => down.push(p),
+    });
     expect(sha256File(join(local, 'big-back'))).toBe(digest);
     expect(down.at(-1)).toEqual({ transferred: size, total: size });
     expect(readdirSync(local).sort()).toEqual(['big', 'big-back']);
@@ -76,10 +92,20 @@ describe.runIf(hasSshd())('upload and download against OpenSSH sshd', () => {
     writeFileSync(join(local, 'small'), 'small file');
     for (const atomic of [true, false]) {
       const progress: TransferProgress[] = [];
-      await client.upload(join(local, 'empty'), `${remote}/empty`, { atomic, onProgress: (p) => progress.push(p) });
+      await client.upload(join(local, 'empty'), `${remote}/empty`, {
+        atomic,
+        onProgress: (p) => progress.push(p),
+      });
       expect(progress.at(-1)).toEqual({ transferred: 0, total: 0 });
-      await client.upload(join(local, 'small'), `${remote}/small`, { atomic, verify: 'sha256', chunkSize: 512 });
-      await client.download(`${remote}/small`, join(local, 'small-back'), { atomic, verify: 'sha256' });
+      await client.upload(join(local, 'small'), `${remote}/small`, {
+        atomic,
+        verify: 'sha256',
+        chunkSize: 512,
+      });
+      await client.download(`${remote}/small`, join(local, 'small-back'), {
+        atomic,
+        verify: 'sha256',
+      });
       expect(readFileSync(join(local, 'small-back'), 'utf8')).toBe('small file');
       expect(readFileSync(join(remote, 'empty'), 'utf8')).toBe('');
     }
@@ -99,13 +125,22 @@ describe.runIf(hasSshd())('upload and download against OpenSSH sshd', () => {
   });
 
   it('a missing local source is ERR_NET_SFTP with the local path', async () => {
-    await expect(client.upload(join(local, 'nope'), `${remote}/nope`)).rejects.toMatchObject({ code: 'ERR_NET_SFTP', path: join(local, 'nope') });
+    await expect(client.upload(join(local, 'nope'), `${remote}/nope`)).rejects.toMatchObject({
+      code: 'ERR_NET_SFTP',
+      path: join(local, 'nope'),
+    });
   });
 
   it('a missing remote folder is ERR_NET_SFTP naming the destination, not the temporary file', async () => {
     writeFileSync(join(local, 'tiny'), 'tiny');
-    const error = await client.upload(join(local, 'tiny'), `${remote}/no-such-dir/tiny`).catch((err: unknown) => err);
-    expect(error).toMatchObject({ code: 'ERR_NET_SFTP', path: `${remote}/no-such-dir/tiny`, message: expect.stringContaining('no such file') });
+    const error = await client
+      .upload(join(local, 'tiny'), `${remote}/no-such-dir/tiny`)
+      .catch((err: unknown) => err);
+    expect(error).toMatchObject({
+      code: 'ERR_NET_SFTP',
+      path: `${remote}/no-such-dir/tiny`,
+      message: expect.stringContaining('no such file'),
+    });
     expect((error as Error).message).not.toContain('.part');
   });
 });
@@ -144,7 +179,11 @@ describe.runIf(hasSshd())('transfers interrupted by the server dying', () => {
       expect(existsSync(join(remote, 'dest'))).toBe(false);
       // The server could not be asked to delete the temporary file: it stays, hidden, under a
       // name that marks it as partial (documented in the README).
-      expect(readdirSync(remote).filter((n) => n !== 'src').every((n) => /^\.dest\.[0-9a-f]+\.part$/.test(n))).toBe(true);
+      expect(
+        readdirSync(remote)
+          .filter((n) => n !== 'src')
+          .every((n) => /^\.dest\.[0-9a-f]+\.part$/.test(n)),
+      ).toBe(true);
       // Later operations on the dead connection fail fast and typed.
       await expect(client.exec('true')).rejects.toBeInstanceOf(SSHError);
     } finally {

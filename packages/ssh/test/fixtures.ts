@@ -11,7 +11,9 @@ import { SSHClient, type SSHClientOptions } from '../src/index.js';
 export function requireSshd(): void {
   if (hasSshd()) return;
   if (process.env.CI) throw new Error('/usr/sbin/sshd is missing in CI: install openssh-server');
-  console.warn('NOTICE: /usr/sbin/sshd not found; @net/ssh tests that need OpenSSH are skipped (apt-get install openssh-server)');
+  console.warn(
+    'NOTICE: /usr/sbin/sshd not found; @net/ssh tests that need OpenSSH are skipped (apt-get install openssh-server)',
+  );
 }
 
 /** A started sshd plus a scratch folder with a known_hosts file that trusts it. */

@@ -31,7 +31,11 @@ describe.runIf(hasSshd())('forwardLocal and jump hosts against OpenSSH sshd', ()
       expect(forward.port).toBeGreaterThan(0);
       expect(forward.port).not.toBe(httpPort);
       const responses = await Promise.all(
-        [1, 2, 3].map((i) => fetch(`http://127.0.0.1:${forward.port}/${i}`, { headers: { connection: 'close' } }).then((r) => r.text())),
+        [1, 2, 3].map((i) =>
+          fetch(`http://127.0.0.1:${forward.port}/${i}`, { headers: { connection: 'close' } }).then(
+            (r) => r.text(),
+          ),
+        ),
       );
       expect(responses).toEqual(['tunnelled /1', 'tunnelled /2', 'tunnelled /3']);
     } finally {
@@ -43,9 +47,14 @@ describe.runIf(hasSshd())('forwardLocal and jump hosts against OpenSSH sshd', ()
 
   it('a forward to a closed port closes the local connection instead of hanging', async () => {
     await using client = fx.client();
-    const forward = await client.forwardLocal({ remoteHost: '127.0.0.1', remotePort: await closedPort() });
+    const forward = await client.forwardLocal({
+      remoteHost: '127.0.0.1',
+      remotePort: await closedPort(),
+    });
     try {
-      await expect(fetch(`http://127.0.0.1:${forward.port}/`, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow(/fetch failed/);
+      await expect(
+        fetch(`http://127.0.0.1:${forward.port}/`, { signal: AbortSignal.timeout(5_000) }),
+      ).rejects.toThrow(/fetch failed/);
     } finally {
       await forward.close();
     }
@@ -57,14 +66,19 @@ describe.runIf(hasSshd())('forwardLocal and jump hosts against OpenSSH sshd', ()
     const { stdout } = await client.exec('echo through the bastion');
     expect(stdout).toBe('through the bastion\n');
     await client.writeFile(`/tmp/net-jump-${process.pid}`, 'jumped');
-    expect(await client.readFile(`/tmp/net-jump-${process.pid}`, { encoding: 'utf8' })).toBe('jumped');
+    expect(await client.readFile(`/tmp/net-jump-${process.pid}`, { encoding: 'utf8' })).toBe(
+      'jumped',
+    );
     await client.remove(`/tmp/net-jump-${process.pid}`);
     // The bastion saw the forwarding request to the target's port.
     expect(bastion.sshd.readLog().slice(logStart)).toMatch(/Accepted publickey/);
   });
 
   it('the target host key is still verified through a jump host', async () => {
-    await using client = fx.client({ jump: bastion.options(), hostKey: { knownHostsPath: bastion.knownHostsPath } });
+    await using client = fx.client({
+      jump: bastion.options(),
+      hostKey: { knownHostsPath: bastion.knownHostsPath },
+    });
     await expect(client.connect()).rejects.toMatchObject({ code: 'ERR_NET_SSH_HOST_KEY' });
   });
 });

@@ -44,7 +44,11 @@ describe.runIf(hasSshd())('host key verification against OpenSSH sshd', () => {
   it.each([
     ['plain [127.0.0.1]:port', () => `[127.0.0.1]:${fx.sshd.port} ${keyField}\n`],
     ['hashed |1|salt|hash', () => `${hashedName(`[127.0.0.1]:${fx.sshd.port}`)} ${keyField}\n`],
-    ['a wildcard among other hosts', () => `other.invalid ssh-ed25519 AAAA\n[127.0.0.*]:${fx.sshd.port},example.invalid ${keyField}\n`],
+    [
+      'a wildcard among other hosts',
+      () =>
+        `other.invalid ssh-ed25519 AAAA\n[127.0.0.*]:${fx.sshd.port},example.invalid ${keyField}\n`,
+    ],
   ])('strict connects when known_hosts lists the key (%s)', async (_name, text) => {
     await using client = fx.client({ hostKey: { knownHostsPath: knownHosts('kh-ok', text()) } });
     expect((await client.exec('echo ok')).stdout).toBe('ok\n');
@@ -61,11 +65,19 @@ describe.runIf(hasSshd())('host key verification against OpenSSH sshd', () => {
 
   it('strict refuses an unknown host with ERR_NET_SSH_HOST_KEY before any credential is sent', async () => {
     const logStart = fx.sshd.readLog().length;
-    await using client = fx.client({ hostKey: { knownHostsPath: knownHosts('kh-empty', '# nothing\n') } });
+    await using client = fx.client({
+      hostKey: { knownHostsPath: knownHosts('kh-empty', '# nothing\n') },
+    });
     const error = await client.connect().catch((err: unknown) => err);
     expect(error).toBeInstanceOf(SSHError);
-    expect(error).toMatchObject({ code: 'ERR_NET_SSH_HOST_KEY', host: '127.0.0.1', port: fx.sshd.port });
-    expect((error as Error).message).toContain(fingerprintOf(Buffer.from(keyField.split(' ')[1]!, 'base64')));
+    expect(error).toMatchObject({
+      code: 'ERR_NET_SSH_HOST_KEY',
+      host: '127.0.0.1',
+      port: fx.sshd.port,
+    });
+    expect((error as Error).message).toContain(
+      fingerprintOf(Buffer.from(keyField.split(' ')[1]!, 'base64')),
+    );
     const log = await logSince(logStart, /Received disconnect from 127\.0\.0\.1/);
     // The key exchange happened and the client hung up before authenticating …
     expect(log).toMatch(/SSH2_MSG_NEWKEYS sent/);
@@ -76,7 +88,9 @@ describe.runIf(hasSshd())('host key verification against OpenSSH sshd', () => {
     const controlStart = fx.sshd.readLog().length;
     await using control = fx.client();
     await control.connect();
-    expect(await logSince(controlStart, /Accepted publickey/)).toMatch(/userauth-request for user \S+ service ssh-connection method publickey/);
+    expect(await logSince(controlStart, /Accepted publickey/)).toMatch(
+      /userauth-request for user \S+ service ssh-connection method publickey/,
+    );
   });
 
   it('refuses a changed key even with accept-new', async () => {
@@ -85,7 +99,10 @@ describe.runIf(hasSshd())('host key verification against OpenSSH sshd', () => {
     const path = knownHosts('kh-changed', `[127.0.0.1]:${fx.sshd.port} ${otherField}\n`);
     for (const policy of ['strict', 'accept-new'] as const) {
       await using client = fx.client({ hostKey: { policy, knownHostsPath: path } });
-      await expect(client.connect()).rejects.toMatchObject({ code: 'ERR_NET_SSH_HOST_KEY', message: expect.stringMatching(/changed/) });
+      await expect(client.connect()).rejects.toMatchObject({
+        code: 'ERR_NET_SSH_HOST_KEY',
+        message: expect.stringMatching(/changed/),
+      });
     }
     expect(readFileSync(path, 'utf8')).toBe(`[127.0.0.1]:${fx.sshd.port} ${otherField}\n`);
   });
@@ -100,7 +117,9 @@ describe.runIf(hasSshd())('host key verification against OpenSSH sshd', () => {
     expect(text).toMatch(/^\|1\|[^ ]+ ssh-ed25519 /);
     expect(text).toContain(keyField.split(' ')[1]);
     // OpenSSH itself finds the line we wrote.
-    const found = execFileSync('ssh-keygen', ['-F', `[127.0.0.1]:${fx.sshd.port}`, '-f', path], { encoding: 'utf8' });
+    const found = execFileSync('ssh-keygen', ['-F', `[127.0.0.1]:${fx.sshd.port}`, '-f', path], {
+      encoding: 'utf8',
+    });
     expect(found).toContain(keyField.split(' ')[1]);
     await using again = fx.client({ hostKey: { policy: 'strict', knownHostsPath: path } });
     await again.connect();
@@ -108,7 +127,10 @@ describe.runIf(hasSshd())('host key verification against OpenSSH sshd', () => {
   });
 
   it('accept-new keeps an existing last line intact when the file lacks a final newline', async () => {
-    const path = knownHosts('kh-no-newline', 'other.invalid ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB1xxQxx');
+    const path = knownHosts(
+      'kh-no-newline',
+      'other.invalid ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB1xxQxx',
+    );
     {
       await using client = fx.client({ hostKey: { policy: 'accept-new', knownHostsPath: path } });
       await client.connect();
@@ -121,12 +143,17 @@ describe.runIf(hasSshd())('host key verification against OpenSSH sshd', () => {
   it('pins fingerprints: a match connects without known_hosts, a mismatch is refused', async () => {
     const fingerprint = fingerprintOf(Buffer.from(keyField.split(' ')[1]!, 'base64'));
     {
-      await using client = fx.client({ hostKey: { fingerprints: [fingerprint], knownHostsPath: '/nonexistent' } });
+      await using client = fx.client({
+        hostKey: { fingerprints: [fingerprint], knownHostsPath: '/nonexistent' },
+      });
       await client.connect();
       expect(client.connected).toBe(true);
     }
     await using wrong = fx.client({ hostKey: { fingerprints: [`SHA256:${'A'.repeat(43)}`] } });
-    await expect(wrong.connect()).rejects.toMatchObject({ code: 'ERR_NET_SSH_HOST_KEY', message: expect.stringMatching(/not-pinned/) });
+    await expect(wrong.connect()).rejects.toMatchObject({
+      code: 'ERR_NET_SSH_HOST_KEY',
+      message: expect.stringMatching(/not-pinned/),
+    });
   });
 
   it("policy 'off' accepts any key (unsafe, for throwaway hosts only)", async () => {

@@ -59,7 +59,9 @@ describe('against the in-process ssh2 server (password login, no-sshd fallback)'
   });
 
   it('logs in with a key, runs exec, and moves files both ways atomically', async () => {
-    await using client = new SSHClient(options({ password: undefined, privateKey: server.clientKey.privateKey }));
+    await using client = new SSHClient(
+      options({ password: undefined, privateKey: server.clientKey.privateKey }),
+    );
     const result = await client.exec('echo out; echo err >&2; exit 4', { env: { X: '1' } });
     expect(result).toEqual({ stdout: 'out\n', stderr: 'err\n', exitCode: 4, signal: null });
     writeFileSync(join(dir, 'src'), Buffer.alloc(3 * 1024 * 1024, 5));
@@ -68,14 +70,22 @@ describe('against the in-process ssh2 server (password login, no-sshd fallback)'
     expect(readFileSync(join(dir, 'downloaded')).equals(readFileSync(join(dir, 'src')))).toBe(true);
     await client.mkdir(`${dir}/a/b`, { recursive: true });
     expect((await client.list(`${dir}/a`)).map((e) => e.name)).toEqual(['b']);
-    await expect(client.stat(`${dir}/missing`)).rejects.toMatchObject({ code: 'ERR_NET_SFTP', path: `${dir}/missing` });
+    await expect(client.stat(`${dir}/missing`)).rejects.toMatchObject({
+      code: 'ERR_NET_SFTP',
+      path: `${dir}/missing`,
+    });
   });
 
   it('forwards a local port', async () => {
     await using client = new SSHClient(options());
-    const forward = await client.forwardLocal({ remoteHost: '127.0.0.1', remotePort: (http.address() as AddressInfo).port });
+    const forward = await client.forwardLocal({
+      remoteHost: '127.0.0.1',
+      remotePort: (http.address() as AddressInfo).port,
+    });
     try {
-      const body = await fetch(`http://127.0.0.1:${forward.port}/`, { headers: { connection: 'close' } }).then((r) => r.text());
+      const body = await fetch(`http://127.0.0.1:${forward.port}/`, {
+        headers: { connection: 'close' },
+      }).then((r) => r.text());
       expect(body).toBe('hello through ssh2');
     } finally {
       await forward.close();

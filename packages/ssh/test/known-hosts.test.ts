@@ -1,6 +1,14 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkKnownHost, entryMatches, fingerprintOf, hostLookupName, keyTypeOf, knownHostsLine, parseKnownHosts } from '../src/known-hosts.js';
+import {
+  checkKnownHost,
+  entryMatches,
+  fingerprintOf,
+  hostLookupName,
+  keyTypeOf,
+  knownHostsLine,
+  parseKnownHosts,
+} from '../src/known-hosts.js';
 
 function blob(type: string, fill: number): Buffer {
   const name = Buffer.from(type);
@@ -24,7 +32,11 @@ describe('known_hosts parsing and matching', () => {
       `# comment\n\nhost1,host2 ssh-ed25519 ${ed.toString('base64')} me@x\n@revoked * ssh-ed25519 ${edOther.toString('base64')}\nbroken-line\n`,
     );
     expect(entries).toHaveLength(2);
-    expect(entries[0]).toMatchObject({ hosts: 'host1,host2', keyType: 'ssh-ed25519', marker: undefined });
+    expect(entries[0]).toMatchObject({
+      hosts: 'host1,host2',
+      keyType: 'ssh-ed25519',
+      marker: undefined,
+    });
     expect(entries[0]!.key.equals(ed)).toBe(true);
     expect(entries[1]!.marker).toBe('@revoked');
   });
@@ -52,7 +64,9 @@ describe('known_hosts parsing and matching', () => {
   });
 
   it('tells known, changed, unknown and revoked apart', () => {
-    const entries = parseKnownHosts(`h ssh-ed25519 ${ed.toString('base64')}\n@revoked * ssh-ed25519 ${blob('ssh-ed25519', 9).toString('base64')}`);
+    const entries = parseKnownHosts(
+      `h ssh-ed25519 ${ed.toString('base64')}\n@revoked * ssh-ed25519 ${blob('ssh-ed25519', 9).toString('base64')}`,
+    );
     expect(checkKnownHost(entries, 'h', 22, 'ssh-ed25519', ed)).toBe('known');
     expect(checkKnownHost(entries, 'h', 22, 'ssh-ed25519', edOther)).toBe('changed');
     // Only another key type is listed: OpenSSH treats this key as new, not as changed.
@@ -65,13 +79,17 @@ describe('known_hosts parsing and matching', () => {
     const line = knownHostsLine('127.0.0.1', 2200, 'ssh-ed25519', ed);
     expect(line.startsWith('|1|')).toBe(true);
     expect(line).not.toContain('127.0.0.1');
-    expect(checkKnownHost(parseKnownHosts(line), '127.0.0.1', 2200, 'ssh-ed25519', ed)).toBe('known');
+    expect(checkKnownHost(parseKnownHosts(line), '127.0.0.1', 2200, 'ssh-ed25519', ed)).toBe(
+      'known',
+    );
     expect(hostLookupName('h', 22)).toBe('h');
     expect(hostLookupName('h', 23)).toBe('[h]:23');
   });
 
   it('computes OpenSSH-style SHA256 fingerprints and reads the key type', () => {
-    expect(fingerprintOf(ed)).toBe(`SHA256:${createHash('sha256').update(ed).digest('base64').replace(/=+$/, '')}`);
+    expect(fingerprintOf(ed)).toBe(
+      `SHA256:${createHash('sha256').update(ed).digest('base64').replace(/=+$/, '')}`,
+    );
     expect(fingerprintOf(ed)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
     expect(keyTypeOf(ecdsa)).toBe('ecdsa-sha2-nistp256');
   });

@@ -14,12 +14,32 @@ describe('SSHClient options', () => {
     ['a fractional port', { port: 22.5 }, 'RangeError', /port/],
     ['no credentials at all', { password: undefined }, 'TypeError', /credentials/],
     ['an unknown host key policy', { hostKey: { policy: 'trust-me' } }, 'TypeError', /policy/],
-    ['a malformed fingerprint', { hostKey: { fingerprints: ['MD5:aa'] } }, 'TypeError', /fingerprints/],
+    [
+      'a malformed fingerprint',
+      { hostKey: { fingerprints: ['MD5:aa'] } },
+      'TypeError',
+      /fingerprints/,
+    ],
     ['maxChannels 1', { maxChannels: 1 }, 'RangeError', /maxChannels/],
     ['a negative keepalive', { keepaliveInterval: -1 }, 'RangeError', /keepaliveInterval/],
-    ['a private key that is not a key', { password: undefined, privateKey: 'not a key' }, 'TypeError', /privateKey/],
-    ['both privateKey and privateKeyPath', { privateKey: 'x', privateKeyPath: '/x' }, 'TypeError', /privateKey/],
-    ['a jump host with a bad port', { jump: { host: 'bastion', password: 'x', port: 0 } }, 'RangeError', /port/],
+    [
+      'a private key that is not a key',
+      { password: undefined, privateKey: 'not a key' },
+      'TypeError',
+      /privateKey/,
+    ],
+    [
+      'both privateKey and privateKeyPath',
+      { privateKey: 'x', privateKeyPath: '/x' },
+      'TypeError',
+      /privateKey/,
+    ],
+    [
+      'a jump host with a bad port',
+      { jump: { host: 'bastion', password: 'x', port: 0 } },
+      'RangeError',
+      /port/,
+    ],
     ['a jump host without credentials', { jump: { host: 'bastion' } }, 'TypeError', /credentials/],
   ])('rejects %s in the constructor', (_name, patch, type, message) => {
     let error: unknown;
@@ -36,7 +56,13 @@ describe('SSHClient options', () => {
   it('accepts a password alone and applies the documented defaults', () => {
     const client = new SSHClient(base);
     expect(client.target).toEqual({ host: '127.0.0.1', port: 22, username: 'u' });
-    expect(defaults).toMatchObject({ port: 22, noDelay: true, maxChannels: 8, readyTimeout: 20_000, keepaliveInterval: 15_000 });
+    expect(defaults).toMatchObject({
+      port: 22,
+      noDelay: true,
+      maxChannels: 8,
+      readyTimeout: 20_000,
+      keepaliveInterval: 15_000,
+    });
     expect(defaults.hostKey.policy).toBe('strict');
     expect(defaults.hostKey.knownHostsPath).toMatch(/\.ssh\/known_hosts$/);
   });
@@ -58,14 +84,23 @@ describe('SSHClient options', () => {
     for (const call of calls) {
       let promise: Promise<unknown> | undefined;
       expect(() => (promise = call())).not.toThrow();
-      await expect(promise).rejects.toMatchObject({ code: expect.stringMatching(/^ERR_INVALID_ARG_/) });
+      await expect(promise).rejects.toMatchObject({
+        code: expect.stringMatching(/^ERR_INVALID_ARG_/),
+      });
     }
     expect(client.connected).toBe(false);
   });
 
   it('rejects connect() with strict checking when known_hosts does not exist, before connecting', async () => {
     // Port 1 on loopback: if a connection were attempted the error would be ECONNREFUSED.
-    const client = new SSHClient({ ...base, port: 1, hostKey: { knownHostsPath: '/nonexistent/known_hosts' } });
-    await expect(client.connect()).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(/known_hosts/) });
+    const client = new SSHClient({
+      ...base,
+      port: 1,
+      hostKey: { knownHostsPath: '/nonexistent/known_hosts' },
+    });
+    await expect(client.connect()).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringMatching(/known_hosts/),
+    });
   });
 });

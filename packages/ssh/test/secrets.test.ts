@@ -13,7 +13,14 @@ const secret = fc.stringMatching(/^[A-Za-z0-9]{8,24}$/).map((s) => `S3CR3T${s}`)
 /** Everything an error exposes to a log. */
 function exposed(error: unknown): string {
   const e = error as Error & { toJSON?: () => unknown };
-  return [e.message, e.stack, JSON.stringify(e), inspect(e, { depth: 10 }), String(e.cause), inspect(e.cause, { depth: 10 })].join('\n');
+  return [
+    e.message,
+    e.stack,
+    JSON.stringify(e),
+    inspect(e, { depth: 10 }),
+    String(e.cause),
+    inspect(e.cause, { depth: 10 }),
+  ].join('\n');
 }
 
 async function failure(run: () => Promise<unknown>): Promise<unknown> {
@@ -42,12 +49,31 @@ describe.runIf(hasSshd())('secrets never appear in errors', () => {
             await client.connect();
           }),
           // A key that does not decrypt with this passphrase.
-          failureSync(() => new SSHClient({ ...fx.options(), privateKeyPath: undefined, privateKey: fx.sshd.encryptedClientKey.privateKey, passphrase })),
+          failureSync(
+            () =>
+              new SSHClient({
+                ...fx.options(),
+                privateKeyPath: undefined,
+                privateKey: fx.sshd.encryptedClientKey.privateKey,
+                passphrase,
+              }),
+          ),
           // Garbage where a key should be, containing the secret.
-          failureSync(() => new SSHClient({ ...fx.options(), privateKeyPath: undefined, privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\n${password}\n-----END OPENSSH PRIVATE KEY-----\n` })),
+          failureSync(
+            () =>
+              new SSHClient({
+                ...fx.options(),
+                privateKeyPath: undefined,
+                privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\n${password}\n-----END OPENSSH PRIVATE KEY-----\n`,
+              }),
+          ),
           // Host-key refusal with a password configured.
           await failure(async () => {
-            await using client = fx.client({ password, passphrase, hostKey: { fingerprints: [`SHA256:${'B'.repeat(43)}`] } });
+            await using client = fx.client({
+              password,
+              passphrase,
+              hostKey: { fingerprints: [`SHA256:${'B'.repeat(43)}`] },
+            });
             await client.connect();
           }),
           // An operation failing after connect, on a client holding a password and passphrase.

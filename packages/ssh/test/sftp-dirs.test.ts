@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  lstatSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasSshd } from '@net/test-utils/ssh';
@@ -48,7 +57,16 @@ describe.runIf(hasSshd())('uploadDir and downloadDir against OpenSSH sshd', () =
     rmSync(work, { recursive: true, force: true });
   });
 
-  const regularTree = ['d a', 'd a/also-empty', 'd a/b', 'd a/b/c', 'f a/b/c/deep.txt', 'f a/one.bin', 'd empty', 'f top.txt'];
+  const regularTree = [
+    'd a',
+    'd a/also-empty',
+    'd a/b',
+    'd a/b/c',
+    'f a/b/c/deep.txt',
+    'f a/one.bin',
+    'd empty',
+    'f top.txt',
+  ];
 
   it('uploads a tree with nested and empty folders; symlinks are skipped and reported by default', async () => {
     const result = await client.uploadDir(source, `${work}/up`, { verify: 'sha256' });
@@ -56,7 +74,9 @@ describe.runIf(hasSshd())('uploadDir and downloadDir against OpenSSH sshd', () =
     expect(result.files.sort()).toEqual(['a/b/c/deep.txt', 'a/one.bin', 'top.txt']);
     expect(result.directories).toContain('empty');
     expect(result.skipped.sort()).toEqual(['dangling', 'link-to-dir', 'link-to-file']);
-    expect(readFileSync(join(work, 'up', 'a', 'one.bin')).equals(Buffer.alloc(300_000, 1))).toBe(true);
+    expect(readFileSync(join(work, 'up', 'a', 'one.bin')).equals(Buffer.alloc(300_000, 1))).toBe(
+      true,
+    );
   });
 
   it("downloads it back identically, and symlinks: 'follow' copies what links point to", async () => {
@@ -64,7 +84,9 @@ describe.runIf(hasSshd())('uploadDir and downloadDir against OpenSSH sshd', () =
     expect(tree(join(work, 'down'))).toEqual(regularTree);
     expect(result.files).toHaveLength(3);
 
-    const followed = await client.downloadDir(source, join(work, 'followed'), { symlinks: 'follow' });
+    const followed = await client.downloadDir(source, join(work, 'followed'), {
+      symlinks: 'follow',
+    });
     const paths = tree(join(work, 'followed'));
     expect(paths).toContain('f link-to-file');
     expect(paths).toContain('f link-to-dir/b/c/deep.txt');
@@ -73,8 +95,14 @@ describe.runIf(hasSshd())('uploadDir and downloadDir against OpenSSH sshd', () =
   });
 
   it('a missing local or remote tree is ERR_NET_SFTP with the path', async () => {
-    await expect(client.uploadDir(join(work, 'absent'), `${work}/x`)).rejects.toMatchObject({ code: 'ERR_NET_SFTP', path: join(work, 'absent') });
-    await expect(client.downloadDir(`${work}/absent`, join(work, 'y'))).rejects.toMatchObject({ code: 'ERR_NET_SFTP', path: `${work}/absent` });
+    await expect(client.uploadDir(join(work, 'absent'), `${work}/x`)).rejects.toMatchObject({
+      code: 'ERR_NET_SFTP',
+      path: join(work, 'absent'),
+    });
+    await expect(client.downloadDir(`${work}/absent`, join(work, 'y'))).rejects.toMatchObject({
+      code: 'ERR_NET_SFTP',
+      path: `${work}/absent`,
+    });
   });
 
   it("uploadDir with symlinks: 'follow' copies targets and skips dangling links", async () => {

@@ -35,7 +35,10 @@ describe.runIf(hasSshd())('SFTP file operations against OpenSSH sshd', () => {
     expect(stats.mtimeMs).toBeGreaterThan(Date.now() - 60_000);
     await client.mkdir(`${root}/dir`);
     const names = (await client.list(root)).map((e) => [e.name, e.type]);
-    expect(names).toEqual([['a.txt', 'file'], ['dir', 'directory']]);
+    expect(names).toEqual([
+      ['a.txt', 'file'],
+      ['dir', 'directory'],
+    ]);
   });
 
   it('writeFile is atomic: no temporary files are left and an existing file is replaced', async () => {
@@ -53,7 +56,9 @@ describe.runIf(hasSshd())('SFTP file operations against OpenSSH sshd', () => {
     await client.rename(`${root}/r1`, `${root}/r2`);
     expect(await client.exists(`${root}/r1`)).toBe(false);
     await client.writeFile(`${root}/r3`, 'y');
-    await expect(client.rename(`${root}/r2`, `${root}/r3`)).rejects.toMatchObject({ code: 'ERR_NET_SFTP' });
+    await expect(client.rename(`${root}/r2`, `${root}/r3`)).rejects.toMatchObject({
+      code: 'ERR_NET_SFTP',
+    });
     await client.rename(`${root}/r2`, `${root}/r3`, { overwrite: true });
     expect(await client.readFile(`${root}/r3`, { encoding: 'utf8' })).toBe('x');
     await client.chmod(`${root}/r3`, 0o600);
@@ -66,7 +71,10 @@ describe.runIf(hasSshd())('SFTP file operations against OpenSSH sshd', () => {
     await client.mkdir(`${root}/deep/a/b/c`, { recursive: true });
     await client.mkdir(`${root}/deep/a/b/c`, { recursive: true });
     await client.writeFile(`${root}/deep/a/b/c/f`, 'f');
-    await expect(client.mkdir(`${root}/deep`)).rejects.toMatchObject({ code: 'ERR_NET_SFTP', path: `${root}/deep` });
+    await expect(client.mkdir(`${root}/deep`)).rejects.toMatchObject({
+      code: 'ERR_NET_SFTP',
+      path: `${root}/deep`,
+    });
     await expect(client.rmdir(`${root}/deep`)).rejects.toMatchObject({ code: 'ERR_NET_SFTP' });
     await client.rmdir(`${root}/deep`, { recursive: true });
     expect(await client.exists(`${root}/deep`)).toBe(false);
@@ -84,9 +92,19 @@ describe.runIf(hasSshd())('SFTP file operations against OpenSSH sshd', () => {
   it('a missing file is ERR_NET_SFTP "no such file" with the path', async () => {
     const error = await client.readFile(`${root}/nope`).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(SSHError);
-    expect(error).toMatchObject({ code: 'ERR_NET_SFTP', path: `${root}/nope`, message: expect.stringMatching(/no such file/) });
-    await expect(client.stat(`${root}/nope`)).rejects.toMatchObject({ code: 'ERR_NET_SFTP', path: `${root}/nope` });
-    await expect(client.download(`${root}/nope`, join(root, 'local-nope'))).rejects.toMatchObject({ code: 'ERR_NET_SFTP', path: `${root}/nope` });
+    expect(error).toMatchObject({
+      code: 'ERR_NET_SFTP',
+      path: `${root}/nope`,
+      message: expect.stringMatching(/no such file/),
+    });
+    await expect(client.stat(`${root}/nope`)).rejects.toMatchObject({
+      code: 'ERR_NET_SFTP',
+      path: `${root}/nope`,
+    });
+    await expect(client.download(`${root}/nope`, join(root, 'local-nope'))).rejects.toMatchObject({
+      code: 'ERR_NET_SFTP',
+      path: `${root}/nope`,
+    });
   });
 
   it('permission denied is ERR_NET_SFTP with the path', async () => {
@@ -94,6 +112,10 @@ describe.runIf(hasSshd())('SFTP file operations against OpenSSH sshd', () => {
     const path = process.getuid?.() === 0 ? '/proc/1/environ' : '/etc/shadow';
     const error = await client.writeFile(path, 'x', { atomic: false }).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(SSHError);
-    expect(error).toMatchObject({ code: 'ERR_NET_SFTP', path, message: expect.stringContaining(`(permission denied) for ${path}`) });
+    expect(error).toMatchObject({
+      code: 'ERR_NET_SFTP',
+      path,
+      message: expect.stringContaining(`(permission denied) for ${path}`),
+    });
   });
 });

@@ -31,7 +31,10 @@ describe.runIf(hasSshd())('SSHClient connect and authentication against OpenSSH 
   });
 
   it('authenticates with a key given as a Buffer and as a string', async () => {
-    for (const privateKey of [Buffer.from(fx.sshd.clientKey.privateKey), fx.sshd.clientKey.privateKey]) {
+    for (const privateKey of [
+      Buffer.from(fx.sshd.clientKey.privateKey),
+      fx.sshd.clientKey.privateKey,
+    ]) {
       await using client = fx.client({ privateKeyPath: undefined, privateKey });
       await client.connect();
       expect(client.connected).toBe(true);
@@ -44,15 +47,22 @@ describe.runIf(hasSshd())('SSHClient connect and authentication against OpenSSH 
     expect((await client.exec('echo enc')).stdout).toBe('enc\n');
     // Without the passphrase the key cannot be used: a clear error before any connection.
     await using missing = fx.client({ privateKeyPath });
-    await expect(missing.connect()).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(/privateKeyPath.*passphrase/) });
+    await expect(missing.connect()).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringMatching(/privateKeyPath.*passphrase/),
+    });
   });
 
   it('authenticates through ssh-agent', async () => {
     const socket = join(fx.dir, 'agent.sock');
     const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
     try {
-      for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      execFileSync('ssh-add', ['-q', fx.sshd.clientKey.privateKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+      for (let i = 0; i < 100 && !existsSync(socket); i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      execFileSync('ssh-add', ['-q', fx.sshd.clientKey.privateKeyPath], {
+        env: { ...process.env, SSH_AUTH_SOCK: socket },
+        stdio: 'ignore',
+      });
       await using client = fx.client({ privateKeyPath: undefined, agent: socket });
       expect((await client.exec('echo agent')).stdout).toBe('agent\n');
     } finally {
@@ -65,7 +75,12 @@ describe.runIf(hasSshd())('SSHClient connect and authentication against OpenSSH 
     await using client = fx.client({ privateKeyPath: stranger.privateKeyPath });
     const error = await client.connect().catch((err: unknown) => err);
     expect(error).toBeInstanceOf(SSHError);
-    expect(error).toMatchObject({ code: 'ERR_NET_SSH_AUTH', host: '127.0.0.1', port: fx.sshd.port, username: fx.sshd.username });
+    expect(error).toMatchObject({
+      code: 'ERR_NET_SSH_AUTH',
+      host: '127.0.0.1',
+      port: fx.sshd.port,
+      username: fx.sshd.username,
+    });
     expect((error as Error).cause).toBeInstanceOf(Error);
     expect(client.connected).toBe(false);
   });
@@ -102,15 +117,24 @@ describe.runIf(hasSshd())('SSHClient connect and authentication against OpenSSH 
 
   it('connect() can be aborted', async () => {
     await using client = fx.client();
-    await expect(client.connect({ signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ERR_NET_ABORTED' });
+    await expect(client.connect({ signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'ERR_NET_ABORTED',
+    });
   });
 
   it('util.inspect of a client shows the target, never the secrets', () => {
-    const client = fx.client({ privateKeyPath: undefined, privateKey: fx.sshd.encryptedClientKey.privateKey, passphrase: fx.sshd.encryptedClientKey.passphrase, password: 'pw-S3CRET' });
+    const client = fx.client({
+      privateKeyPath: undefined,
+      privateKey: fx.sshd.encryptedClientKey.privateKey,
+      passphrase: fx.sshd.encryptedClientKey.passphrase,
+      password: 'pw-S3CRET',
+    });
     const text = `${inspect(client, { depth: 10, showHidden: true })} ${JSON.stringify(client)}`;
     expect(text).toContain(`127.0.0.1:${fx.sshd.port}`);
     expect(text).not.toContain('pw-S3CRET');
     expect(text).not.toContain(fx.sshd.encryptedClientKey.passphrase);
-    expect(text).not.toContain(readFileSync(fx.sshd.encryptedClientKey.privateKeyPath, 'utf8').split('\n')[1]);
+    expect(text).not.toContain(
+      readFileSync(fx.sshd.encryptedClientKey.privateKeyPath, 'utf8').split('\n')[1],
+    );
   });
 });

@@ -55,7 +55,14 @@ function statusFor(err: unknown): number {
 }
 
 function toAttrs(stats: Stats) {
-  return { mode: stats.mode, uid: stats.uid, gid: stats.gid, size: stats.size, atime: Math.floor(stats.atimeMs / 1000), mtime: Math.floor(stats.mtimeMs / 1000) };
+  return {
+    mode: stats.mode,
+    uid: stats.uid,
+    gid: stats.gid,
+    size: stats.size,
+    atime: Math.floor(stats.atimeMs / 1000),
+    mtime: Math.floor(stats.mtimeMs / 1000),
+  };
 }
 
 function longname(name: string, stats: Stats): string {
@@ -85,9 +92,12 @@ function serveSftp(sftp: SFTPWrapper, root: string): void {
 
   sftp.on('OPEN', (reqid, filename, flags, attrs) => {
     let mode = 'r';
-    if (flags & OPEN_MODE.WRITE) mode = flags & OPEN_MODE.TRUNC ? 'w' : flags & OPEN_MODE.APPEND ? 'a' : 'r+';
+    if (flags & OPEN_MODE.WRITE)
+      mode = flags & OPEN_MODE.TRUNC ? 'w' : flags & OPEN_MODE.APPEND ? 'a' : 'r+';
     if (flags & OPEN_MODE.EXCL) mode = 'wx';
-    fsp.open(local(filename), mode, attrs.mode ?? 0o644).then((fd) => sftp.handle(reqid, newHandle({ kind: 'file', fd })), fail(reqid));
+    fsp
+      .open(local(filename), mode, attrs.mode ?? 0o644)
+      .then((fd) => sftp.handle(reqid, newHandle({ kind: 'file', fd })), fail(reqid));
   });
   sftp.on('READ', (reqid, handle, offset, length) => {
     const h = get(handle);
@@ -137,9 +147,21 @@ function serveSftp(sftp: SFTPWrapper, root: string): void {
       else sftp.name(reqid, entries);
     }, fail(reqid));
   });
-  sftp.on('STAT', (reqid, path) => void fsp.stat(local(path)).then((s) => sftp.attrs(reqid, toAttrs(s)), fail(reqid)));
-  sftp.on('LSTAT', (reqid, path) => void fsp.lstat(local(path)).then((s) => sftp.attrs(reqid, toAttrs(s)), fail(reqid)));
-  sftp.on('MKDIR', (reqid, path, attrs) => void fsp.mkdir(local(path), { mode: attrs.mode ?? 0o755 }).then(ok(reqid), fail(reqid)));
+  sftp.on(
+    'STAT',
+    (reqid, path) =>
+      void fsp.stat(local(path)).then((s) => sftp.attrs(reqid, toAttrs(s)), fail(reqid)),
+  );
+  sftp.on(
+    'LSTAT',
+    (reqid, path) =>
+      void fsp.lstat(local(path)).then((s) => sftp.attrs(reqid, toAttrs(s)), fail(reqid)),
+  );
+  sftp.on(
+    'MKDIR',
+    (reqid, path, attrs) =>
+      void fsp.mkdir(local(path), { mode: attrs.mode ?? 0o755 }).then(ok(reqid), fail(reqid)),
+  );
   sftp.on('RMDIR', (reqid, path) => void fsp.rmdir(local(path)).then(ok(reqid), fail(reqid)));
   sftp.on('REMOVE', (reqid, path) => void fsp.unlink(local(path)).then(ok(reqid), fail(reqid)));
   sftp.on('RENAME', (reqid, from, to) => {
@@ -159,18 +181,38 @@ function serveSftp(sftp: SFTPWrapper, root: string): void {
     sftp.name(reqid, [{ filename: resolved, longname: resolved, attrs: {} as never }]);
   });
   sftp.on('READLINK', (reqid, path) => {
-    fsp.readlink(local(path)).then((target) => sftp.name(reqid, [{ filename: target, longname: target, attrs: {} as never }]), fail(reqid));
+    fsp
+      .readlink(local(path))
+      .then(
+        (target) => sftp.name(reqid, [{ filename: target, longname: target, attrs: {} as never }]),
+        fail(reqid),
+      );
   });
-  sftp.on('SYMLINK', (reqid, linkPath, targetPath) => void fsp.symlink(targetPath, local(linkPath)).then(ok(reqid), fail(reqid)));
+  sftp.on(
+    'SYMLINK',
+    (reqid, linkPath, targetPath) =>
+      void fsp.symlink(targetPath, local(linkPath)).then(ok(reqid), fail(reqid)),
+  );
   sftp.on('end', () => {
-    for (const h of handles.values()) if (h.kind === 'file') void h.fd.close().catch(() => undefined);
+    for (const h of handles.values())
+      if (h.kind === 'file') void h.fd.close().catch(() => undefined);
     handles.clear();
   });
 }
 
 /** Runs `sh -c command` in `root` for an exec request, relaying stdio, exit status and signals. */
-function serveExec(channel: ServerChannel, command: string, root: string, env: Record<string, string>): void {
-  const child = spawn('sh', ['-c', command], { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe', detached: true });
+function serveExec(
+  channel: ServerChannel,
+  command: string,
+  root: string,
+  env: Record<string, string>,
+): void {
+  const child = spawn('sh', ['-c', command], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: 'pipe',
+    detached: true,
+  });
   child.stdout.pipe(channel, { end: false });
   child.stderr.pipe(channel.stderr, { end: false });
   channel.pipe(child.stdin);
@@ -199,7 +241,9 @@ function serveExec(channel: ServerChannel, command: string, root: string, env: R
 }
 
 /** Starts the in-process server on a free 127.0.0.1 port. Use with `await using`. */
-export async function startInProcessSshServer(options: InProcessSshServerOptions = {}): Promise<InProcessSshServer> {
+export async function startInProcessSshServer(
+  options: InProcessSshServerOptions = {},
+): Promise<InProcessSshServer> {
   const dir = mkdtempSync(join(tmpdir(), 'net-ssh2-server-'));
   const root = join(dir, 'root');
   await fsp.mkdir(root);
@@ -213,21 +257,27 @@ export async function startInProcessSshServer(options: InProcessSshServerOptions
   const authAttempts: string[] = [];
   const sockets = new Set<Connection>();
 
-  const equal = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  const equal = (a: string, b: string) =>
+    a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
   const server = new Server({ hostKeys: [hostKey.privateKey] }, (client) => {
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
       let accepted = false;
-      if (ctx.username === username && ctx.method === 'password') accepted = equal(ctx.password, password);
+      if (ctx.username === username && ctx.method === 'password')
+        accepted = equal(ctx.password, password);
       if (ctx.username === username && ctx.method === 'publickey') {
-        const sameKey = ctx.key.algo === allowedKey.type && ctx.key.data.equals(allowedKey.getPublicSSH());
+        const sameKey =
+          ctx.key.algo === allowedKey.type && ctx.key.data.equals(allowedKey.getPublicSSH());
         if (sameKey && !ctx.signature) {
           authAttempts.push('publickey:probe');
           return ctx.accept();
         }
-        accepted = sameKey && ctx.signature !== undefined && allowedKey.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true;
+        accepted =
+          sameKey &&
+          ctx.signature !== undefined &&
+          allowedKey.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true;
       }
       authAttempts.push(`${ctx.method}:${accepted ? 'accepted' : 'rejected'}`);
       if (accepted) ctx.accept();
@@ -241,7 +291,9 @@ export async function startInProcessSshServer(options: InProcessSshServerOptions
           env[info.key] = info.val;
           acceptEnv?.();
         });
-        session.on('exec', (acceptExec, _reject, info) => serveExec(acceptExec(), info.command, root, env));
+        session.on('exec', (acceptExec, _reject, info) =>
+          serveExec(acceptExec(), info.command, root, env),
+        );
         session.on('sftp', (acceptSftp) => serveSftp(acceptSftp(), root));
       });
       client.on('tcpip', (acceptTcp, reject, info) => {

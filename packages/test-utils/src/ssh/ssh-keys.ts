@@ -20,9 +20,13 @@ export interface TestKeyPair {
  */
 export function generateKeyPair(dir: string, name: string, passphrase = ''): TestKeyPair {
   const privateKeyPath = join(dir, name);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', `net-test-${name}`, '-f', privateKeyPath], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  execFileSync(
+    'ssh-keygen',
+    ['-q', '-t', 'ed25519', '-N', passphrase, '-C', `net-test-${name}`, '-f', privateKeyPath],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   return {
     privateKeyPath,
     privateKey: readFileSync(privateKeyPath, 'utf8'),

@@ -1,5 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -96,7 +105,8 @@ export function hasSshd(): boolean {
  * password. Use with `await using`.
  */
 export async function startSshd(options: TestSshdOptions = {}): Promise<TestSshd> {
-  if (!hasSshd()) throw new Error(`startSshd: ${SSHD_PATH} is not installed (apt-get install openssh-server)`);
+  if (!hasSshd())
+    throw new Error(`startSshd: ${SSHD_PATH} is not installed (apt-get install openssh-server)`);
   // sshd refuses to start without its privilege-separation directory.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = mkdtempSync(join(tmpdir(), 'net-sshd-'));
@@ -105,7 +115,9 @@ export async function startSshd(options: TestSshdOptions = {}): Promise<TestSshd
   const encryptedClientKey = generateKeyPair(dir, 'client_encrypted', 'correct horse battery');
   writeFileSync(
     join(dir, 'authorized_keys'),
-    [clientKey.publicKey, encryptedClientKey.publicKey, ...(options.authorizedKeys ?? [])].join('\n') + '\n',
+    [clientKey.publicKey, encryptedClientKey.publicKey, ...(options.authorizedKeys ?? [])].join(
+      '\n',
+    ) + '\n',
   );
   const logPath = join(dir, 'sshd.log');
   const username = userInfo().username;
