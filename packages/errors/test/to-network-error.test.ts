@@ -1,7 +1,6 @@
-import { lookup as dnsLookup } from 'node:dns';
 import { connect as netConnect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { closedPort, startHttpServer } from '@net/test-utils';
+import { closedPort, startHttpServer, invalidLookup } from '@net/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -19,21 +18,6 @@ function socketError(socket: Socket): Promise<Error> {
     socket.once('error', resolve);
   });
 }
-
-/** Answers `*.invalid` locally, exactly as getaddrinfo fails, so no query leaves the machine. */
-const invalidLookup = ((hostname: string, options: unknown, callback: Function) => {
-  if (hostname.endsWith('.invalid')) {
-    const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
-      code: 'ENOTFOUND',
-      errno: -3008,
-      syscall: 'getaddrinfo',
-      hostname,
-    });
-    process.nextTick(() => callback(err));
-    return;
-  }
-  (dnsLookup as Function)(hostname, options, callback);
-}) as typeof dnsLookup;
 
 describe('toNetworkError', () => {
   it('maps ECONNREFUSED from a closed loopback port to ConnectionError refused', async () => {

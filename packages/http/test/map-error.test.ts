@@ -1,4 +1,3 @@
-import { lookup as dnsLookup } from 'node:dns';
 import {
   AbortError,
   ConnectionError,
@@ -7,29 +6,10 @@ import {
   ProtocolError,
   SSLError,
 } from '@net/errors';
-import { closedPort, startHttpServer, testCertificates } from '@net/test-utils';
+import { closedPort, startHttpServer, testCertificates, invalidLookup } from '@net/test-utils';
 import { startMisbehavingServer, startUnacceptingListener } from '@net/test-utils/http';
 import { describe, expect, it } from 'vitest';
 import { HTTPClient } from '../src/index.js';
-
-/** Answers `*.invalid` locally, exactly as getaddrinfo fails, so no query leaves the machine. */
-const invalidLookup = ((
-  hostname: string,
-  options: unknown,
-  callback: (...args: unknown[]) => void,
-) => {
-  if (hostname.endsWith('.invalid')) {
-    const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
-      code: 'ENOTFOUND',
-      errno: -3008,
-      syscall: 'getaddrinfo',
-      hostname,
-    });
-    process.nextTick(() => callback(err));
-    return;
-  }
-  (dnsLookup as (...args: unknown[]) => void)(hostname, options, callback);
-}) as typeof dnsLookup;
 
 const noRetry = { maxRetries: 0 };
 

@@ -1,5 +1,5 @@
 import { AbortError, DNSResolutionError } from '@net/errors';
-import { expectNoLeakedHandles, snapshotHandles } from '@net/test-utils';
+import { expectNoLeakedHandles, snapshotHandles, invalidLookup } from '@net/test-utils';
 import {
   hasNmap,
   listenOn,
@@ -11,8 +11,6 @@ import {
   type FixedListener,
   type UdpPeer,
 } from '@net/test-utils/sockets';
-import { lookup as dnsLookup } from 'node:dns';
-import type { LookupFunction } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortScanner } from '../src/port-scanner.js';
 import type { ScanReport } from '../src/scan-report.js';
@@ -21,23 +19,6 @@ import { loadTcpWrap } from '../src/tcp-handle-prober.js';
 
 // Every scan in this file targets 127.0.0.0/8 or ::1 only, on ports chosen below the ephemeral
 // range so that other processes' listeners cannot disturb the exact assertions.
-
-const invalidLookup = ((
-  hostname: string,
-  options: unknown,
-  callback: (...args: unknown[]) => void,
-) => {
-  if (hostname.endsWith('.invalid')) {
-    const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
-      code: 'ENOTFOUND',
-      syscall: 'getaddrinfo',
-      hostname,
-    });
-    process.nextTick(() => callback(err));
-    return;
-  }
-  (dnsLookup as (...args: unknown[]) => void)(hostname, options, callback);
-}) as LookupFunction;
 
 const fixture = {
   all: [] as number[],

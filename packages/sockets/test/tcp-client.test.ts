@@ -11,33 +11,14 @@ import {
   expectNoLeakedHandles,
   snapshotHandles,
   testCertificates,
+  invalidLookup,
 } from '@net/test-utils';
 import { pickPorts, startBlackhole, startTcpPeer } from '@net/test-utils/sockets';
 import fc from 'fast-check';
-import { lookup as dnsLookup } from 'node:dns';
-import type { LookupFunction } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { TCPClient } from '../src/tcp-client.js';
 import { WRITE_HIGH_WATER_MARK } from '../src/connection-options.js';
 import { TCPServer } from '../src/tcp-server.js';
-
-const invalidLookup = ((
-  hostname: string,
-  options: unknown,
-  callback: (...args: unknown[]) => void,
-) => {
-  if (hostname.endsWith('.invalid')) {
-    const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
-      code: 'ENOTFOUND',
-      errno: -3008,
-      syscall: 'getaddrinfo',
-      hostname,
-    });
-    process.nextTick(() => callback(err));
-    return;
-  }
-  (dnsLookup as (...args: unknown[]) => void)(hostname, options, callback);
-}) as LookupFunction;
 
 async function connected(
   port: number,

@@ -1,17 +1,8 @@
 import { ConnectionError, DNSResolutionError, NetworkTimeoutError } from '@net/errors';
-import { expectNoLeakedHandles, snapshotHandles } from '@net/test-utils';
+import { expectNoLeakedHandles, snapshotHandles, invalidLookup } from '@net/test-utils';
 import { pickPorts, startUdpEcho } from '@net/test-utils/sockets';
 import { describe, expect, it } from 'vitest';
-import { UDPClient, type UDPLookupFunction } from '../src/udp-client.js';
-
-const invalidLookup: UDPLookupFunction = (hostname, _options, callback) => {
-  const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
-    code: 'ENOTFOUND',
-    syscall: 'getaddrinfo',
-    hostname,
-  });
-  process.nextTick(() => callback(err, '', 0));
-};
+import { UDPClient } from '../src/udp-client.js';
 
 describe('UDPClient', () => {
   it.each(['127.0.0.1', '::1'])(
