@@ -4,8 +4,8 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
 import { testCertificates } from './certificates.js';
+import { listenOnLoopback } from './loopback-listener.js';
 
 // `unknown`, so a concise arrow such as `(req, res) => res.end()` is accepted.
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
@@ -58,26 +58,9 @@ export async function startHttpServer(
       )
     : createHttpServer(listener);
   server.keepAliveTimeout = 5_000;
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server, host);
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  let closed: Promise<void> | undefined;
-  const close = () => {
-    closed ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-    return closed;
-  };
   return {
     url: `${certs ? 'https' : 'http'}://${urlHost}:${port}`,
     port,

@@ -6,3 +6,5 @@ export { closedPort } from './ports.js';
 export { invalidLookup } from './invalid-lookup.js';
 export { snapshotHandles, leakedHandles, expectNoLeakedHandles } from './open-handles.js';
 export { HandleSnapshot } from './open-handles.js';
+export { listenOnLoopback } from './loopback-listener.js';
+export type { LoopbackListener } from './loopback-listener.js';

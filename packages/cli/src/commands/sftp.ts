@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import type { SSHClient } from '@net/all';
 import type { CommandContext } from '../main.js';
 import { startProgress } from '../progress.js';
 import { addSshOptions, sshClientFor, type SshFlags } from './ssh-target.js';
@@ -12,54 +13,59 @@ function modeString(mode: number, type: string): string {
   return text;
 }
 
+/** Connects, runs `use`, and always closes the connection. */
+async function withClient(
+  target: string,
+  flags: SshFlags,
+  context: CommandContext,
+  use: (client: SSHClient) => Promise<void>,
+): Promise<void> {
+  await using client = sshClientFor(target, flags);
+  await client.connect({ signal: context.signal });
+  await use(client);
+}
+
+/** `put` and `get`: one atomic, sha256-verified transfer with a progress bar. */
+function registerTransfer(sftp: Command, context: CommandContext, direction: 'put' | 'get'): void {
+  const [from, to] = direction === 'put' ? ['local', 'remote'] : ['remote', 'local'];
+  addSshOptions(
+    sftp
+      .command(direction)
+      .description(
+        `${direction === 'put' ? 'upload' : 'download'} a file atomically, verified by sha256, with a progress bar`,
+      )
+      .argument('<target>', 'user@host[:port]')
+      .argument(`<${from}>`)
+      .argument(`[${to}]`, `${to} path (default: the ${from} file name)`),
+  ).action(
+    async (target: string, source: string, destination: string | undefined, flags: SshFlags) => {
+      await withClient(target, flags, context, async (client) => {
+        const progress = startProgress(`${direction} ${basename(source)}`, 'bytes');
+        const options = {
+          verify: 'sha256' as const,
+          signal: context.signal,
+          onProgress: (p: { transferred: number; total: number }) =>
+            progress.update(p.transferred, p.total),
+        };
+        try {
+          const dest = destination ?? basename(source);
+          if (direction === 'put') await client.upload(source, dest, options);
+          else await client.download(source, dest, options);
+        } finally {
+          progress.stop();
+        }
+      });
+    },
+  );
+}
+
 export function registerSftp(program: Command, context: CommandContext): void {
   const sftp = program
     .command('sftp')
     .description('transfer and manage files over SFTP (atomic, verified)');
 
-  addSshOptions(
-    sftp
-      .command('put')
-      .description('upload a file atomically, verified by sha256, with a progress bar')
-      .argument('<target>', 'user@host[:port]')
-      .argument('<local>')
-      .argument('[remote]', 'remote path (default: the local file name)'),
-  ).action(async (target: string, local: string, remote: string | undefined, flags: SshFlags) => {
-    await using client = sshClientFor(target, flags);
-    await client.connect({ signal: context.signal });
-    const progress = startProgress(`put ${basename(local)}`, 'bytes');
-    try {
-      await client.upload(local, remote ?? basename(local), {
-        verify: 'sha256',
-        signal: context.signal,
-        onProgress: (p) => progress.update(p.transferred, p.total),
-      });
-    } finally {
-      progress.stop();
-    }
-  });
-
-  addSshOptions(
-    sftp
-      .command('get')
-      .description('download a file atomically, verified by sha256, with a progress bar')
-      .argument('<target>', 'user@host[:port]')
-      .argument('<remote>')
-      .argument('[local]', 'local path (default: the remote file name)'),
-  ).action(async (target: string, remote: string, local: string | undefined, flags: SshFlags) => {
-    await using client = sshClientFor(target, flags);
-    await client.connect({ signal: context.signal });
-    const progress = startProgress(`get ${basename(remote)}`, 'bytes');
-    try {
-      await client.download(remote, local ?? basename(remote), {
-        verify: 'sha256',
-        signal: context.signal,
-        onProgress: (p) => progress.update(p.transferred, p.total),
-      });
-    } finally {
-      progress.stop();
-    }
-  });
+  registerTransfer(sftp, context, 'put');
+  registerTransfer(sftp, context, 'get');
 
   addSshOptions(
     sftp
@@ -69,19 +75,19 @@ export function registerSftp(program: Command, context: CommandContext): void {
       .argument('[path]', 'remote directory', '.')
       .option('--json', 'print JSON'),
   ).action(async (target: string, path: string, flags: SshFlags & { json?: boolean }) => {
-    await using client = sshClientFor(target, flags);
-    await client.connect({ signal: context.signal });
-    const entries = (await client.list(path)).sort((a, b) => a.name.localeCompare(b.name));
-    if (flags.json) {
-      context.io.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
-      return;
-    }
-    for (const e of entries) {
-      const when = new Date(e.mtimeMs).toISOString().slice(0, 16).replace('T', ' ');
-      context.io.stdout.write(
-        `${modeString(e.mode, e.type)} ${String(e.size).padStart(12)} ${when} ${e.name}\n`,
-      );
-    }
+    await withClient(target, flags, context, async (client) => {
+      const entries = (await client.list(path)).sort((a, b) => a.name.localeCompare(b.name));
+      if (flags.json) {
+        context.io.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+        return;
+      }
+      for (const e of entries) {
+        const when = new Date(e.mtimeMs).toISOString().slice(0, 16).replace('T', ' ');
+        context.io.stdout.write(
+          `${modeString(e.mode, e.type)} ${String(e.size).padStart(12)} ${when} ${e.name}\n`,
+        );
+      }
+    });
   });
 
   addSshOptions(
@@ -92,9 +98,9 @@ export function registerSftp(program: Command, context: CommandContext): void {
       .argument('<path>')
       .option('--parents', 'create parents as needed'),
   ).action(async (target: string, path: string, flags: SshFlags & { parents?: boolean }) => {
-    await using client = sshClientFor(target, flags);
-    await client.connect({ signal: context.signal });
-    await client.mkdir(path, { recursive: flags.parents === true });
+    await withClient(target, flags, context, (client) =>
+      client.mkdir(path, { recursive: flags.parents === true }),
+    );
   });
 
   addSshOptions(
@@ -105,9 +111,8 @@ export function registerSftp(program: Command, context: CommandContext): void {
       .argument('<path>')
       .option('--recursive', 'remove a directory and its contents'),
   ).action(async (target: string, path: string, flags: SshFlags & { recursive?: boolean }) => {
-    await using client = sshClientFor(target, flags);
-    await client.connect({ signal: context.signal });
-    if (flags.recursive) await client.rmdir(path, { recursive: true });
-    else await client.remove(path);
+    await withClient(target, flags, context, (client) =>
+      flags.recursive ? client.rmdir(path, { recursive: true }) : client.remove(path),
+    );
   });
 }

@@ -1,6 +1,6 @@
 import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
-import type { AddressInfo, Socket } from 'node:net';
 import { testCertificates } from '../certificates.js';
+import { listenOnLoopback } from '../loopback-listener.js';
 
 /** A running HTTP/2 server (TLS, certificate from the test CA); dispose with `await using`. */
 export interface TestHttp2Server extends AsyncDisposable {
@@ -35,23 +35,6 @@ export async function startHttp2Server(
       handler(req, res);
     },
   );
-  const sockets = new Set<Socket>();
-  server.on('secureConnection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  let closed: Promise<void> | undefined;
-  const close = () => {
-    closed ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-    return closed;
-  };
+  const { port, close } = await listenOnLoopback(server);
   return { url: `https://127.0.0.1:${port}`, port, requests, close, [Symbol.asyncDispose]: close };
 }

@@ -1,4 +1,5 @@
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer } from 'node:net';
+import { listenOnLoopback } from '../loopback-listener.js';
 
 /**
  * How the peer misbehaves:
@@ -22,11 +23,8 @@ const BODY = Buffer.alloc(64 * 1024, 'x');
 
 /** Starts a misbehaving peer on 127.0.0.1, port 0. */
 export async function startMisbehavingServer(mode: Misbehaviour): Promise<MisbehavingServer> {
-  const sockets = new Set<Socket>();
   let requestCount = 0;
   const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     let seen = '';
     socket.on('data', (chunk: Buffer) => {
@@ -55,19 +53,7 @@ export async function startMisbehavingServer(mode: Misbehaviour): Promise<Misbeh
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  let closed: Promise<void> | undefined;
-  const close = () => {
-    closed ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-    return closed;
-  };
+  const { port, close } = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -4,7 +4,8 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { listenOnLoopback } from '../loopback-listener.js';
 
 /** A running HTTP proxy on loopback; dispose it with `await using`. */
 export interface TestProxyServer extends AsyncDisposable {
@@ -44,7 +45,6 @@ export async function startProxyServer(options: TestProxyOptions = {}): Promise<
     ? `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`
     : undefined;
   const requests: TestProxyServer['requests'] = [];
-  const sockets = new Set<Socket>();
   const authorized = (req: IncomingMessage) =>
     !expected || req.headers['proxy-authorization'] === expected;
 
@@ -98,8 +98,7 @@ export async function startProxyServer(options: TestProxyOptions = {}): Promise<
       upstream.pipe(client);
       client.pipe(upstream);
     });
-    sockets.add(upstream);
-    upstream.on('close', () => sockets.delete(upstream));
+    listener.track(upstream);
     upstream.on('error', () => {
       if (!client.destroyed) client.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
       client.destroy();
@@ -107,23 +106,8 @@ export async function startProxyServer(options: TestProxyOptions = {}): Promise<
     client.on('close', () => upstream.destroy());
   });
 
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  let closed: Promise<void> | undefined;
-  const close = () => {
-    closed ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-    return closed;
-  };
+  const listener = await listenOnLoopback(server);
+  const { port, close } = listener;
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer } from 'node:net';
+import { listenOnLoopback } from '../loopback-listener.js';
 
 /**
  * How a raw peer misbehaves:
@@ -37,13 +38,10 @@ export async function startRawWsPeer(
   behavior: RawPeerBehavior,
   host = '127.0.0.1',
 ): Promise<RawWsPeer> {
-  const sockets = new Set<Socket>();
   const received: Buffer[] = [];
   let connections = 0;
   const server = createServer((socket) => {
     connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     let head = Buffer.alloc(0);
     let upgraded = false;
@@ -72,16 +70,7 @@ export async function startRawWsPeer(
       if (behavior === 'drop') setTimeout(() => socket.destroy(), 20);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const close = async () => {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of sockets) socket.destroy();
-    await closed;
-  };
+  const { port, close } = await listenOnLoopback(server, host);
   return {
     url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
