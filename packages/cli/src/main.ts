@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { formatError } from './report-error.js';
@@ -25,9 +26,13 @@ export interface CommandContext {
   setExitCode(code: number): void;
 }
 
+// The same relative path from src/ and dist/.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
 export function buildProgram(context: CommandContext): Command {
   const program = new Command('net')
     .description('HTTP, WebSocket, SSH, SFTP, port scans and raw sockets from the shell')
+    .version(version, '-V, --version', 'print the version')
     .option('--verbose', 'show the cause chain of errors')
     .showHelpAfterError()
     .exitOverride()

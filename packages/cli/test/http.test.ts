@@ -96,6 +96,17 @@ describe.concurrent('net http', () => {
     expect((await runCli(['nonsense'])).code).toBe(2);
   });
 
+  it('prints its version and help with exit 0', async () => {
+    const version = await runCli(['--version']);
+    expect(version).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) as unknown,
+    });
+    const help = await runCli(['http', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: net http');
+  });
+
   it('downloads to a file with -o', async () => {
     const body = Buffer.alloc(300_000, 7);
     await using server = await startHttpServer((_req, res) => {
