@@ -65,12 +65,16 @@ async function writeAtomically(
     // 'wx': never write through a name someone else created in the meantime.
     const file = createWriteStream(temp, { flags: 'wx' });
     let diskError: unknown;
+    let networkError: unknown;
     file.once('error', (err) => (diskError = err));
+    stream.once('error', (err) => (networkError = err));
     try {
       await pipeline(stream, file);
     } catch (err) {
       // A disk error (ENOSPC, EACCES …) stays what it is; only network failures are mapped.
-      throw err === diskError ? err : mapError(err, context);
+      // Node 22's pipeline destroys the file stream with the source's error, so the file can
+      // emit the network error too: only an error the file raised on its own is a disk error.
+      throw err === diskError && err !== networkError ? err : mapError(err, context);
     }
     // Data must be on disk before the name points at it, or a crash can leave an empty file.
     const handle = await open(temp, 'r+');
