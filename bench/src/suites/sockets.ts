@@ -17,6 +17,12 @@ import { compare, report, type ComparisonResult } from '../harness.js';
 
 const HOST = '127.0.0.1';
 const LISTENERS = 20;
+/**
+ * For quick iteration on the scanner: NET_BENCH_SCAN_ONLY=1 skips the echo comparison and
+ * NET_BENCH_SCAN_ROUNDS sets the rounds of the scan comparison (default 3).
+ */
+const scanOnly = process.env.NET_BENCH_SCAN_ONLY === '1';
+const scanRounds = Number(process.env.NET_BENCH_SCAN_ROUNDS ?? 3) || 3;
 
 interface ScanOutcome {
   result: ComparisonResult;
@@ -127,7 +133,7 @@ async function scanComparison(isolated: boolean): Promise<ScanOutcome> {
       title: `Full TCP connect scan of ${HOST}, 65 535 ports, ${listeners.length} listeners${isolated ? ' (private netns)' : ''}`,
       unit: 'port',
       // Three interleaved rounds: one scan per case and round, the median ratio, on a noisy machine.
-      rounds: 3,
+      rounds: scanRounds,
       warmup: 0,
       baseline: 'nmap -sT -p- -T4',
       cases: {
@@ -301,8 +307,8 @@ async function echoComparison(): Promise<ComparisonResult> {
 export async function run(): Promise<void> {
   const isolated = canUnshare();
   const outcome = isolated ? await scanInNamespace() : await scanComparison(false);
-  const echo = await echoComparison();
-  report('sockets', [outcome.result, echo]);
+  const echo = scanOnly ? undefined : await echoComparison();
+  report('sockets', echo ? [outcome.result, echo] : [outcome.result]);
   console.log(agreementLines(outcome).join('\n'));
 }
 

@@ -12,13 +12,17 @@ import {
   type ScanOptions,
 } from './port-scanner-options.js';
 import type { Prober } from './probe-types.js';
-import { ScanEngine, type EngineHost, type PortState } from './scan-engine.js';
+import { createParallelProber } from './parallel-handle-prober.js';
+import { ScanEngine, type EngineHost, type EngineStats, type PortState } from './scan-engine.js';
 import { emptyCounts, type HostReport, type PortResult, type ScanReport } from './scan-report.js';
 import { serviceName } from './service-names.js';
 import { createHandleProber, loadTcpWrap } from './tcp-handle-prober.js';
 import { createSocketProber } from './tcp-socket-prober.js';
 import { expandTargets, parseTargets } from './target-spec.js';
 import { createUdpProber } from './udp-prober.js';
+
+/** Below this many attempts a worker thread costs more to start (~30 ms) than it saves. */
+const PARALLEL_MIN_ATTEMPTS = 4_096;
 
 interface HostSlot {
   report: HostReport;
@@ -167,8 +171,8 @@ export class PortScanner {
       address: s.report.address!,
       family: s.family,
     }));
-    const prober = this.#prober(o);
     const total = hosts.length * o.ports.length;
+    const prober = this.#prober(o, total);
     let done = 0;
     let open = 0;
     let lastProgress = 0;
@@ -221,7 +225,13 @@ export class PortScanner {
       onResult,
     });
     stream?.started(engine);
-    const stats = await engine.run();
+    let stats: EngineStats;
+    try {
+      stats = await engine.run();
+      stats.workers = prober.workersUsed?.() ?? 0;
+    } finally {
+      await prober.dispose?.();
+    }
 
     if (wantBanner) await this.#grabBanners(scanned, o.banner!, stream, o.signal);
     for (const slot of slots) slot.report.ports.sort((a, b) => a.port - b.port);
@@ -239,11 +249,13 @@ export class PortScanner {
     };
   }
 
-  #prober(o: ResolvedScanOptions): Prober {
+  #prober(o: ResolvedScanOptions, attempts: number): Prober {
     if (o.protocol === 'udp') return createUdpProber(o.payload);
     const wanted = this.#o.engine;
     if (wanted === 'socket') return createSocketProber();
     const binding = loadTcpWrap();
+    if (binding && this.#o.workers > 0 && attempts >= PARALLEL_MIN_ATTEMPTS)
+      return createParallelProber(binding, this.#o.workers);
     if (binding) return createHandleProber(binding);
     if (wanted === 'handle')
       throw invalidArgValue(

@@ -29,6 +29,10 @@ export interface Prober {
   start(probe: ActiveProbe): void;
   /** Stops an attempt the engine gave up on (timeout, abort); must not call `finish`. */
   cancel(probe: ActiveProbe): void;
+  /** Worker threads that made attempts (0 or absent: the main thread alone). */
+  workersUsed?(): number;
+  /** Releases what the prober holds beyond single attempts (worker threads), once the run is over. */
+  dispose?(): Promise<void>;
 }
 
 const RESOURCE = new Set([

@@ -41,6 +41,8 @@ export interface EngineStats {
   /** Concurrency at the start and the lowest the adaptive limit reached. */
   maxConcurrency: number;
   lowestConcurrency: number;
+  /** Worker threads that made attempts beside the main thread (`PortScannerOptions.workers`). */
+  workers: number;
 }
 
 /** After this long with nothing but resource errors, the scan gives up instead of spinning. */
@@ -93,6 +95,7 @@ export class ScanEngine implements ProbeSink {
       resourceErrors: 0,
       maxConcurrency: options.concurrency,
       lowestConcurrency: options.concurrency,
+      workers: 0,
     };
   }
 

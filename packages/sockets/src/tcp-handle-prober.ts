@@ -1,5 +1,5 @@
-import { getSystemErrorName } from 'node:util';
-import { classifyErrno, type ActiveProbe, type Prober } from './probe-types.js';
+import { getSystemErrorMap, getSystemErrorName } from 'node:util';
+import { classifyErrno, type ActiveProbe, type ProbeVerdict, type Prober } from './probe-types.js';
 
 /**
  * Connect probes on bare libuv TCP handles from Node's internal `tcp_wrap` binding. A
@@ -20,6 +20,7 @@ interface TcpHandle {
 interface ConnectReq {
   oncomplete: (this: ConnectReq, status: number, handle: TcpHandle) => void;
   probe: ActiveProbe | undefined;
+  confirmOpen: ((probe: ActiveProbe) => void) | undefined;
 }
 
 export interface TcpWrapBinding {
@@ -29,6 +30,9 @@ export interface TcpWrapBinding {
 }
 
 let cached: TcpWrapBinding | null | undefined;
+
+/** libuv's status for an attempt closed before it completed (its number differs per platform). */
+const UV_ECANCELED = [...getSystemErrorMap()].find(([, [name]]) => name === 'ECANCELED')?.[0];
 
 /** Node's `tcp_wrap` binding when it has the shape this prober needs, else null. */
 export function loadTcpWrap(): TcpWrapBinding | null {
@@ -64,6 +68,21 @@ function errnoName(status: number): string {
   }
 }
 
+const verdicts = new Map<number, { verdict: ProbeVerdict; reason: string }>();
+
+/**
+ * A failed connect's libuv status (a negative errno) sorted into the engine's verdicts; cached
+ * per status, since a full scan sees tens of thousands of the same ECONNREFUSED.
+ */
+export function classifyStatus(status: number): { verdict: ProbeVerdict; reason: string } {
+  let known = verdicts.get(status);
+  if (!known) {
+    known = classifyErrno(errnoName(status));
+    verdicts.set(status, known);
+  }
+  return known;
+}
+
 // One shared callback for every request: libuv calls it as a method of the request object, so no
 // closure is allocated per attempt.
 function onConnectComplete(this: ConnectReq, status: number, handle: TcpHandle): void {
@@ -80,17 +99,25 @@ function onConnectComplete(this: ConnectReq, status: number, handle: TcpHandle):
     // On loopback a connect to a free ephemeral port can pick that same port as its source and
     // "connect" to itself (TCP simultaneous open). Nothing listens there: the port is closed.
     const self = local.port === probe.port && local.address === probe.address;
-    probe.owner.finish(probe, self ? 'closed' : 'open', self ? 'self-connect' : 'syn-ack');
+    if (self) probe.owner.finish(probe, 'closed', 'self-connect');
+    else if (this.confirmOpen) this.confirmOpen(probe);
+    else probe.owner.finish(probe, 'open', 'syn-ack');
     return;
   }
   handle.close();
-  const name = errnoName(status);
-  if (name === 'ECANCELED') return;
-  const { verdict, reason } = classifyErrno(name);
+  if (status === UV_ECANCELED) return;
+  const { verdict, reason } = classifyStatus(status);
   probe.owner.finish(probe, verdict, reason);
 }
 
-export function createHandleProber(binding: TcpWrapBinding): Prober {
+/**
+ * @param confirmOpen - called instead of reporting `open`: the parallel prober checks each
+ *   connection a second time (see parallel-handle-prober.ts).
+ */
+export function createHandleProber(
+  binding: TcpWrapBinding,
+  confirmOpen?: (probe: ActiveProbe) => void,
+): Prober {
   const { TCP, TCPConnectWrap, constants } = binding;
   return {
     name: 'handle',
@@ -99,6 +126,7 @@ export function createHandleProber(binding: TcpWrapBinding): Prober {
       const req = new TCPConnectWrap();
       req.oncomplete = onConnectComplete;
       req.probe = probe;
+      req.confirmOpen = confirmOpen;
       probe.handle = handle;
       const status =
         probe.family === 6
@@ -107,7 +135,7 @@ export function createHandleProber(binding: TcpWrapBinding): Prober {
       if (status !== 0) {
         req.probe = undefined;
         handle.close();
-        const { verdict, reason } = classifyErrno(errnoName(status));
+        const { verdict, reason } = classifyStatus(status);
         probe.owner.finish(probe, verdict, reason);
       }
     },

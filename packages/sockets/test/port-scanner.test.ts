@@ -11,6 +11,7 @@ import {
   type FixedListener,
   type UdpPeer,
 } from '@net/test-utils/sockets';
+import { createHook } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortScanner } from '../src/port-scanner.js';
 import type { ScanReport } from '../src/scan-report.js';
@@ -29,6 +30,29 @@ const fixture = {
   udpSilent: 0,
   listeners: [] as Array<FixedListener | UdpPeer>,
 };
+
+/** Worker threads started since the call and not yet ended (test-utils' snapshot covers sockets and timers). */
+function watchWorkers(): { live: () => number; stop: () => void } {
+  const live = new Set<number>();
+  const hook = createHook({
+    init: (id, type) => {
+      if (type === 'WORKER') live.add(id);
+    },
+    destroy: (id) => {
+      live.delete(id);
+    },
+  }).enable();
+  return { live: () => live.size, stop: () => hook.disable() };
+}
+
+async function expectWorkersEnded(watch: { live: () => number; stop: () => void }) {
+  try {
+    for (let i = 0; i < 50 && watch.live() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(watch.live()).toBe(0);
+  } finally {
+    watch.stop();
+  }
+}
 
 function statesOf(report: ScanReport, host = 0): Map<number, string> {
   return new Map(report.hosts[host]!.ports.map((p) => [p.port, p.state]));
@@ -89,6 +113,8 @@ describe.each(['handle', 'socket'] as const)('PortScanner TCP (%s engine)', (eng
       reason: 'no-response',
     });
     expect(report.stats.retries).toBe(1);
+    // Ten attempts: too few to start a worker thread for.
+    expect(report.stats.workers).toBe(0);
     await expectNoLeakedHandles(before);
   });
 
@@ -124,6 +150,28 @@ describe('PortScanner TCP', () => {
     expect(portsIn(report, 'open')).toEqual(nmapOpen);
     expect(nmapOpen).toEqual(fixture.open);
     expect(nmap.get(fixture.blackhole)).toBe('filtered');
+  });
+
+  it('spreads a large scan over a worker thread with the same results, and stops the worker', async () => {
+    const before = snapshotHandles();
+    const workers = watchWorkers();
+    // 4 096 ports below the fixture range pad the scan to enough attempts for a worker; other
+    // processes may listen there, so only the fixture's ports are asserted exactly.
+    const padding = Array.from({ length: 4_096 }, (_, i) => i + 1);
+    const report = await new PortScanner({ workers: 1, timeout: 300, retries: 1 }).scan(
+      '127.0.0.1',
+      { ports: [...padding, ...fixture.all], includeClosed: true },
+    );
+    expect(report.engine).toBe('handle');
+    expect(report.stats.workers).toBe(1);
+    expect(report.stats.probes).toBeGreaterThanOrEqual(padding.length + fixture.all.length);
+    const states = statesOf(report);
+    expect(fixture.open.map((p) => states.get(p))).toEqual(fixture.open.map(() => 'open'));
+    expect(states.get(fixture.blackhole)).toBe('filtered');
+    expect(fixture.closed.map((p) => states.get(p))).toEqual(fixture.closed.map(() => 'closed'));
+    expect(report.hosts[0]!.ports.length).toBe(padding.length + fixture.all.length);
+    await expectNoLeakedHandles(before);
+    await expectWorkersEnded(workers);
   });
 
   it('scans several loopback hosts from a range, and resolves names (unresolvable ones are reported, not fatal)', async () => {
@@ -196,10 +244,11 @@ describe('PortScanner TCP', () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
   });
 
-  it('stops at once when aborted, with AbortError, leaving no handle open', async () => {
+  it('stops at once when aborted, with AbortError, leaving no handle or worker open', async () => {
     const before = snapshotHandles();
+    const workers = watchWorkers();
     const controller = new AbortController();
-    const pending = new PortScanner({ timeout: 300 }).scan('127.0.0.1', {
+    const pending = new PortScanner({ timeout: 300, workers: 1 }).scan('127.0.0.1', {
       ports: 'all',
       signal: controller.signal,
       onProgress: (p) => {
@@ -208,6 +257,7 @@ describe('PortScanner TCP', () => {
     });
     await expect(pending).rejects.toBeInstanceOf(AbortError);
     await expectNoLeakedHandles(before);
+    await expectWorkersEnded(workers);
     const aborted = AbortSignal.abort();
     await expect(
       new PortScanner().scan('127.0.0.1', { ports: [80], signal: aborted }),
@@ -278,6 +328,8 @@ describe('PortScanner TCP', () => {
     expect(() => new PortScanner({ retries: -1 })).toThrow(RangeError);
     expect(() => new PortScanner({ engine: 'raw' as never })).toThrow(TypeError);
     expect(() => new PortScanner({ timeout: 0 })).toThrow(RangeError);
+    expect(() => new PortScanner({ workers: -1 })).toThrow(RangeError);
+    expect(() => new PortScanner({ workers: 1.5 })).toThrow(RangeError);
   });
 });
 

@@ -20,6 +20,7 @@ interface ChildResult {
     lowestConcurrency: number;
     maxConcurrency: number;
     probes: number;
+    workers: number;
   };
 }
 
@@ -87,41 +88,53 @@ function randomPorts(count: number, min: number, max: number): number[] {
   return [...ports].sort((a, b) => a - b);
 }
 
+// The handle engine with one worker thread beside the main thread, and on the main thread alone.
+const variants = [
+  { engine: 'handle', workers: 1 },
+  { engine: 'handle', workers: 0 },
+  { engine: 'socket', workers: 0 },
+] as const;
 const matrix = nodeBinaries.flatMap((nodeBinary) =>
-  (['handle', 'socket'] as const).map((engine) => [engine, nodeBinary] as const),
+  variants.map(({ engine, workers }) => [engine, workers, nodeBinary] as const),
 );
 
-describe.each(matrix)('PortScanner in isolation (%s engine, %s)', (engine, nodeBinary) => {
-  it.runIf(isolated)(
-    'finds exactly its listeners among all 65 535 ports, never a self-connect',
-    async () => {
-      // Listeners across the whole range, the ephemeral range included, where self-connects happen.
-      const listen = randomPorts(20, 1, 65_535);
-      const result = await runChild(
-        { engine, concurrency: 256, ports: 'all', listen, timeout: 1_000 },
-        { netns: true, nodeBinary },
-      );
-      expect(result.engine).toBe(engine);
-      expect(result.open).toEqual(listen);
-      expect(result.filtered).toEqual([]);
-      // Self-connects (if any happened) were reported closed, not open.
-      expect(result.selfConnects).toBeGreaterThanOrEqual(0);
-    },
-  );
-
-  it('backs off on EMFILE under a low descriptor limit and still finds exactly its listeners', async () => {
-    // Below the ephemeral range, so the exact assertion holds even without a namespace.
-    const listen = randomPorts(5, 20_000, 24_000);
-    const result = await runChild(
-      { engine, concurrency: 1_000, ports: '20000-24000', listen, timeout: 1_000 },
-      { netns: isolated, maxFiles: 120, nodeBinary },
+describe.each(matrix)(
+  'PortScanner in isolation (%s engine, %i workers, %s)',
+  (engine, workers, nodeBinary) => {
+    it.runIf(isolated)(
+      'finds exactly its listeners among all 65 535 ports, never a self-connect',
+      async () => {
+        // Listeners across the whole range, the ephemeral range included, where self-connects happen.
+        const listen = randomPorts(20, 1, 65_535);
+        const result = await runChild(
+          { engine, workers, concurrency: 256, ports: 'all', listen, timeout: 1_000 },
+          { netns: true, nodeBinary },
+        );
+        expect(result.engine).toBe(engine);
+        expect(result.stats.workers).toBe(workers);
+        expect(result.open).toEqual(listen);
+        expect(result.filtered).toEqual([]);
+        // Self-connects (if any happened) were reported closed, not open.
+        expect(result.selfConnects).toBeGreaterThanOrEqual(0);
+      },
     );
-    expect(result.open).toEqual(listen);
-    expect(result.stats.resourceErrors).toBeGreaterThan(0);
-    expect(result.stats.lowestConcurrency).toBeLessThan(1_000);
-    expect(result.stats.probes).toBe(4001 + result.stats.resourceErrors);
-  });
-});
+
+    it('backs off on EMFILE under a low descriptor limit and still finds exactly its listeners', async () => {
+      // Below the ephemeral range, so the exact assertion holds even without a namespace; 5 001
+      // ports, enough attempts for the worker thread to take part.
+      const listen = randomPorts(5, 20_000, 25_000);
+      const result = await runChild(
+        { engine, workers, concurrency: 1_000, ports: '20000-25000', listen, timeout: 1_000 },
+        { netns: isolated, maxFiles: 120, nodeBinary },
+      );
+      expect(result.open).toEqual(listen);
+      expect(result.stats.workers).toBe(workers);
+      expect(result.stats.resourceErrors).toBeGreaterThan(0);
+      expect(result.stats.lowestConcurrency).toBeLessThan(1_000);
+      expect(result.stats.probes).toBe(5001 + result.stats.resourceErrors);
+    });
+  },
+);
 
 it.skipIf(isolated)('skips the namespace scans: unshare --net is not available (not root?)', () => {
   console.warn('unshare --net is unavailable: the full-range isolated scans were skipped');
