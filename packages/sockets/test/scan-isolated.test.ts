@@ -114,8 +114,7 @@ describe.each(matrix)(
         expect(result.stats.workers).toBe(workers);
         expect(result.open).toEqual(listen);
         expect(result.filtered).toEqual([]);
-        // Self-connects (if any happened) were reported closed, not open.
-        expect(result.selfConnects).toBeGreaterThanOrEqual(0);
+        // Self-connects, if any happened, were reported closed: `open` equals the listeners.
       },
     );
 
@@ -136,6 +135,8 @@ describe.each(matrix)(
   },
 );
 
-it.skipIf(isolated)('skips the namespace scans: unshare --net is not available (not root?)', () => {
-  console.warn('unshare --net is unavailable: the full-range isolated scans were skipped');
-});
+if (!isolated) {
+  console.warn(
+    'unshare --net is unavailable (not root?): the full-range isolated scans are skipped',
+  );
+}
