@@ -83,6 +83,22 @@ export function checkOptions<T extends object>(name: string, value: unknown): Pa
   return value;
 }
 
+/** The `signal` of an `{ signal? }` options argument, checked along with the object itself. */
+export function signalOption(options: unknown): AbortSignal | undefined {
+  return checkSignal('signal', checkOptions<{ signal: AbortSignal }>('options', options).signal);
+}
+
+/** `timeout` (falling back to `defaultTimeout`) and `signal` of a read or write's options. */
+export function timedOptions(
+  options: { timeout?: unknown; signal?: unknown },
+  defaultTimeout: number,
+): { timeout: number; signal: AbortSignal | undefined } {
+  return {
+    timeout: checkDuration('timeout', options.timeout ?? defaultTimeout),
+    signal: checkSignal('signal', options.signal),
+  };
+}
+
 /** A rejected promise for a caught value: how async methods report bad arguments (never a sync throw). */
 export function rejected(err: unknown): Promise<never> {
   return Promise.reject(err instanceof Error ? err : new Error(String(err)));

@@ -14,8 +14,8 @@ import {
   checkOptions,
   checkPort,
   checkPositiveInt,
-  checkSignal,
   rejected,
+  signalOption,
 } from './argument-checks.js';
 import { WRITE_HIGH_WATER_MARK } from './connection-options.js';
 import { TCPConnection } from './tcp-connection.js';
@@ -140,10 +140,7 @@ export class TCPClient extends TCPConnection {
   connect(options: { signal?: AbortSignal } = {}): Promise<void> {
     let signal: AbortSignal | undefined;
     try {
-      signal = checkSignal(
-        'signal',
-        checkOptions<{ signal: AbortSignal }>('options', options).signal,
-      );
+      signal = signalOption(options);
     } catch (err) {
       return rejected(err);
     }

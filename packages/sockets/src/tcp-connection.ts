@@ -11,8 +11,8 @@ import {
   checkDuration,
   checkOptions,
   checkPositiveInt,
-  checkSignal,
   rejected,
+  timedOptions,
   toBytes,
 } from './argument-checks.js';
 import { ByteQueue } from './byte-queue.js';
@@ -287,8 +287,7 @@ export class TCPConnection implements AsyncDisposable {
     let timeout: number;
     let signal: AbortSignal | undefined;
     try {
-      timeout = checkDuration('timeout', options.timeout ?? this.settings.timeout);
-      signal = checkSignal('signal', options.signal);
+      ({ timeout, signal } = timedOptions(options, this.settings.timeout));
     } catch (err) {
       return rejected(err);
     }
@@ -335,8 +334,7 @@ export class TCPConnection implements AsyncDisposable {
     let timeout: number;
     let signal: AbortSignal | undefined;
     try {
-      timeout = checkDuration('timeout', options.timeout ?? this.settings.timeout);
-      signal = checkSignal('signal', options.signal);
+      ({ timeout, signal } = timedOptions(options, this.settings.timeout));
     } catch (err) {
       return rejected(err);
     }

@@ -20,8 +20,8 @@ import {
   checkOptions,
   checkPort,
   checkPositiveInt,
-  checkSignal,
   rejected,
+  signalOption,
 } from './argument-checks.js';
 import { WRITE_HIGH_WATER_MARK } from './connection-options.js';
 import { TCPConnection } from './tcp-connection.js';
@@ -168,10 +168,7 @@ export class TCPServer implements AsyncDisposable {
   listen(options: { signal?: AbortSignal } = {}): Promise<ServerAddress> {
     let signal: AbortSignal | undefined;
     try {
-      signal = checkSignal(
-        'signal',
-        checkOptions<{ signal: AbortSignal }>('options', options).signal,
-      );
+      signal = signalOption(options);
     } catch (err) {
       return rejected(err);
     }

@@ -18,6 +18,7 @@ import {
   checkPositiveInt,
   checkSignal,
   toBytes,
+  signalOption,
 } from './argument-checks.js';
 
 /** A resolver with the shape of `dns.lookup` (single result). */
@@ -122,10 +123,7 @@ export class UDPClient implements AsyncDisposable {
   /** Sends one datagram. An oversized payload rejects with RangeError before anything is sent. */
   async send(data: string | Uint8Array, options: { signal?: AbortSignal } = {}): Promise<void> {
     const bytes = toBytes('data', data);
-    const signal = checkSignal(
-      'signal',
-      checkOptions<{ signal: AbortSignal }>('options', options).signal,
-    );
+    const signal = signalOption(options);
     if (bytes.length > MAX_PAYLOAD[6])
       throw argOutOfRange('data.length', `<= ${MAX_PAYLOAD[6]} bytes`, bytes.length);
     const { socket, family } = await this.#open();
