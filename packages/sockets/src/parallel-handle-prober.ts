@@ -21,6 +21,10 @@ import { classifyStatus, createHandleProber, type TcpWrapBinding } from './tcp-h
  * before it is reported open (open ports are few, so this costs next to nothing); a second such
  * coincidence at the same moment is far beyond any practical odds.
  */
+
+/** How long a scan waits for its worker threads to start before it begins without them. */
+const WORKER_START_WAIT_MS = 1_000;
+
 interface Lane {
   worker: Worker;
   ready: boolean;
@@ -50,6 +54,8 @@ export function createParallelProber(binding: TcpWrapBinding, workers: number): 
   let turn = 0;
   let flushScheduled = false;
   let disposed = false;
+  // One promise per worker, settled by its first `{ ready }` message, an error or its exit.
+  const started: Array<Promise<void>> = [];
 
   const flush = () => {
     flushScheduled = false;
@@ -114,11 +120,18 @@ export function createParallelProber(binding: TcpWrapBinding, workers: number): 
       attempts: 0,
     };
     const index = lanes.push(lane) - 1;
+    let settleStart!: () => void;
+    started.push(new Promise<void>((resolve) => (settleStart = resolve)));
     worker.on('message', (message: Float64Array | { ready: boolean }) => {
       if (message instanceof Float64Array) onResults(message);
-      else lane.ready = message.ready;
+      else {
+        lane.ready = message.ready;
+        // `ready: false` means the worker has no tcp_wrap: it is settled too, as unusable.
+        settleStart();
+      }
     });
     const fail = () => {
+      settleStart();
       lane.ready = false;
       lane.starts = [];
       if (disposed) return;
@@ -171,6 +184,18 @@ export function createParallelProber(binding: TcpWrapBinding, workers: number): 
       }
       // A local attempt, or a remote one being verified by the main thread.
       local.cancel(probe);
+    },
+    ready() {
+      // Started before the first attempt, a worker gets its descriptors and its event loop
+      // before the scan can exhaust them (a low `ulimit -n`); a slow start is not waited on
+      // beyond a moment, since the main thread hands attempts to a worker once it is ready.
+      let timer: NodeJS.Timeout | undefined;
+      const cap = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, WORKER_START_WAIT_MS);
+      });
+      return Promise.race([Promise.all(started).then(() => undefined), cap]).finally(() =>
+        clearTimeout(timer),
+      );
     },
     workersUsed() {
       return lanes.filter((lane) => lane.attempts > 0).length;

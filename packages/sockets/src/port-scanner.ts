@@ -227,6 +227,7 @@ export class PortScanner {
     stream?.started(engine);
     let stats: EngineStats;
     try {
+      await prober.ready?.();
       stats = await engine.run();
       stats.workers = prober.workersUsed?.() ?? 0;
     } finally {

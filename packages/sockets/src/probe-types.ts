@@ -31,6 +31,8 @@ export interface Prober {
   cancel(probe: ActiveProbe): void;
   /** Worker threads that made attempts (0 or absent: the main thread alone). */
   workersUsed?(): number;
+  /** Resolves when helpers (worker threads) have started or failed, so a scan can begin with them. */
+  ready?(): Promise<void>;
   /** Releases what the prober holds beyond single attempts (worker threads), once the run is over. */
   dispose?(): Promise<void>;
 }
