@@ -14,6 +14,7 @@ import {
 import { createHook } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortScanner } from '../src/port-scanner.js';
+import { portScannerDefaults } from '../src/port-scanner-options.js';
 import type { ScanReport } from '../src/scan-report.js';
 import { toGreppable } from '../src/scan-report.js';
 import { loadTcpWrap } from '../src/tcp-handle-prober.js';
@@ -225,7 +226,9 @@ describe('PortScanner TCP', () => {
       ports: 'all',
       includeClosed: true,
     })) {
-      expect(result.port).toBe(1);
+      // Streamed as it came: from the first window of attempts, not after 65 535 ports. Which
+      // port of that window answers first is the kernel's and the worker thread's business.
+      expect(result.port).toBeLessThanOrEqual(portScannerDefaults.concurrency);
       break;
     }
     await expectNoLeakedHandles(before);
