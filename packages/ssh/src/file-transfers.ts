@@ -118,10 +118,22 @@ async function checkDigest(
   options: ResolvedTransferOptions,
 ): Promise<void> {
   if (options.verify !== 'sha256') return;
-  const remote = await remoteDigest(remotePath);
-  // Without sha256sum the bytes were hashed as they arrived; reading them a second time over
-  // the same SFTP session would only prove that the server answers the same way twice.
-  if (remote !== undefined && remote !== digest) {
+  assertSameDigest(connection, remotePath, digest, await remoteDigest(remotePath));
+}
+
+/**
+ * Fails a transfer whose remote SHA-256 differs from the bytes hashed as they went through.
+ * Without sha256sum on the server (`remote` undefined) there is nothing to compare: reading the
+ * bytes a second time over the same SFTP session would only prove that the server answers the
+ * same way twice.
+ */
+function assertSameDigest(
+  connection: Connection,
+  remotePath: string,
+  local: string | undefined,
+  remote: string | undefined,
+): void {
+  if (remote !== undefined && remote !== local) {
     throw sshError(
       connection.target,
       'ERR_NET_SFTP',
@@ -178,17 +190,7 @@ export async function downloadFile(
         );
       }
     }
-    if (digestPromise) {
-      const remote = await digestPromise;
-      if (remote !== undefined && remote !== digest) {
-        throw sshError(
-          connection.target,
-          'ERR_NET_SFTP',
-          `verification failed: SHA-256 of ${remotePath} differs`,
-          { path: remotePath },
-        );
-      }
-    }
+    if (digestPromise) assertSameDigest(connection, remotePath, digest, await digestPromise);
     if (options.atomic)
       await rename(writePath, localPath).catch((err: unknown) => {
         throw localError(connection, 'download', localPath, err);

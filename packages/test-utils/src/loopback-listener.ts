@@ -10,12 +10,13 @@ export interface LoopbackListener {
 }
 
 /**
- * Starts `server` on `host`, port 0, and tracks its connections: a plain `server.close()`
- * waits for keep-alive or stalled peers forever, so test servers destroy them instead.
+ * Starts `server` on `host` and `port` (0: any free one) and tracks its connections: a plain
+ * `server.close()` waits for keep-alive or stalled peers forever, so test servers destroy them.
  */
 export async function listenOnLoopback(
   server: Server,
   host = '127.0.0.1',
+  port = 0,
 ): Promise<LoopbackListener> {
   const open = new Set<{ destroy(): void }>();
   const track: LoopbackListener['track'] = (socket) => {
@@ -26,15 +27,15 @@ export async function listenOnLoopback(
   server.on('connection', track);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => {
+    server.listen({ port, host }, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const bound = (server.address() as AddressInfo).port;
   let closed: Promise<void> | undefined;
   return {
-    port,
+    port: bound,
     track,
     close: () => {
       closed ??= new Promise<void>((resolve) => {

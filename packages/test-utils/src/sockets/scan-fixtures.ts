@@ -1,6 +1,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer, Socket } from 'node:net';
+import { listenOnLoopback } from '../loopback-listener.js';
 
 /**
  * Fixtures for exact open-port assertions. Other processes on the machine open and close
@@ -61,31 +62,11 @@ export async function listenOn(
   host = '127.0.0.1',
   mode: 'accept' | 'accept-close' = 'accept',
 ): Promise<FixedListener> {
-  const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     socket.on('error', () => {});
-    if (mode === 'accept-close') {
-      socket.destroy();
-      return;
-    }
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    if (mode === 'accept-close') socket.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port, host, exclusive: true }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  let closed: Promise<void> | undefined;
-  const close = () => {
-    closed ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-    return closed;
-  };
+  const { close } = await listenOnLoopback(server, host, port);
   return { port, close, [Symbol.asyncDispose]: close };
 }
 

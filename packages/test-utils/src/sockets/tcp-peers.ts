@@ -1,6 +1,7 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { testCertificates } from '../certificates.js';
+import { listenOnLoopback } from '../loopback-listener.js';
 
 /** A raw loopback TCP peer; dispose it with `await using`. */
 export interface TcpPeer extends AsyncDisposable {
@@ -30,17 +31,6 @@ export interface TcpPeerOptions {
   greeting?: string | Buffer;
   /** Custom behaviour instead of a named one. */
   onSocket?: (socket: Socket) => void;
-}
-
-async function listen(server: Server, host: string, port: number): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
 }
 
 /**
@@ -81,14 +71,6 @@ export async function startTcpPeer(
     : createServer(onSocket);
   if (certs) server.on('tlsClientError', () => {});
   const host = options.host ?? '127.0.0.1';
-  const port = await listen(server, host, options.port ?? 0);
-  let closed: Promise<void> | undefined;
-  const close = () => {
-    closed ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-    return closed;
-  };
+  const { port, close } = await listenOnLoopback(server, host, options.port ?? 0);
   return { host, port, sockets, close, [Symbol.asyncDispose]: close };
 }
