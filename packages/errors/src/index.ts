@@ -1,3 +1,6 @@
+// The public surface of @net/errors: the error classes, their codes and options, the one mapping
+// from system errors, redaction, and the builders of Node-style argument errors. Shared checks
+// for the @net packages live in the non-public `@net/errors/internal` subpath instead.
 export { ErrorCodes } from './codes.js';
 export type { ErrorCode, ConnectionErrorCode, WebSocketErrorCode, SSHErrorCode } from './codes.js';
 export { NetworkError } from './network-error.js';
@@ -8,7 +11,7 @@ export { NetworkTimeoutError } from './network-timeout-error.js';
 export type { NetworkTimeoutErrorOptions, TimeoutPhase } from './network-timeout-error.js';
 export { SSLError } from './ssl-error.js';
 export type { SSLErrorOptions } from './ssl-error.js';
-export { HTTPError, BODY_SNIPPET_BYTES, bodySnippet } from './http-error.js';
+export { HTTPError } from './http-error.js';
 export type { HTTPErrorOptions } from './http-error.js';
 export { RateLimitError } from './rate-limit-error.js';
 export type { RateLimitErrorOptions } from './rate-limit-error.js';
@@ -25,7 +28,7 @@ export type { ProtocolErrorOptions } from './protocol-error.js';
 export { AbortError } from './abort-error.js';
 export { toNetworkError } from './to-network-error.js';
 export type { ErrorContext } from './to-network-error.js';
-export { redactUrl, redactHeaders, redactText, isSecretKey, REDACTED } from './redact.js';
+export { redactUrl, redactHeaders, redactText, REDACTED } from './redact.js';
 export type { HeaderBag } from './redact.js';
 export { invalidArgValue, invalidArgType, argOutOfRange } from './invalid-argument.js';
 export type { ArgumentError, ArgumentErrorCode } from './invalid-argument.js';

@@ -22,7 +22,7 @@ import { prepareCall, type Call, type RequestOptions } from './request-options.j
 import { Response, type Timings } from './response.js';
 import { runWithRetries, type AttemptBudget, type AttemptOutcome } from './retry-loop.js';
 import { validateMethod } from './validate-request.js';
-import { BODY_SNIPPET_BYTES } from '@net/errors';
+import { BODY_SNIPPET_BYTES } from '@net/errors/internal';
 
 /** A response whose body has not been read: `body` is a stream of it. */
 export interface StreamResponse {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { ProtocolError, bodySnippet, redactUrl } from '@net/errors';
+import { ProtocolError, redactUrl } from '@net/errors';
+import { bodySnippet } from '@net/errors/internal';
 import type { PlainResponse } from 'got';
 
 /** Phase timestamps from got (`@szmarczak/http-timer`). */

@@ -27,3 +27,4 @@ export type { BackoffOptions } from './backoff.js';
 export { escapeControlChars } from './terminal-text.js';
 export { redactKnownSecrets } from './known-secrets.js';
 export { argOutOfRange, invalidArgType, invalidArgValue } from '../invalid-argument.js';
+export { bodySnippet, BODY_SNIPPET_BYTES } from '../http-error.js';
