@@ -48,14 +48,31 @@ export function clientClosedError(
   );
 }
 
+/**
+ * `send()` refused a message: `queued` messages wait in the client, `buffered` bytes are held in
+ * total (queue plus the open socket's unwritten bytes) and `bytes` more would pass a bound.
+ */
 export function queueFullError(
   url: URL,
-  used: { size: number; bytes: number },
+  used: { queued: number; buffered: number; bytes: number },
   limits: { maxMessages: number; maxBytes: number },
 ): WebSocketError {
   return new WebSocketError(
-    `WebSocket send queue is full (${used.size}/${limits.maxMessages} messages, ${used.bytes}/${limits.maxBytes} bytes): ${redactUrl(url)}`,
+    `WebSocket send buffer is full (${used.queued}/${limits.maxMessages} messages queued, ${used.buffered} bytes buffered + ${used.bytes} > ${limits.maxBytes}; await flush()): ${redactUrl(url)}`,
     { code: ErrorCodes.WS_QUEUE_FULL, url, retryable: true },
+  );
+}
+
+/** A browser's messages() iterator reached a bound while messages kept arriving (it cannot pause the socket). */
+export function iteratorOverflowError(
+  url: URL,
+  unread: number,
+  bytes: number,
+  limits: { highWaterMark: number; highWaterBytes: number },
+): WebSocketError {
+  return new WebSocketError(
+    `WebSocket messages() iterator overflowed: ${unread} unread messages (${bytes} bytes) reached its bound (highWaterMark ${limits.highWaterMark}, highWaterBytes ${limits.highWaterBytes}) and a browser cannot pause the socket; later messages were not kept: ${redactUrl(url)}`,
+    { code: ErrorCodes.WS_QUEUE_FULL, url, retryable: false },
   );
 }
 

@@ -1,4 +1,5 @@
 import { NetworkTimeoutError, type NetworkError } from '@net/errors';
+import { hasTimeout, startDeadline, type Deadline } from '@net/errors/internal';
 import type { Frame } from './encode-frame.js';
 import { mapSocketError } from './map-error.js';
 import type { ResolvedOptions } from './options.js';
@@ -26,23 +27,26 @@ export class Connection implements TransportEvents {
   #opened = false;
   #ended = false;
   #error: NetworkError | undefined;
-  #connectTimer: ReturnType<typeof setTimeout> | undefined;
-  #closeTimer: ReturnType<typeof setTimeout> | undefined;
-  #unlistenAbort: (() => void) | undefined;
+  /** The connect deadline while opening, then the close deadline while closing. */
+  #deadline: Deadline | undefined;
 
   /** Throws what the transport's constructor throws (e.g. a header ws rejects). */
   constructor(options: ResolvedOptions, target: string, events: ConnectionEvents) {
     this.#url = options.url;
     this.#events = events;
     this.transport = new Transport(options, this);
-    this.#connectTimer = setTimeout(() => {
-      this.fail(
-        new NetworkTimeoutError(
-          `WebSocket connect timed out after ${options.connectTimeout} ms: ${target}`,
-          { timeoutMs: options.connectTimeout, phase: 'connect' },
-        ),
-      );
-    }, options.connectTimeout);
+    const timeout = options.connectTimeout;
+    if (hasTimeout(timeout)) {
+      this.#deadline = startDeadline({
+        timeout,
+        onTimeout: () =>
+          new NetworkTimeoutError(`WebSocket connect timed out after ${timeout} ms: ${target}`, {
+            timeoutMs: timeout,
+            phase: 'connect',
+          }),
+      });
+      this.#deadline.expired.catch((error: NetworkError) => this.fail(error));
+    }
   }
 
   /** Whether the handshake completed. */
@@ -80,8 +84,9 @@ export class Connection implements TransportEvents {
   }
 
   /**
-   * Starts the closing handshake and gives the peer `timeout` ms to answer it, or until `signal`
-   * aborts; then `onLate` runs, since a peer that never answers must not hold close() open.
+   * Starts the closing handshake and gives the peer `timeout` ms (Infinity: no limit) to answer
+   * it, or until `signal` aborts; then `onLate` runs, since a peer that never answers must not
+   * hold close() open.
    */
   close(
     code: number,
@@ -91,12 +96,10 @@ export class Connection implements TransportEvents {
     onLate: () => void,
   ): void {
     this.transport.close(code, reason);
-    this.#closeTimer = setTimeout(onLate, timeout);
-    if (signal?.aborted) onLate();
-    else if (signal) {
-      signal.addEventListener('abort', onLate, { once: true });
-      this.#unlistenAbort = () => signal.removeEventListener('abort', onLate);
-    }
+    this.#stopTimers();
+    const late = new Error('close timed out');
+    this.#deadline = startDeadline({ timeout, signal, onTimeout: () => late, onAbort: () => late });
+    this.#deadline.expired.catch(onLate);
   }
 
   /**
@@ -145,11 +148,7 @@ export class Connection implements TransportEvents {
   }
 
   #stopTimers(): void {
-    clearTimeout(this.#connectTimer);
-    clearTimeout(this.#closeTimer);
-    this.#connectTimer = undefined;
-    this.#closeTimer = undefined;
-    this.#unlistenAbort?.();
-    this.#unlistenAbort = undefined;
+    this.#deadline?.clear();
+    this.#deadline = undefined;
   }
 }

@@ -36,6 +36,11 @@ export class Heartbeat {
 
   #tick(): void {
     if (this.#deadline !== undefined) return;
+    // timeout 0/Infinity: keep pinging (idle proxies see traffic) but never declare death.
+    if (!Number.isFinite(this.options.timeout)) {
+      this.ping();
+      return;
+    }
     this.#deadline = setTimeout(() => {
       this.#deadline = undefined;
       this.stop();

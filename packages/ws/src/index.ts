@@ -1,5 +1,6 @@
 export { WebSocketClient } from './websocket-client.js';
 export type { WebSocketState } from './websocket-client.js';
+export type { WebSocketClientDefaults } from './defaults.js';
 export type {
   WebSocketClientEvents,
   WebSocketOpenEvent,
@@ -7,17 +8,18 @@ export type {
   ReconnectingEvent,
 } from './events.js';
 export { Message } from './message.js';
-export { defaults, defaultShouldReconnect } from './options.js';
 export type {
   WebSocketClientOptions,
   ReconnectOptions,
   HeartbeatOptions,
   QueueOptions,
+  MessagesOptions,
   AckOptions,
   TlsOptions,
-} from './options.js';
+  SignalOptions,
+  CloseOptions,
+} from './option-types.js';
 export type { SendData } from './encode-frame.js';
-export { backoffDelay } from './backoff.js';
 
 // The errors this package throws, so that installing it alone is enough for `instanceof`
 // checks and `ErrorCodes` (they are the very classes of @net/errors, not copies).

@@ -7,20 +7,13 @@ import {
   toNetworkError,
   type ErrorContext,
 } from '@net/errors';
+import { hostPort } from './client-errors.js';
 
 /** Where in the life of a connection an error happened. */
 export type ErrorPhase = 'connect' | 'open';
 
 function errorContext(url: URL): ErrorContext {
-  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  const port = url.port === '' ? (url.protocol === 'wss:' ? 443 : 80) : Number(url.port);
-  return {
-    operation: 'WebSocket',
-    url,
-    host,
-    port,
-    protocol: url.protocol === 'wss:' ? 'wss' : 'ws',
-  };
+  return { operation: 'WebSocket', url, ...hostPort(url) };
 }
 
 /**

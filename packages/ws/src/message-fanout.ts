@@ -1,8 +1,6 @@
-import { argOutOfRange } from '@net/errors';
 import type { Message } from './message.js';
-import { MessageStream } from './message-stream.js';
-
-const DEFAULT_HIGH_WATER_MARK = 1_000;
+import { MessageStream, type StreamLimits } from './message-stream.js';
+import type { MessagesOptions } from './option-types.js';
 
 /**
  * The client's open message iterators. It hands each received message to all of them and
@@ -10,43 +8,50 @@ const DEFAULT_HIGH_WATER_MARK = 1_000;
  * when the last drains: one full iterator is enough to pause the socket.
  */
 export class MessageFanout {
-  readonly #streams = new Set<MessageStream>();
+  // Created with the first iterator: most connections of a busy process never open one.
+  #streams: Set<MessageStream> | undefined;
   /** Iterators over their high-water mark. */
   #pressure = 0;
 
-  constructor(private readonly onPressure: (full: boolean) => void) {}
+  constructor(
+    private readonly onPressure: (full: boolean) => void,
+    /** Whether the socket can be paused (Node); browsers' iterators overflow loudly instead. */
+    private readonly pausable: boolean,
+    private readonly overflowError: (unread: number, bytes: number, limits: StreamLimits) => Error,
+  ) {}
 
   /** Whether any iterator is over its high-water mark (the socket should stay paused). */
   get full(): boolean {
     return this.#pressure > 0;
   }
 
-  /** A new iterator; `ended` (the client is closed) makes one that is already done. */
-  open(highWaterMark: number | undefined, ended: boolean): MessageStream {
-    const limit = highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
-      throw argOutOfRange('highWaterMark', 'a positive integer', limit);
-    }
+  /** A new iterator with checked `limits`; `ended` (the client is closed) makes one that is already done. */
+  open(limits: Required<MessagesOptions>, ended: boolean): MessageStream {
+    const streamLimits: StreamLimits = { ...limits, pausable: this.pausable };
     const stream = new MessageStream(
-      (s) => this.#streams.delete(s),
+      (s) => this.#streams?.delete(s),
       (_s, over) => this.#onStreamPressure(over),
-      limit,
+      streamLimits,
+      (unread, bytes) => this.overflowError(unread, bytes, streamLimits),
     );
     if (ended) stream.end();
-    else this.#streams.add(stream);
+    else (this.#streams ??= new Set()).add(stream);
     return stream;
   }
 
   push(message: Message): void {
+    const streams = this.#streams;
     // Checked first: iterating an empty Set still allocates an iterator per message.
-    if (this.#streams.size > 0) for (const stream of this.#streams) stream.push(message);
+    if (streams !== undefined && streams.size > 0)
+      for (const stream of streams) stream.push(message);
   }
 
   /** The client closed for good: every iterator ends (with `error`, if it closed on one). */
   end(error: Error | undefined): void {
-    for (const stream of this.#streams) stream.end(error);
-    this.#streams.clear();
+    const streams = this.#streams;
+    this.#streams = undefined;
     this.#pressure = 0;
+    if (streams !== undefined) for (const stream of streams) stream.end(error);
   }
 
   #onStreamPressure(over: boolean): void {

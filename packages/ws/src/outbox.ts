@@ -40,9 +40,9 @@ export class Outbox {
     return this.#entries.length - this.#head - this.#written;
   }
 
-  /** Whether a frame of `bytes` fits within both bounds. */
-  fits(bytes: number): boolean {
-    return this.size < this.maxMessages && this.#bytes + bytes <= this.maxBytes;
+  /** Whether a frame of `bytes` fits within both bounds, with `elsewhere` bytes held by the socket. */
+  fits(bytes: number, elsewhere = 0): boolean {
+    return this.size < this.maxMessages && this.#bytes + elsewhere + bytes <= this.maxBytes;
   }
 
   push(entry: OutboxEntry): void {

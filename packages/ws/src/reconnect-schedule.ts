@@ -1,4 +1,4 @@
-import { backoffDelay } from './backoff.js';
+import { fullJitterBackoff, sleep } from '@net/errors/internal';
 import type { ResolvedOptions } from './options.js';
 
 /**
@@ -8,7 +8,8 @@ import type { ResolvedOptions } from './options.js';
  */
 export class ReconnectSchedule {
   #attempt = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Aborts the pending back-off sleep. */
+  #pending: AbortController | undefined;
 
   constructor(private readonly options: ResolvedOptions['reconnect']) {}
 
@@ -32,11 +33,17 @@ export class ReconnectSchedule {
     const r = this.options;
     if (r === false || this.#attempt >= r.maxAttempts) return undefined;
     const attempt = ++this.#attempt;
-    const delay = backoffDelay(attempt, r);
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      start();
-    }, delay);
+    const delay = fullJitterBackoff(attempt, r);
+    const pending = new AbortController();
+    this.#pending = pending;
+    sleep(delay, pending.signal).then(
+      () => {
+        if (this.#pending === pending) this.#pending = undefined;
+        start();
+      },
+      // Cancelled: the client closed or connected another way.
+      () => {},
+    );
     return { attempt, delay };
   }
 
@@ -46,7 +53,7 @@ export class ReconnectSchedule {
   }
 
   cancel(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#pending?.abort();
+    this.#pending = undefined;
   }
 }

@@ -48,7 +48,7 @@ export class Transport {
       protocols: string[],
       opts: object,
     ) => WebSocket;
-    const socket = new Impl(options.url.href, options.protocols, nodeOptions);
+    const socket = new Impl(options.url.href, options.protocols as string[], nodeOptions);
     this.socket = socket;
     const node = socket as unknown as NodeSocket;
     this.isNode = typeof node.on === 'function' && typeof node.ping === 'function';

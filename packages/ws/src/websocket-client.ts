@@ -5,15 +5,23 @@ import {
   type NetworkError,
   type WebSocketError,
 } from '@net/errors';
+import { checkOptionKeys } from '@net/errors/internal';
 import { checkClose } from './close-code.js';
 import { Connection, type ConnectionEvents } from './connection.js';
 import { ConnectionHeartbeat } from './connection-heartbeat.js';
-import { encodeFrame, frameBytes, ownFrame, type SendData } from './encode-frame.js';
+import { clientDefaults, type WebSocketClientDefaults } from './defaults.js';
+import { encodeFrame, frameBytes, ownFrame, type Frame, type SendData } from './encode-frame.js';
 import { EventHub } from './event-hub.js';
 import { mapSocketError } from './map-error.js';
 import { Message } from './message.js';
 import { MessageFanout } from './message-fanout.js';
-import { resolveOptions, type ResolvedOptions, type WebSocketClientOptions } from './options.js';
+import type {
+  CloseOptions,
+  MessagesOptions,
+  SignalOptions,
+  WebSocketClientOptions,
+} from './option-types.js';
+import { resolveMessagesOptions, resolveOptions, type ResolvedOptions } from './options.js';
 import { Outbox } from './outbox.js';
 import { ReconnectSchedule } from './reconnect-schedule.js';
 import { browserSocket } from './transport.js';
@@ -22,11 +30,13 @@ import {
   clientClosedError,
   closedBeforeOpenError,
   droppedError,
+  iteratorOverflowError,
   queueFullError,
 } from './client-errors.js';
 import type { WebSocketClientEvents } from './events.js';
 import { FlushWatch } from './flush-watch.js';
 import { Waiters } from './waiters.js';
+import { checkSignal, rejected } from './value-checks.js';
 
 /**
  * `idle` (not connected yet, or the first connect failed) → `connecting` → `open` →
@@ -35,6 +45,20 @@ import { Waiters } from './waiters.js';
 export type WebSocketState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
 
 const EVENTS = new Set(['open', 'message', 'close', 'reconnecting', 'error']);
+const SIGNAL_KEYS = ['signal'];
+
+/** The signal of a per-call options object; throws TypeError for an unknown key or a non-signal. */
+function callSignal(options: unknown): AbortSignal | undefined {
+  return checkSignal(
+    'options.signal',
+    checkOptionKeys<SignalOptions>('options', options, SIGNAL_KEYS).signal,
+  );
+}
+
+/** The largest UTF-8 size a frame can have, without scanning it: 3 bytes per UTF-16 unit. */
+function maxFrameBytes(frame: Frame): number {
+  return typeof frame === 'string' ? frame.length * 3 : frame.byteLength;
+}
 
 /**
  * A WebSocket client that reconnects with back-off, queues what is sent while disconnected,
@@ -47,12 +71,22 @@ const EVENTS = new Set(['open', 'message', 'close', 'reconnecting', 'error']);
  * for await (const m of ws) console.log(m.json());
  */
 export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable {
+  /**
+   * Every default option, deep-frozen: `WebSocketClient.defaults.queue.maxBytes`,
+   * `WebSocketClient.defaults.reconnect.shouldReconnect` (to extend the default policy) …
+   */
+  static readonly defaults: WebSocketClientDefaults = clientDefaults;
+
   /** The URL, with credentials redacted. */
   readonly url: string;
   readonly #o: ResolvedOptions;
   readonly #hub = new EventHub<WebSocketClientEvents>();
   readonly #outbox: Outbox;
-  readonly #fanout = new MessageFanout((full) => this.#onPressure(full));
+  readonly #fanout = new MessageFanout(
+    (full) => this.#onPressure(full),
+    !browserSocket,
+    (unread, bytes, limits) => iteratorOverflowError(this.#o.url, unread, bytes, limits),
+  );
   readonly #openWaiters = new Waiters();
   readonly #flushes = new FlushWatch(() => this.#isFlushed());
   readonly #reconnect: ReconnectSchedule;
@@ -114,10 +148,12 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
    * Opens the connection. Resolves when it is open; the first attempt is not retried (a wrong
    * URL or a server that is down is reported at once), later drops are reconnected.
    */
-  connect(options: { signal?: AbortSignal } = {}): Promise<void> {
-    const signal = options?.signal;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      return Promise.reject(invalidArgType('signal', 'an AbortSignal', signal));
+  connect(options?: SignalOptions): Promise<void> {
+    let signal: AbortSignal | undefined;
+    try {
+      signal = callSignal(options);
+    } catch (err) {
+      return rejected(err);
     }
     if (signal?.aborted) return Promise.reject(abortedError(this.#o.url, 'connect', signal));
     if (this.#state === 'open') return Promise.resolve();
@@ -140,41 +176,61 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   /**
    * Sends a string (text frame), binary data (binary frame) or any other JSON value (as text).
    * While not open, the message is queued and sent in order after the next (re)connect.
-   * @throws WebSocketError ERR_NET_WS_QUEUE_FULL when the queue is full, ERR_NET_WS_CLOSED after close().
+   * What the client holds — the queue plus the open socket's unwritten bytes — never passes
+   * `queue.maxBytes` (nor the queue `queue.maxMessages`): past it `send()` throws and the
+   * message is not taken; `await flush()` waits until the socket has drained.
+   * @throws WebSocketError ERR_NET_WS_QUEUE_FULL when the message does not fit, ERR_NET_WS_CLOSED after close().
    */
   send(data: SendData): void {
     const frame = encodeFrame(data);
     if (this.#state === 'closing' || this.#state === 'closed') throw this.#closedError('send');
     const acks = this.#o.acks;
+    const conn = this.#conn;
+    const socketBytes = conn === undefined ? 0 : conn.bufferedAmount;
     if (acks === false) {
-      // The hot path: nothing queued ahead of this message, so it may go straight out.
-      const conn = this.#conn;
+      // The hot path: nothing queued ahead of this message, so it may go straight out. The
+      // exact UTF-8 size is only counted when the cheap upper bound does not already fit.
       if (this.#outbox.size === 0 && conn?.writable) {
+        const max = this.#o.queue.maxBytes;
+        if (socketBytes + maxFrameBytes(frame) > max) {
+          const bytes = frameBytes(frame);
+          if (socketBytes + bytes > max) throw this.#queueFull(socketBytes, bytes);
+        }
         conn.send(frame);
         return;
       }
       const bytes = frameBytes(frame);
-      if (!this.#outbox.fits(bytes)) throw queueFullError(this.#o.url, this.#outbox, this.#o.queue);
+      if (!this.#outbox.fits(bytes, socketBytes)) throw this.#queueFull(socketBytes, bytes);
       this.#outbox.push({ frame: ownFrame(frame), bytes, seq: 0, data });
     } else {
       const seq = this.#seq + 1;
       const wrapped = encodeFrame(acks.wrap(seq, data), 'acks.wrap() result');
       const bytes = frameBytes(wrapped);
-      if (!this.#outbox.fits(bytes)) throw queueFullError(this.#o.url, this.#outbox, this.#o.queue);
+      if (!this.#outbox.fits(bytes, socketBytes)) throw this.#queueFull(socketBytes, bytes);
       this.#seq = seq;
       this.#outbox.push({ frame: ownFrame(wrapped), bytes, seq, data });
     }
     this.#writeOutbox();
   }
 
+  #queueFull(socketBytes: number, bytes: number): WebSocketError {
+    return queueFullError(
+      this.#o.url,
+      { queued: this.#outbox.size, buffered: this.#outbox.bytes + socketBytes, bytes },
+      this.#o.queue,
+    );
+  }
+
   /**
    * Resolves when nothing is queued (with acks: nothing is unacknowledged) and the open socket
    * has written everything (`bufferedAmount` is 0). Rejects with ERR_NET_WS_CLOSED if the client closes first.
    */
-  flush(options: { signal?: AbortSignal } = {}): Promise<void> {
-    const signal = options?.signal;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      return Promise.reject(invalidArgType('signal', 'an AbortSignal', signal));
+  flush(options?: SignalOptions): Promise<void> {
+    let signal: AbortSignal | undefined;
+    try {
+      signal = callSignal(options);
+    } catch (err) {
+      return rejected(err);
     }
     if (this.#state === 'closed') return Promise.reject(this.#closedError('flush'));
     if (signal?.aborted) return Promise.reject(abortedError(this.#o.url, 'flush', signal));
@@ -183,12 +239,14 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
 
   /**
    * An async iterator over messages received from now on; it ends when the client closes.
-   * When it holds `highWaterMark` unread messages, the client stops reading the socket (Node:
-   * TCP backpressure reaches the server; heartbeats pause too) until it is down to a quarter.
-   * Browsers cannot pause a WebSocket, so there the buffer grows.
+   * Its unread buffer is bounded by `highWaterMark` messages and `highWaterBytes`. In Node the
+   * client stops reading the socket at either bound (TCP backpressure reaches the server;
+   * heartbeats pause too) until it is down to a quarter. Browsers cannot pause a WebSocket:
+   * there a message arriving while the iterator is at a bound makes it throw WebSocketError
+   * ERR_NET_WS_QUEUE_FULL after the buffered messages, instead of growing without limit.
    */
-  messages(options: { highWaterMark?: number } = {}): AsyncIterableIterator<Message> {
-    return this.#fanout.open(options?.highWaterMark, this.#state === 'closed');
+  messages(options?: MessagesOptions): AsyncIterableIterator<Message> {
+    return this.#fanout.open(resolveMessagesOptions(options), this.#state === 'closed');
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Message> {
@@ -201,14 +259,13 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
    * ERR_NET_WS_CLOSED, iterators end). Queued messages are handed back in the final `close` event.
    * `signal` stops waiting for the server and drops the connection at once.
    */
-  close(code = 1000, reason = '', options: { signal?: AbortSignal } = {}): Promise<void> {
+  close(code = 1000, reason = '', options?: CloseOptions): Promise<void> {
+    let signal: AbortSignal | undefined;
     try {
       checkClose(code, reason, browserSocket);
-      if (options?.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-        throw invalidArgType('signal', 'an AbortSignal', options.signal);
-      }
+      signal = callSignal(options);
     } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      return rejected(err);
     }
     if (this.#closed) return this.#closed;
     this.#closed = new Promise((resolve) => {
@@ -223,7 +280,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     } else {
       // A paused socket would never read the server's close frame.
       if (this.#fanout.full) conn.transport.resume();
-      conn.close(code, reason, this.#o.closeTimeout, options?.signal, () => {
+      conn.close(code, reason, this.#o.closeTimeout, signal, () => {
         this.#dropConnection();
         this.#finalize(1006, '', false, undefined);
       });

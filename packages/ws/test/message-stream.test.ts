@@ -34,9 +34,34 @@ describe('messages() backpressure', () => {
     await expect.poll(() => socket!.bufferedAmount).toBe(0);
   });
 
-  it('rejects a highWaterMark that is not a positive integer', () => {
-    const client = new WebSocketClient({ url: 'ws://127.0.0.1:9/' });
-    expect(() => client.messages({ highWaterMark: 0 })).toThrow(RangeError);
+  it('stops reading at highWaterBytes: huge unread messages are not all held (issue 13)', async () => {
+    await using server = await startWsServer({ onConnection: () => {} });
+    await using client = new WebSocketClient({ url: server.url, heartbeat: false });
+    const iterator = client.messages({ highWaterBytes: 4 * 1024 * 1024 });
+    await client.connect();
+    await expect.poll(() => server.clients.size).toBe(1);
+    const [socket] = server.clients;
+    const total = 12; // 12 × 3 MiB = 36 MiB offered, 4 MiB allowed unread
+    for (let i = 0; i < total; i++) {
+      const payload = Buffer.alloc(3 * 1024 * 1024);
+      payload.writeUInt32BE(i);
+      socket!.send(payload);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    // The client stopped after passing 4 MiB; the rest waits on the server side.
+    expect(socket!.bufferedAmount).toBeGreaterThan(20 * 1024 * 1024);
+    for (let i = 0; i < total; i++) {
+      const { value } = await iterator.next();
+      expect(Buffer.from(value!.data as Uint8Array).readUInt32BE(0)).toBe(i);
+    }
+    await expect.poll(() => socket!.bufferedAmount).toBe(0);
+  });
+
+  it('bounds the default iterator at 16 MiB', () => {
+    expect(WebSocketClient.defaults.messages).toEqual({
+      highWaterMark: 1000,
+      highWaterBytes: 16 * 1024 * 1024,
+    });
   });
 
   it('close() reads the close handshake even while paused', async () => {

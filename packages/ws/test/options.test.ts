@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  WebSocketClient,
-  defaultShouldReconnect,
-  defaults,
-  type WebSocketClientOptions,
-} from '../src/index.js';
+import { WebSocketClient, type WebSocketClientOptions } from '../src/index.js';
 
 const url = 'ws://127.0.0.1:9/';
+const defaults = WebSocketClient.defaults;
+const defaultShouldReconnect = defaults.reconnect.shouldReconnect;
 
 describe('options', () => {
   it.each<[string, Partial<WebSocketClientOptions> & Record<string, unknown>, string]>([
@@ -63,6 +60,63 @@ describe('options', () => {
     }
     expect(message).toContain('authorization');
     expect(message).not.toContain('s3cret');
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['reconect', { url, reconect: false }, 'reconnect'],
+    ['heartbeet', { url, heartbeet: false }, 'heartbeat'],
+    ['connectTimout', { url, connectTimout: 5 }, 'connectTimeout'],
+    ['reconnect.maxAttempt', { url, reconnect: { maxAttempt: 3 } }, 'maxAttempts'],
+    ['heartbeat.intervall', { url, heartbeat: { intervall: 5 } }, 'interval'],
+    ['queue.maxByte', { url, queue: { maxByte: 5 } }, 'maxBytes'],
+    ['tls.rejectUnauthorised', { url, tls: { rejectUnauthorised: false } }, 'rejectUnauthorized'],
+    ['acks.ackof', { url, acks: { wrap: () => 1, ackof: () => 1 } }, 'ackOf'],
+  ])('names the closest key for the unknown option %s', (_name, options, closest) => {
+    expect(() => new WebSocketClient(options as unknown as WebSocketClientOptions)).toThrow(
+      expect.objectContaining({
+        name: 'TypeError',
+        code: 'ERR_INVALID_ARG_VALUE',
+        message: expect.stringContaining(`Did you mean '${closest}'?`),
+      }),
+    );
+  });
+
+  it('rejects unknown keys of per-call options as a rejected promise, never a sync throw', async () => {
+    const client = new WebSocketClient({ url });
+    const wrong = { signall: AbortSignal.timeout(1000) } as never;
+    await expect(client.connect(wrong)).rejects.toThrow(/Did you mean 'signal'\?/);
+    await expect(client.flush(wrong)).rejects.toThrow(/Did you mean 'signal'\?/);
+    await expect(client.close(1000, '', wrong)).rejects.toThrow(/Did you mean 'signal'\?/);
+    await expect(client.connect({ signal: 'x' as never })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+    await client.close();
+  });
+
+  it('treats 0 and Infinity as "no limit" for connectTimeout, heartbeat.timeout and closeTimeout', () => {
+    for (const none of [0, Infinity]) {
+      expect(
+        () =>
+          new WebSocketClient({
+            url,
+            connectTimeout: none,
+            closeTimeout: none,
+            heartbeat: { timeout: none },
+          }),
+      ).not.toThrow();
+    }
+    expect(() => new WebSocketClient({ url, connectTimeout: Number.NaN })).toThrow(RangeError);
+    expect(() => new WebSocketClient({ url, heartbeat: { timeout: -1 } })).toThrow(RangeError);
+  });
+
+  it('freezes its defaults deeply', () => {
+    expect(Object.isFrozen(defaults)).toBe(true);
+    for (const value of Object.values(defaults)) {
+      if (typeof value === 'object' && value !== null) expect(Object.isFrozen(value)).toBe(true);
+    }
+    expect(() => {
+      (defaults.queue as { maxBytes: number }).maxBytes = 1;
+    }).toThrow(TypeError);
   });
 
   it('documents its defaults', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaults } from '../src/index.js';
+import { WebSocketClient } from '../src/index.js';
 import { ReconnectSchedule } from '../src/reconnect-schedule.js';
 
-const policy = (overrides: Partial<typeof defaults.reconnect> = {}) => ({
-  ...defaults.reconnect,
+const policy = (overrides: Partial<typeof WebSocketClient.defaults.reconnect> = {}) => ({
+  ...WebSocketClient.defaults.reconnect,
   initialDelay: 1,
   maxDelay: 1,
   maxAttempts: 2,

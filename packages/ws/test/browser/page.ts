@@ -61,7 +61,30 @@ async function main(): Promise<Record<string, unknown>> {
   await pinger.connect();
   const pingEchoes = [(await next(echoes)).text(), (await next(echoes)).text()];
   await pinger.close();
+
+  // A browser cannot pause its socket: an unread iterator at its bound fails loudly.
+  const flooded = new WebSocketClient({ url: params.get('ws')!, heartbeat: false });
+  const unread = flooded.messages({ highWaterMark: 3 });
+  let arrived = 0;
+  const allArrived = new Promise<void>((resolve) =>
+    flooded.on('message', () => ++arrived === 10 && resolve()),
+  );
+  await flooded.connect();
+  for (let i = 0; i < 10; i++) flooded.send(`m${i}`);
+  await allArrived;
+  const overflow: string[] = [];
+  for (;;) {
+    try {
+      const { value, done } = await unread.next();
+      if (done) break;
+      overflow.push(value.text());
+    } catch (err) {
+      overflow.push(`${(err as Error).name} ${(err as { code: string }).code}`);
+    }
+  }
+  await flooded.close();
   return {
+    overflow,
     pingEchoes,
     ok: true,
     refused,
