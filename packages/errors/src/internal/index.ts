@@ -9,6 +9,7 @@ export {
   checkFunction,
   checkHost,
   checkInteger,
+  isIpLiteral,
   checkNoNul,
   checkNumber,
   checkPort,
@@ -28,3 +29,4 @@ export { escapeControlChars } from './terminal-text.js';
 export { redactKnownSecrets } from './known-secrets.js';
 export { argOutOfRange, invalidArgType, invalidArgValue } from '../invalid-argument.js';
 export { bodySnippet, BODY_SNIPPET_BYTES } from '../http-error.js';
+export { isSecretKey } from '../redact.js';

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { argOutOfRange, invalidArgType, invalidArgValue } from '../invalid-argument.js';
 
 /**
@@ -79,13 +78,43 @@ export function checkSignal(name: string, value: unknown): AbortSignal | undefin
   return value;
 }
 
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/**
+ * Whether `value` is an IPv4 or IPv6 literal (an IPv6 zone such as `%eth0` allowed). Written
+ * without `node:net` so this module also loads in a browser bundle (as @net/ws needs).
+ */
+export function isIpLiteral(value: string): boolean {
+  if (IPV4.test(value)) return true;
+  const zone = value.indexOf('%');
+  const address = zone === -1 ? value : value.slice(0, zone);
+  if (zone !== -1 && zone === value.length - 1) return false;
+  if (!address.includes(':')) return false;
+  // An embedded IPv4 tail (::ffff:1.2.3.4) counts as two groups.
+  let groups = address;
+  let extra = 0;
+  const lastColon = address.lastIndexOf(':');
+  const tail = address.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    if (!IPV4.test(tail)) return false;
+    groups = `${address.slice(0, lastColon + 1)}0`;
+    extra = 1;
+  }
+  const halves = groups.split('::');
+  if (halves.length > 2) return false;
+  const parts = halves.map((half) => (half === '' ? [] : half.split(':')));
+  if (!parts.every((list) => list.every((part) => /^[0-9a-f]{1,4}$/i.test(part)))) return false;
+  const count = parts.reduce((sum, list) => sum + list.length, 0) + extra;
+  return halves.length === 2 ? count <= 7 : count === 8;
+}
+
 /** A host name or IP literal: what a connect can be attempted to. */
 export function checkHost(name: string, value: unknown): string {
   if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
   if (value.length === 0 || value.length > 253) {
     throw invalidArgValue(name, 'Expected a host name or IP address.');
   }
-  if (isIP(value) !== 0) return value;
+  if (isIpLiteral(value)) return value;
   if (!/^[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\.?$/.test(value)) {
     throw invalidArgValue(
       name,

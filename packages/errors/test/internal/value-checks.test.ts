@@ -105,3 +105,35 @@ describe('formatHostPort', () => {
     expect(formatHostPort('h', undefined)).toBe('h');
   });
 });
+
+describe('isIpLiteral', () => {
+  it('agrees with node:net isIP on literals and near-misses', async () => {
+    const { isIP } = await import('node:net');
+    const { isIpLiteral } = await import('../../src/internal/index.js');
+    const samples = [
+      '127.0.0.1',
+      '255.255.255.255',
+      '256.1.1.1',
+      '1.2.3',
+      '01.2.3.4',
+      '::1',
+      '::',
+      '1::',
+      'fe80::1%lo',
+      '2001:db8::8a2e:370:7334',
+      '2001:db8:0:0:0:0:2:1',
+      '1:2:3:4:5:6:7:8',
+      '1:2:3:4:5:6:7:8:9',
+      '1::2::3',
+      '::ffff:192.0.2.1',
+      '::ffff:999.0.2.1',
+      'g::1',
+      'localhost',
+      '12345::',
+      ':1',
+      '1:',
+    ];
+    for (const sample of samples)
+      expect([sample, isIpLiteral(sample)]).toEqual([sample, isIP(sample) !== 0]);
+  });
+});
