@@ -1,26 +1,47 @@
 import { AbortError } from '@net/errors';
 
+/** Successful opens in a row after which a lowered limit is raised by one again. */
+const RAISE_AFTER = 8;
+
 /**
- * A counting semaphore for SSH channels. OpenSSH refuses channels beyond `MaxSessions`
- * (10 by default) per connection; queueing here turns "30 concurrent exec calls" into
- * 30 successes instead of 22 failures.
+ * A counting semaphore for SSH session channels that learns the server's real limit.
+ * OpenSSH refuses channels beyond `MaxSessions` (10 by default, often 2 on locked-down hosts)
+ * and Dropbear has its own; the client cannot ask. So `maxChannels` is an upper bound: when the
+ * server refuses an open, the limit drops to what is open right now and the refused operation
+ * queues again; after {@link RAISE_AFTER} clean opens it rises by one, up to `maxChannels`.
+ * Slots taken with `reserve()` (the SFTP session) are held for the connection's life.
  */
 export class ChannelLimiter {
-  #free: number;
-  readonly #waiters: Array<{ grant: () => void; reject: (err: unknown) => void }> = [];
+  readonly #max: number;
+  #limit: number;
+  #active = 0;
+  #reserved = 0;
+  #cleanOpens = 0;
+  readonly #waiters: Array<{ grant: () => void; reject: (err: Error) => void }> = [];
 
-  constructor(size: number) {
-    this.#free = size;
+  constructor(max: number) {
+    this.#max = max;
+    this.#limit = max;
   }
 
-  /** Waits for a channel slot; the returned function gives it back (call it exactly once). */
-  acquire(signal?: AbortSignal): Promise<() => void> {
+  /** The number of channels currently allowed (transient + reserved). */
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /** Channels currently held, reserved ones included. */
+  get active(): number {
+    return this.#active;
+  }
+
+  /** Waits for a channel slot; the returned function gives it back (idempotent). */
+  acquire(signal?: AbortSignal, front = false): Promise<() => void> {
     if (signal?.aborted)
       return Promise.reject(
         new AbortError('waiting for an SSH channel aborted', { cause: signal.reason }),
       );
-    if (this.#free > 0) {
-      this.#free--;
+    if (this.#waiters.length === 0 && this.#active < this.#limit) {
+      this.#active++;
       return Promise.resolve(this.#releaser());
     }
     return new Promise((resolve, reject) => {
@@ -29,7 +50,10 @@ export class ChannelLimiter {
           signal?.removeEventListener('abort', onAbort);
           resolve(this.#releaser());
         },
-        reject,
+        reject: (err: Error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(err);
+        },
       };
       const onAbort = () => {
         const index = this.#waiters.indexOf(waiter);
@@ -37,13 +61,59 @@ export class ChannelLimiter {
         reject(new AbortError('waiting for an SSH channel aborted', { cause: signal?.reason }));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(waiter);
+      if (front) this.#waiters.unshift(waiter);
+      else this.#waiters.push(waiter);
     });
   }
 
+  /** Takes a slot for the connection's lifetime (the SFTP session); may exceed the limit. */
+  reserve(): void {
+    this.#active++;
+    this.#reserved++;
+    if (this.#limit < this.#reserved + 1) this.#limit = Math.min(this.#max, this.#reserved + 1);
+  }
+
+  /** Gives back a reserved slot (the SFTP session closed). */
+  unreserve(): void {
+    if (this.#reserved === 0) return;
+    this.#reserved--;
+    this.#active--;
+    this.#pump();
+  }
+
+  /**
+   * The server refused a channel while `active` (this one included) were held: it allows at
+   * most `active - 1`. Returns false when nothing else is open, so waiting for a release would
+   * not help (the caller then backs off and retries, or fails).
+   */
+  refused(): boolean {
+    this.#cleanOpens = 0;
+    const others = this.#active - 1;
+    if (others <= this.#reserved) return false;
+    this.#limit = Math.max(this.#reserved + 1, others);
+    return true;
+  }
+
+  /** A channel opened: after enough clean opens, allow one more again. */
+  opened(): void {
+    if (this.#limit >= this.#max) return;
+    if (++this.#cleanOpens >= RAISE_AFTER) {
+      this.#cleanOpens = 0;
+      this.#limit++;
+      this.#pump();
+    }
+  }
+
   /** Fails every waiter (the connection is gone). */
-  rejectAll(err: unknown): void {
+  rejectAll(err: Error): void {
     for (const waiter of this.#waiters.splice(0)) waiter.reject(err);
+  }
+
+  #pump(): void {
+    while (this.#active < this.#limit && this.#waiters.length > 0) {
+      this.#active++;
+      this.#waiters.shift()!.grant();
+    }
   }
 
   #releaser(): () => void {
@@ -51,9 +121,8 @@ export class ChannelLimiter {
     return () => {
       if (released) return;
       released = true;
-      const next = this.#waiters.shift();
-      if (next) next.grant();
-      else this.#free++;
+      this.#active--;
+      this.#pump();
     };
   }
 }

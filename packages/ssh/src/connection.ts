@@ -1,12 +1,15 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { AbortError, NetworkTimeoutError, type NetworkError } from '@net/errors';
-import type { Client, ConnectConfig, SFTPWrapper } from 'ssh2';
-import SftpClient from 'ssh2-sftp-client';
+import { NetworkTimeoutError, type NetworkError } from '@net/errors';
+import { abortErrorFor, formatHostPort, startDeadline } from '@net/errors/internal';
+import ssh2, { type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { ChannelLimiter } from './channel-limiter.js';
 import { createHostKeyVerifier } from './host-key-verifier.js';
 import type { ResolvedOptions } from './options.js';
-import { connectError, describeTarget, sshError, type SSHTarget } from './ssh-errors.js';
+import { connectError, sshError, type SSHTarget } from './ssh-errors.js';
+
+const { Client } = ssh2;
+type Ssh2Client = InstanceType<typeof Client>;
 
 /** The secrets of a client, kept apart from everything that may be logged. */
 export interface Credentials {
@@ -31,31 +34,30 @@ const HOST_KEY_ALGORITHMS: Record<string, string[]> = {
 };
 
 /**
- * One established SSH connection with its SFTP session (opened by ssh2-sftp-client's
- * `connect()`), its channel limiter, and the knowledge of whether it is still alive.
+ * One established SSH connection: the ssh2 client, its channel limiter, the SFTP session
+ * (opened on first use, so exec-only servers work), and whether the connection is alive.
  */
 export class Connection {
-  readonly sftpClient: SftpClient;
-  readonly client: Client;
-  sftp!: SFTPWrapper;
-  /** Session channels for exec; the SFTP session already holds one of `maxChannels`. */
+  readonly client: Ssh2Client;
   readonly limiter: ChannelLimiter;
   readonly target: SSHTarget;
+  /** Bound for starting the SFTP session (the client's readyTimeout). */
+  #sftpTimeout = Infinity;
   /** Set once the connection is gone: the error every later operation fails with. */
   lostError: NetworkError | undefined;
   readonly #lostListeners = new Set<(err: NetworkError) => void>();
   #socket: Socket | undefined;
   #jump: JumpTunnel | undefined;
   #closing = false;
+  #sftp: SFTPWrapper | undefined;
+  #sftpStarting: Promise<SFTPWrapper> | undefined;
+  /** A server that has no SFTP subsystem says so once; later calls fail the same way at once. */
+  #sftpRefused: NetworkError | undefined;
 
   constructor(target: SSHTarget, maxChannels: number) {
     this.target = target;
-    this.limiter = new ChannelLimiter(maxChannels - 1);
-    // ssh2-sftp-client logs to the console from its global listeners by default; this class
-    // reports through its own listeners below instead.
-    const quiet = () => undefined;
-    this.sftpClient = new SftpClient('@net/ssh', { error: quiet, end: quiet, close: quiet });
-    this.client = (this.sftpClient as unknown as { client: Client }).client;
+    this.limiter = new ChannelLimiter(maxChannels);
+    this.client = new Client();
   }
 
   /** Calls `fn` once if the connection is lost; returns an unsubscribe function. */
@@ -85,7 +87,76 @@ export class Connection {
     this.#lostListeners.clear();
   }
 
-  /** Sets up host-key checking, the socket (direct or via a jump host) and SSH + SFTP. */
+  /** The SFTP session when it is already running (no await needed on the hot path). */
+  get sftpNow(): SFTPWrapper | undefined {
+    return this.lostError ? undefined : this.#sftp;
+  }
+
+  /** The SFTP session, started on first use. `path` names the operation's path in errors. */
+  sftp(signal?: AbortSignal): Promise<SFTPWrapper> {
+    if (this.lostError) return Promise.reject(this.lostError);
+    if (this.#sftp) return Promise.resolve(this.#sftp);
+    if (this.#sftpRefused) return Promise.reject(this.#sftpRefused);
+    this.#sftpStarting ??= this.#startSftp().finally(() => {
+      this.#sftpStarting = undefined;
+    });
+    if (!signal) return this.#sftpStarting;
+    // A caller's abort ends its own wait, not the shared start.
+    const deadline = startDeadline({ signal, onTimeout: () => new Error('unreachable') });
+    return Promise.race([this.#sftpStarting, deadline.expired]).finally(() => deadline.clear());
+  }
+
+  async #startSftp(): Promise<SFTPWrapper> {
+    // The SFTP channel counts against the server's session limit for as long as it is open.
+    this.limiter.reserve();
+    const deadline = startDeadline({
+      timeout: this.#sftpTimeout,
+      onTimeout: () =>
+        new NetworkTimeoutError(
+          `starting the SFTP session timed out after ${this.#sftpTimeout} ms: ${formatHostPort(this.target.host, this.target.port)}`,
+          { timeoutMs: this.#sftpTimeout, phase: 'handshake' },
+        ),
+    });
+    let unsubscribe = () => undefined as unknown;
+    try {
+      const sftp = await Promise.race([
+        new Promise<SFTPWrapper>((resolve, reject) => {
+          unsubscribe = this.onLost(reject);
+          this.client.sftp((err, session) => (err ? reject(err) : resolve(session)));
+        }),
+        deadline.expired,
+      ]);
+      sftp.on('close', () => {
+        if (this.#sftp === sftp) {
+          this.#sftp = undefined;
+          this.limiter.unreserve();
+        }
+      });
+      // Errors of the session reach the pending requests' callbacks; this keeps an unhandled
+      // 'error' event from crashing the process.
+      sftp.on('error', () => undefined);
+      this.#sftp = sftp;
+      return sftp;
+    } catch (err) {
+      this.limiter.unreserve();
+      if (this.lostError) throw this.lostError;
+      const error = sshError(
+        this.target,
+        'ERR_NET_SFTP',
+        err instanceof NetworkTimeoutError
+          ? 'the server did not start an SFTP session (is SFTP enabled for this account?)'
+          : 'the server offers no SFTP subsystem (exec-only account or no `Subsystem sftp`)',
+        { cause: err },
+      );
+      this.#sftpRefused = error;
+      throw error;
+    } finally {
+      unsubscribe();
+      deadline.clear();
+    }
+  }
+
+  /** Sets up host-key checking, the socket (direct or via a jump host) and the SSH session. */
   async open(
     options: ResolvedOptions,
     credentials: Credentials,
@@ -93,59 +164,51 @@ export class Connection {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const target = this.target;
+    this.#sftpTimeout = options.readyTimeout;
     const verifier = await createHostKeyVerifier(options.host, options.port, options.hostKey);
     let rawError: unknown;
-    // ssh2-sftp-client rewraps errors into plain Errors; keep ssh2's own (with `level`) as cause.
-    this.client.prependListener('error', (err: Error) => {
+    let ready = false;
+    this.client.on('error', (err: Error) => {
       rawError ??= err;
-      if (this.sftp) this.markLost(err);
+      if (ready) this.markLost(err);
     });
     this.client.on('close', () => this.markLost(rawError ?? new Error('connection closed')));
-
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const stop = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        reject(
-          new NetworkTimeoutError(
-            `SSH connect timed out after ${options.readyTimeout} ms: ${describeTarget(target)}`,
-            {
-              timeoutMs: options.readyTimeout,
-              phase: this.sftp ? 'handshake' : 'connect',
-            },
-          ),
-        );
-      }, options.readyTimeout);
-      onAbort = () =>
-        reject(
-          new AbortError(`SSH connect aborted: ${describeTarget(target)}`, {
-            cause: signal?.reason,
-          }),
-        );
-      if (signal?.aborted) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
+    // 'connect' until a TCP connection (or jump tunnel) exists, then 'handshake': a server that
+    // accepts TCP and never speaks SSH times out in the handshake, not in connect.
+    let phase: 'connect' | 'handshake' = 'connect';
+    const deadline = startDeadline({
+      timeout: options.readyTimeout,
+      signal,
+      onTimeout: () =>
+        new NetworkTimeoutError(
+          `SSH connect timed out after ${options.readyTimeout} ms (${phase}): ${formatHostPort(target.host, target.port)}`,
+          { timeoutMs: options.readyTimeout, phase },
+        ),
+      onAbort: (s) =>
+        abortErrorFor(s, `SSH connect to ${formatHostPort(target.host, target.port)}`),
     });
-    stop.catch(() => undefined);
     try {
       let sock: Duplex;
       if (openJump) {
-        this.#jump = await Promise.race([openJump(), stop]);
+        this.#jump = await Promise.race([openJump(), deadline.expired]);
         sock = this.#jump.stream;
       } else {
-        sock = this.#socket = await Promise.race([this.#tcpConnect(options), stop]);
+        sock = this.#socket = await Promise.race([this.#tcpConnect(options), deadline.expired]);
       }
+      phase = 'handshake';
       const algorithms = verifier.preferredKeyTypes.flatMap(
         (type) => HOST_KEY_ALGORITHMS[type] ?? [],
       );
       const config: ConnectConfig = {
-        sock: sock,
+        sock,
         username: options.username,
         password: credentials.password,
         privateKey: credentials.privateKey,
         passphrase: credentials.passphrase,
         agent: options.agent,
         hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => verifier.verify(key, verify),
-        readyTimeout: options.readyTimeout,
+        // Our own deadline bounds the handshake; ssh2's timer would race it.
+        readyTimeout: 2_147_483_647,
         keepaliveInterval: options.keepaliveInterval,
         keepaliveCountMax: options.keepaliveCountMax,
         algorithms:
@@ -154,7 +217,22 @@ export class Connection {
             : undefined,
       };
       try {
-        this.sftp = await Promise.race<SFTPWrapper>([this.sftpClient.connect(config), stop]);
+        await Promise.race([
+          new Promise<void>((resolve, reject) => {
+            this.client.once('ready', () => resolve());
+            this.client.once('error', reject);
+            this.client.once('close', () =>
+              reject(
+                rawError instanceof Error
+                  ? rawError
+                  : new Error('connection closed during the handshake'),
+              ),
+            );
+            this.client.connect(config);
+          }),
+          deadline.expired,
+        ]);
+        ready = true;
       } catch (err) {
         const decision = verifier.decision;
         if (decision && !decision.accepted) {
@@ -165,11 +243,8 @@ export class Connection {
             { cause: decision.cause ?? rawError ?? err },
           );
         }
-        if (
-          (err as { code?: unknown }).code === 'ERR_NET_ABORTED' ||
-          (err as { code?: unknown }).code === 'ERR_NET_TIMEOUT'
-        )
-          throw err;
+        const code = (err as { code?: unknown }).code;
+        if (code === 'ERR_NET_ABORTED' || code === 'ERR_NET_TIMEOUT') throw err;
         throw connectError(target, rawError ?? err, options.readyTimeout);
       }
     } catch (err) {
@@ -177,8 +252,7 @@ export class Connection {
       await this.#jump?.close();
       throw err;
     } finally {
-      clearTimeout(timer);
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      deadline.clear();
     }
   }
 
@@ -205,11 +279,8 @@ export class Connection {
     if (!this.lostError) {
       const closed = new Promise<void>((resolve) => this.onLost(() => resolve()));
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        this.sftpClient.end().catch(() => undefined),
-        closed,
-        new Promise((resolve) => (timer = setTimeout(resolve, 2_000))),
-      ]);
+      this.client.end();
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
       clearTimeout(timer);
     }
     this.destroy();

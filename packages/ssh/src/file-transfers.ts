@@ -1,8 +1,10 @@
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import { AbortError, NetworkError } from '@net/errors';
 import type { Connection } from './connection.js';
 import { remove as removeRemote, rename as renameRemote } from './sftp-ops.js';
 import {
+  digestOverSftp,
   downloadTo,
   temporaryName,
   uploadFrom,
@@ -10,7 +12,7 @@ import {
   type RemoteDigest,
 } from './sftp-transfer.js';
 import { sshError } from './ssh-errors.js';
-import type { ResolvedTransferOptions } from './transfer-options.js';
+import { transferDefaults, type ResolvedTransferOptions } from './transfer-options.js';
 
 /** Local file system failures (a missing source, an unwritable folder) as ERR_NET_SFTP with the path. */
 export function localError(
@@ -110,30 +112,24 @@ export async function uploadBuffer(
   );
 }
 
-async function checkDigest(
+/** The remote SHA-256 by the chain: the server's own hash command, else reading back over SFTP. */
+async function remoteDigestOf(
   connection: Connection,
   remotePath: string,
-  digest: string | undefined,
-  remoteDigest: RemoteDigest,
+  pending: Promise<string | undefined>,
   options: ResolvedTransferOptions,
-): Promise<void> {
-  if (options.verify !== 'sha256') return;
-  assertSameDigest(connection, remotePath, digest, await remoteDigest(remotePath));
+): Promise<string> {
+  return (await pending) ?? (await digestOverSftp(connection, remotePath, options));
 }
 
-/**
- * Fails a transfer whose remote SHA-256 differs from the bytes hashed as they went through.
- * Without sha256sum on the server (`remote` undefined) there is nothing to compare: reading the
- * bytes a second time over the same SFTP session would only prove that the server answers the
- * same way twice.
- */
+/** Fails a transfer whose remote SHA-256 differs from the bytes hashed as they went through. */
 function assertSameDigest(
   connection: Connection,
   remotePath: string,
   local: string | undefined,
-  remote: string | undefined,
+  remote: string,
 ): void {
-  if (remote !== undefined && remote !== local) {
+  if (remote !== local) {
     throw sshError(
       connection.target,
       'ERR_NET_SFTP',
@@ -150,15 +146,34 @@ export async function downloadFile(
   localPath: string,
   options: ResolvedTransferOptions,
   remoteDigest: RemoteDigest,
+  noFollow = false,
 ): Promise<void> {
   if (options.signal?.aborted)
     throw new AbortError(`download aborted: ${remotePath}`, { cause: options.signal.reason });
   const writePath = options.atomic ? temporaryName(localPath) : localPath;
-  const file = await open(writePath, 'w', options.mode).catch((err: unknown) => {
+  // A replaced file keeps its mode (a 0600 file stays 0600) unless `mode` says otherwise.
+  const mode =
+    options.mode ??
+    (options.atomic
+      ? await lstat(localPath).then(
+          (s) => (s.isFile() ? s.mode & 0o7777 : undefined),
+          () => undefined,
+        )
+      : undefined);
+  // The temporary name is created exclusively (never through something planted under it); a
+  // direct write in a directory transfer does not follow a symlink at the destination.
+  const flags = options.atomic
+    ? 'wx'
+    : noFollow
+      ? constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW
+      : 'w';
+  const file = await open(writePath, flags, mode ?? transferDefaults.mode).catch((err: unknown) => {
     throw localError(connection, 'download', localPath, err);
   });
   let closed = false;
   try {
+    // Exact bits, whatever the umask did to the mode given at open.
+    if (mode !== undefined) await file.chmod(mode);
     const sink: DownloadSink = {
       write: async (data, position) => {
         let written = 0;
@@ -174,7 +189,8 @@ export async function downloadFile(
       },
     };
     // The remote digest is computed while the bytes travel.
-    const digestPromise = options.verify === 'sha256' ? remoteDigest(remotePath) : undefined;
+    const digestPromise =
+      options.verify === 'sha256' ? remoteDigest(remotePath, options.signal) : undefined;
     digestPromise?.catch(() => undefined);
     const { size, digest } = await downloadTo(connection, remotePath, sink, options);
     closed = true;
@@ -190,7 +206,13 @@ export async function downloadFile(
         );
       }
     }
-    if (digestPromise) assertSameDigest(connection, remotePath, digest, await digestPromise);
+    if (digestPromise)
+      assertSameDigest(
+        connection,
+        remotePath,
+        digest,
+        await remoteDigestOf(connection, remotePath, digestPromise, options),
+      );
     if (options.atomic)
       await rename(writePath, localPath).catch((err: unknown) => {
         throw localError(connection, 'download', localPath, err);
@@ -215,7 +237,18 @@ export async function downloadBuffer(
     retains: true,
   };
   const { digest } = await downloadTo(connection, remotePath, sink, options);
-  await checkDigest(connection, remotePath, digest, remoteDigest, options);
+  if (options.verify === 'sha256')
+    assertSameDigest(
+      connection,
+      remotePath,
+      digest,
+      await remoteDigestOf(
+        connection,
+        remotePath,
+        remoteDigest(remotePath, options.signal),
+        options,
+      ),
+    );
   parts.sort((a, b) => a[0] - b[0]);
   return Buffer.concat(parts.map(([, data]) => data));
 }

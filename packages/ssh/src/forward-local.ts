@@ -1,5 +1,13 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { argOutOfRange, invalidArgType } from '@net/errors';
+import {
+  checkHost,
+  checkNoNul,
+  checkOptionKeys,
+  checkPort,
+  checkSignal,
+  invalidArgType,
+  throwIfAborted,
+} from '@net/errors/internal';
 import type { Connection } from './connection.js';
 import { sshError } from './ssh-errors.js';
 
@@ -11,7 +19,9 @@ export interface ForwardLocalOptions {
   localHost?: string;
   /** Where the server connects to, as seen from the server. */
   remoteHost: string;
+  /** The port the server connects to. */
   remotePort: number;
+  /** Aborts setting the forward up. @default none */
   signal?: AbortSignal;
 }
 
@@ -23,19 +33,19 @@ export interface LocalForward {
   close(): Promise<void>;
 }
 
-export function checkForwardOptions(options: ForwardLocalOptions): void {
-  if (options === null || typeof options !== 'object')
-    throw invalidArgType('options', 'an object', options);
+const FORWARD_KEYS = ['localPort', 'localHost', 'remoteHost', 'remotePort', 'signal'] as const;
+
+export function checkForwardOptions(input: ForwardLocalOptions): ForwardLocalOptions {
+  if (input === undefined) throw invalidArgType('options', 'of type object', input);
+  const options = checkOptionKeys<ForwardLocalOptions>('options', input, FORWARD_KEYS);
   if (typeof options.remoteHost !== 'string' || options.remoteHost === '')
     throw invalidArgType('remoteHost', 'a non-empty string', options.remoteHost);
-  for (const [name, value, min] of [
-    ['remotePort', options.remotePort, 1],
-    ['localPort', options.localPort ?? 0, 0],
-  ] as const) {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 65_535) {
-      throw argOutOfRange(name, `an integer >= ${min} and <= 65535`, value);
-    }
-  }
+  checkNoNul('remoteHost', options.remoteHost);
+  checkPort('remotePort', options.remotePort);
+  checkPort('localPort', options.localPort ?? 0, { allowZero: true });
+  if (options.localHost !== undefined) checkHost('localHost', options.localHost);
+  checkSignal('signal', options.signal);
+  return options as ForwardLocalOptions;
 }
 
 /**
@@ -47,8 +57,11 @@ export async function forwardLocal(
   connection: Connection,
   options: ForwardLocalOptions,
 ): Promise<LocalForward> {
+  throwIfAborted(options.signal, 'forwardLocal');
   const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
+  // allowHalfOpen: a client that sends its request and then shuts down its sending side
+  // (`nc -N`, HTTP/1.0 clients) still gets the reply; each direction ends on its own.
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
@@ -64,6 +77,8 @@ export async function forwardLocal(
         stream.on('error', () => socket.destroy());
         socket.on('close', () => stream.destroy());
         stream.on('close', () => socket.destroy());
+        // pipe() forwards each side's end as the other's end (an SSH channel EOF one way, a
+        // TCP FIN the other), so half-closes travel both ways; the socket closes when both did.
         socket.pipe(stream).pipe(socket);
       },
     );

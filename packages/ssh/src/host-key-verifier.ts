@@ -30,6 +30,20 @@ export interface HostKeyVerifier {
   decision: HostKeyDecision | undefined;
 }
 
+/** Per known_hosts file: the tail of the chain of pending appends (this process). */
+const fileLocks = new Map<string, Promise<unknown>>();
+
+function serialised<T>(path: string, work: () => Promise<T>): Promise<T> {
+  const previous = fileLocks.get(path) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  const tail = next.catch(() => undefined);
+  fileLocks.set(path, tail);
+  void tail.then(() => {
+    if (fileLocks.get(path) === tail) fileLocks.delete(path);
+  });
+  return next;
+}
+
 /**
  * Loads known_hosts (unless fingerprints are pinned or the policy is off). ssh2 calls the
  * verifier during key exchange, before it sends any user-authentication request, so a refusal
@@ -73,20 +87,33 @@ export async function createHostKeyVerifier(
       if (verdict === 'known') return decide(true, 'known');
       if (verdict !== 'unknown' || options.policy === 'strict') return decide(false, verdict);
       // accept-new: remember the key, then continue. A key that cannot be saved is refused, so
-      // the next connection would not silently trust whatever it meets.
+      // the next connection would not silently trust whatever it meets. Appends to one file
+      // are serialised and the file is read again first: of two first connections that meet
+      // different keys, the second sees the first's entry and is refused as 'changed'.
       const line = knownHostsLine(host, port, keyType, key);
-      mkdir(dirname(options.knownHostsPath), { recursive: true, mode: 0o700 })
-        .then(() =>
-          appendFile(
-            options.knownHostsPath,
-            `${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`,
-            { mode: 0o600 },
-          ),
-        )
-        .then(
-          () => decide(true, 'added'),
-          (err: unknown) => decide(false, 'write-failed', err),
+      serialised(options.knownHostsPath, async () => {
+        const current = await readFile(options.knownHostsPath, 'utf8').catch(
+          (err: NodeJS.ErrnoException) => {
+            if (err.code === 'ENOENT') return '';
+            throw err;
+          },
         );
+        const now = checkKnownHost(parseKnownHosts(current), host, port, keyType, key);
+        if (now !== 'unknown') return now;
+        await mkdir(dirname(options.knownHostsPath), { recursive: true, mode: 0o700 });
+        await appendFile(
+          options.knownHostsPath,
+          `${current === '' || current.endsWith('\n') ? '' : '\n'}${line}\n`,
+          { mode: 0o600 },
+        );
+        return 'added';
+      }).then(
+        (outcome) =>
+          outcome === 'known' || outcome === 'added'
+            ? decide(true, outcome)
+            : decide(false, outcome),
+        (err: unknown) => decide(false, 'write-failed', err),
+      );
     },
   };
   return verifier;

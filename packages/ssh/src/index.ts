@@ -1,9 +1,9 @@
 export { SSHClient } from './ssh-client.js';
-export { defaults } from './options.js';
+export type { SftpCallOptions, MkdirOptions, RmdirOptions, RenameOptions } from './ssh-client.js';
 export type { SSHClientOptions, HostKeyOptions, HostKeyPolicy } from './options.js';
-export type { ExecOptions, ExecResult } from './exec.js';
+export type { ExecOptions } from './exec-options.js';
+export type { ExecResult } from './exec.js';
 export type { TransferOptions, TransferProgress } from './transfer-options.js';
-export { transferDefaults } from './transfer-options.js';
 export type { DirectoryTransferOptions, DirectoryTransferResult } from './sftp-dirs.js';
 export type { FileStats, FileEntry, FileType } from './sftp-ops.js';
 export type { ForwardLocalOptions, LocalForward } from './forward-local.js';

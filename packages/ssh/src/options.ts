@@ -1,6 +1,17 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { argOutOfRange, invalidArgType, invalidArgValue } from '@net/errors';
+import {
+  checkBoolean,
+  checkHost,
+  checkInteger,
+  checkNoNul,
+  checkOptionKeys,
+  checkPort,
+  checkString,
+  checkTimeout,
+  invalidArgType,
+  invalidArgValue,
+} from '@net/errors/internal';
 import { parseKey } from './key-parsing.js';
 
 /** How the server's host key is checked. */
@@ -34,61 +45,106 @@ export interface SSHClientOptions {
   port?: number;
   /** @default the current OS user */
   username?: string;
-  /** Password authentication. */
+  /** Password authentication. @default none */
   password?: string;
-  /** A private key (OpenSSH or PEM text, or a Buffer of it). */
+  /** A private key (OpenSSH or PEM text, or a Buffer of it). @default none */
   privateKey?: string | Buffer;
-  /** A file holding the private key; read at connect time. */
+  /**
+   * A file holding the private key; read at connect time. Like OpenSSH, a key file that its
+   * group or others can read is refused (see `checkKeyPermissions`). @default none
+   */
   privateKeyPath?: string;
-  /** Decrypts an encrypted private key. */
+  /** Decrypts an encrypted private key. @default none */
   passphrase?: string;
-  /** An ssh-agent socket path, or `true` for `$SSH_AUTH_SOCK`. */
+  /** An ssh-agent socket path, or `true` for `$SSH_AUTH_SOCK`. @default none */
   agent?: string | true;
-  /** Host key verification. @default { policy: 'strict', knownHostsPath: '~/.ssh/known_hosts' } */
+  /**
+   * Refuse a `privateKeyPath` file whose mode lets group or others read it, as OpenSSH does
+   * ("UNPROTECTED PRIVATE KEY FILE"). `false` turns the check off. @default true
+   */
+  checkKeyPermissions?: boolean;
+  /** Host key verification. @default { policy: 'strict', knownHostsPath: '~/.ssh/known_hosts', fingerprints: [] } */
   hostKey?: HostKeyOptions;
-  /** Budget for TCP connect + SSH handshake + authentication + SFTP start, ms. @default 20000 */
+  /**
+   * Budget in ms for TCP connect + SSH handshake + authentication (and, separately, for
+   * starting the SFTP session on first use). `0` or `Infinity`: no limit. @default 20000
+   */
   readyTimeout?: number;
-  /** Interval of SSH keepalive pings, ms; 0 turns them off. @default 15000 */
+  /** Interval of SSH keepalive pings, ms; `0` or `Infinity` turns them off. @default 15000 */
   keepaliveInterval?: number;
   /** Unanswered keepalives before the connection is declared dead. @default 3 */
   keepaliveCountMax?: number;
   /** Set TCP_NODELAY on the socket (stock ssh2 does not; transfers crawl without it). @default true */
   noDelay?: boolean;
   /**
-   * Channels this client opens at once, the SFTP channel included; more concurrent operations
-   * queue. Keep it below the server's `MaxSessions` (OpenSSH: 10). @default 8
+   * The most session channels (exec calls plus the SFTP session) open at once; more
+   * concurrent operations queue. When the server refuses a channel (OpenSSH `MaxSessions`,
+   * Dropbear's limit), the client lowers its limit to what the server allowed and queues;
+   * it raises it again slowly. @default 8
    */
   maxChannels?: number;
-  /** Connect to `host` through this SSH server (a jump host / bastion), like `ssh -J`. */
+  /** Connect to `host` through this SSH server (a jump host / bastion), like `ssh -J`. @default none */
   jump?: SSHClientOptions;
 }
 
-/** Defaults of {@link SSHClientOptions}. */
-export const defaults = {
+const OPTION_KEYS = [
+  'host',
+  'port',
+  'username',
+  'password',
+  'privateKey',
+  'privateKeyPath',
+  'passphrase',
+  'agent',
+  'checkKeyPermissions',
+  'hostKey',
+  'readyTimeout',
+  'keepaliveInterval',
+  'keepaliveCountMax',
+  'noDelay',
+  'maxChannels',
+  'jump',
+] as const satisfies ReadonlyArray<keyof SSHClientOptions>;
+const HOST_KEY_KEYS = ['policy', 'knownHostsPath', 'fingerprints'] as const;
+
+const DEFAULT_POLICY: HostKeyPolicy = 'strict';
+
+/** Defaults of {@link SSHClientOptions}, exported as `SSHClient.defaults`. */
+export const clientDefaults = deepFreeze({
   port: 22,
   hostKey: {
-    policy: 'strict',
-    knownHostsPath: join(homedir(), '.ssh', 'known_hosts'),
-    fingerprints: [] as string[],
+    policy: DEFAULT_POLICY,
+    knownHostsPath: '~/.ssh/known_hosts',
+    fingerprints: [] as readonly string[],
   },
+  checkKeyPermissions: true,
   readyTimeout: 20_000,
   keepaliveInterval: 15_000,
   keepaliveCountMax: 3,
   noDelay: true,
   maxChannels: 8,
-} satisfies Partial<SSHClientOptions>;
+});
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value))
+    if (child !== null && typeof child === 'object') deepFreeze(child as object);
+  return Object.freeze(value);
+}
 
 /** Options after validation, with defaults applied. Secrets live elsewhere (see ssh-client.ts). */
 export interface ResolvedOptions {
   host: string;
   port: number;
   username: string;
-  hostKey: Required<HostKeyOptions>;
+  hostKey: { policy: HostKeyPolicy; knownHostsPath: string; fingerprints: string[] };
+  /** ms; Infinity for none. */
   readyTimeout: number;
+  /** ms; 0 for off (ssh2's meaning). */
   keepaliveInterval: number;
   keepaliveCountMax: number;
   noDelay: boolean;
   maxChannels: number;
+  checkKeyPermissions: boolean;
   agent: string | undefined;
   privateKeyPath: string | undefined;
   jump: SSHClientOptions | undefined;
@@ -97,16 +153,9 @@ export interface ResolvedOptions {
 const POLICIES: readonly HostKeyPolicy[] = ['strict', 'accept-new', 'off'];
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
 
-function checkInteger(name: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw argOutOfRange(name, `an integer >= ${min} and <= ${max}`, value);
-  }
-}
-
-function checkString(name: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'string')
-    throw invalidArgType(name, 'of type string', value);
+function optionalString(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return checkNoNul(name, checkString(name, value));
 }
 
 function expandHome(path: string): string {
@@ -114,38 +163,43 @@ function expandHome(path: string): string {
 }
 
 /** Validates `options` (synchronously, no I/O) and applies the defaults. */
-export function resolveOptions(options: SSHClientOptions, username: () => string): ResolvedOptions {
-  if (options === null || typeof options !== 'object')
-    throw invalidArgType('options', 'an object', options);
-  if (typeof options.host !== 'string')
-    throw invalidArgType('host', 'of type string', options.host);
-  if (options.host.trim() === '') throw invalidArgValue('host', 'It must not be empty.');
-  const port = options.port ?? defaults.port;
-  checkInteger('port', port, 1, 65_535);
-  for (const name of ['username', 'password', 'privateKeyPath', 'passphrase'] as const) {
-    checkString(name, options[name]);
+export function resolveOptions(
+  input: SSHClientOptions,
+  username: () => string,
+  name = 'options',
+): ResolvedOptions {
+  if (input === undefined) throw invalidArgType(name, 'of type object', input);
+  const options = checkOptionKeys<SSHClientOptions>(name, input, OPTION_KEYS) as SSHClientOptions;
+  const prefix = name === 'options' ? '' : `${name}.`;
+  const host = checkHost(`${prefix}host`, options.host);
+  const port = checkPort(`${prefix}port`, options.port ?? clientDefaults.port);
+  for (const key of ['username', 'password', 'privateKeyPath', 'passphrase'] as const) {
+    optionalString(`${prefix}${key}`, options[key]);
   }
-  if (options.username === '') throw invalidArgValue('username', 'It must not be empty.');
+  if (options.username === '') throw invalidArgValue(`${prefix}username`, 'It must not be empty.');
   if (
     options.privateKey !== undefined &&
     typeof options.privateKey !== 'string' &&
     !Buffer.isBuffer(options.privateKey)
   ) {
-    throw invalidArgType('privateKey', 'a string or a Buffer', options.privateKey);
+    throw invalidArgType(`${prefix}privateKey`, 'a string or a Buffer', options.privateKey);
   }
   if (options.privateKey !== undefined && options.privateKeyPath !== undefined) {
-    throw invalidArgValue('privateKey', 'Pass either privateKey or privateKeyPath, not both.');
+    throw invalidArgValue(
+      `${prefix}privateKey`,
+      'Pass either privateKey or privateKeyPath, not both.',
+    );
   }
   if (
     options.agent !== undefined &&
     options.agent !== true &&
     (typeof options.agent !== 'string' || options.agent === '')
   ) {
-    throw invalidArgType('agent', 'a socket path or true', options.agent);
+    throw invalidArgType(`${prefix}agent`, 'a socket path or true', options.agent);
   }
   const agent = options.agent === true ? process.env.SSH_AUTH_SOCK : options.agent;
   if (options.agent === true && !agent) {
-    throw invalidArgValue('agent', 'It is true but SSH_AUTH_SOCK is not set.');
+    throw invalidArgValue(`${prefix}agent`, 'It is true but SSH_AUTH_SOCK is not set.');
   }
   const hasCredential =
     options.password !== undefined ||
@@ -154,70 +208,86 @@ export function resolveOptions(options: SSHClientOptions, username: () => string
     agent !== undefined;
   if (!hasCredential) {
     throw invalidArgValue(
-      'options',
+      name,
       'No credentials: pass password, privateKey, privateKeyPath or agent.',
     );
   }
   // A key given inline is parsed now, so a wrong passphrase or a mangled key is a clear
   // TypeError here rather than a failure in the middle of the handshake.
   if (options.privateKey !== undefined)
-    parseKey(options.privateKey, options.passphrase, 'privateKey');
+    parseKey(options.privateKey, options.passphrase, `${prefix}privateKey`);
 
-  const hostKey = options.hostKey ?? {};
-  if (hostKey === null || typeof hostKey !== 'object')
-    throw invalidArgType('hostKey', 'an object', hostKey);
-  const policy = hostKey.policy ?? defaults.hostKey.policy;
+  const hostKey = checkOptionKeys<HostKeyOptions>(
+    `${prefix}hostKey`,
+    options.hostKey,
+    HOST_KEY_KEYS,
+  );
+  const policy = hostKey.policy ?? clientDefaults.hostKey.policy;
   if (!POLICIES.includes(policy)) {
     throw invalidArgValue(
-      'hostKey.policy',
+      `${prefix}hostKey.policy`,
       `It must be one of ${POLICIES.join(', ')}. Received ${String(policy)}`,
     );
   }
-  checkString('hostKey.knownHostsPath', hostKey.knownHostsPath);
-  const fingerprints = hostKey.fingerprints ?? defaults.hostKey.fingerprints;
+  const knownHostsPath = optionalString(`${prefix}hostKey.knownHostsPath`, hostKey.knownHostsPath);
+  const fingerprints = hostKey.fingerprints ?? clientDefaults.hostKey.fingerprints;
   if (!Array.isArray(fingerprints))
-    throw invalidArgType('hostKey.fingerprints', 'an array', fingerprints);
+    throw invalidArgType(`${prefix}hostKey.fingerprints`, 'an array', fingerprints);
   for (const fingerprint of fingerprints) {
     if (typeof fingerprint !== 'string' || !FINGERPRINT.test(fingerprint)) {
       throw invalidArgValue(
-        'hostKey.fingerprints',
+        `${prefix}hostKey.fingerprints`,
         `Each must look like SHA256:<43 base64 characters>. Received ${String(fingerprint)}`,
       );
     }
   }
 
-  const readyTimeout = options.readyTimeout ?? defaults.readyTimeout;
-  checkInteger('readyTimeout', readyTimeout, 1, 2 ** 31 - 1);
-  const keepaliveInterval = options.keepaliveInterval ?? defaults.keepaliveInterval;
-  checkInteger('keepaliveInterval', keepaliveInterval, 0, 2 ** 31 - 1);
-  const keepaliveCountMax = options.keepaliveCountMax ?? defaults.keepaliveCountMax;
-  checkInteger('keepaliveCountMax', keepaliveCountMax, 1, 1000);
-  const maxChannels = options.maxChannels ?? defaults.maxChannels;
-  // One channel is the SFTP session; at least one more is needed for exec.
-  checkInteger('maxChannels', maxChannels, 2, 1000);
-  const noDelay = options.noDelay ?? defaults.noDelay;
-  if (typeof noDelay !== 'boolean') throw invalidArgType('noDelay', 'of type boolean', noDelay);
+  const readyTimeout = checkTimeout(
+    `${prefix}readyTimeout`,
+    options.readyTimeout,
+    clientDefaults.readyTimeout,
+  );
+  const keepalive = checkTimeout(
+    `${prefix}keepaliveInterval`,
+    options.keepaliveInterval,
+    clientDefaults.keepaliveInterval,
+  );
+  const keepaliveCountMax = checkInteger(
+    `${prefix}keepaliveCountMax`,
+    options.keepaliveCountMax ?? clientDefaults.keepaliveCountMax,
+    { min: 1, max: 1000 },
+  );
+  // At least one channel: exec alone, or the SFTP session alone, still work.
+  const maxChannels = checkInteger(
+    `${prefix}maxChannels`,
+    options.maxChannels ?? clientDefaults.maxChannels,
+    { min: 1, max: 1000 },
+  );
+  const noDelay = checkBoolean(`${prefix}noDelay`, options.noDelay ?? clientDefaults.noDelay);
+  const checkKeyPermissions = checkBoolean(
+    `${prefix}checkKeyPermissions`,
+    options.checkKeyPermissions ?? clientDefaults.checkKeyPermissions,
+  );
   if (options.jump !== undefined) {
-    if (options.jump === null || typeof options.jump !== 'object')
-      throw invalidArgType('jump', 'an options object', options.jump);
     // The jump host's options are checked now too, not when the first connection is attempted.
-    resolveOptions(options.jump, username);
+    resolveOptions(options.jump, username, `${prefix}jump`);
   }
 
   return {
-    host: options.host,
+    host,
     port,
     username: options.username ?? username(),
     hostKey: {
       policy,
-      knownHostsPath: expandHome(hostKey.knownHostsPath ?? defaults.hostKey.knownHostsPath),
+      knownHostsPath: expandHome(knownHostsPath ?? clientDefaults.hostKey.knownHostsPath),
       fingerprints: [...fingerprints],
     },
     readyTimeout,
-    keepaliveInterval,
+    keepaliveInterval: Number.isFinite(keepalive) ? keepalive : 0,
     keepaliveCountMax,
     noDelay,
     maxChannels,
+    checkKeyPermissions,
     agent,
     privateKeyPath:
       options.privateKeyPath === undefined ? undefined : expandHome(options.privateKeyPath),

@@ -1,27 +1,30 @@
 import {
   lstat as localLstat,
   mkdir as localMkdir,
-  readdir,
+  readdir as localReaddir,
   realpath as localRealpath,
   stat as localStat,
 } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Connection } from './connection.js';
 import { downloadFile, localError, uploadFile } from './file-transfers.js';
-import { list, mkdir, stat } from './sftp-ops.js';
+import { isSafeEntryName } from './remote-names.js';
+import { mkdir, readdir, realpath, stat } from './sftp-ops.js';
 import type { RemoteDigest } from './sftp-transfer.js';
+import { sshError } from './ssh-errors.js';
 import type { ResolvedTransferOptions, TransferOptions } from './transfer-options.js';
 
 /** Options of `uploadDir()` and `downloadDir()`. */
 export interface DirectoryTransferOptions extends TransferOptions {
   /**
-   * What to do with symbolic links in the tree. `'skip'` leaves them out (listed in the
-   * result's `skipped`), like rsync without `-l`: a link may point outside the tree. `'follow'`
-   * copies what they point to (a file's content, a directory's tree), like `scp -r`; a link
-   * back into a folder already being copied is skipped to avoid loops. @default 'skip'
+   * What to do with symbolic links in the source tree. `'skip'` leaves them out (listed in the
+   * result's `skipped`), like rsync without `-l`. `'follow'` copies what they point to (a
+   * file's content, a directory's tree) — but only when the target lies inside the source
+   * tree: a link that leads out of it, or back into a folder already being copied, is skipped.
+   * @default 'skip'
    */
   symlinks?: 'skip' | 'follow';
-  /** Files transferred at once (each file also pipelines its own requests). @default 4 */
+  /** Files transferred at once over the one SFTP session (each file also pipelines its own requests). @default 8 */
   parallelFiles?: number;
 }
 
@@ -29,9 +32,17 @@ export interface DirectoryTransferOptions extends TransferOptions {
 export interface DirectoryTransferResult {
   files: string[];
   directories: string[];
-  /** Symlinks (with 'skip'), loops and special files that were not transferred. */
+  /** Symlinks (with 'skip' or leading out of the tree), loops and special files not transferred. */
   skipped: string[];
 }
+
+export type ResolvedDirectoryOptions = ResolvedTransferOptions & {
+  symlinks: 'skip' | 'follow';
+  parallelFiles: number;
+};
+
+/** The most entries a downloadDir listing may hold in all. */
+const MAX_ENTRIES = 1_000_000;
 
 /** Runs `tasks` with at most `limit` at once; the first failure rejects (after the others settle). */
 async function runLimited(tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
@@ -49,104 +60,175 @@ async function runLimited(tasks: Array<() => Promise<void>>, limit: number): Pro
   if (failure !== undefined) throw failure;
 }
 
+/** True when `path` is `root` or below it (both absolute, normalised). */
+function within(root: string, path: string, separator: string): boolean {
+  return path === root || path.startsWith(root.endsWith(separator) ? root : root + separator);
+}
+
+function joinRemote(dir: string, name: string): string {
+  return `${dir.replace(/\/+$/, '')}/${name}`;
+}
+
 export async function uploadDir(
   connection: Connection,
   localDir: string,
   remoteDir: string,
-  options: ResolvedTransferOptions & Pick<DirectoryTransferOptions, 'parallelFiles'>,
-  symlinks: 'skip' | 'follow',
+  options: ResolvedDirectoryOptions,
   remoteDigest: RemoteDigest,
 ): Promise<DirectoryTransferResult> {
   const result: DirectoryTransferResult = { files: [], directories: [], skipped: [] };
   const files: Array<() => Promise<void>> = [];
+  const dirs: string[] = [];
   const visiting = new Set<string>();
-  const walk = async (local: string, remote: string, relative: string): Promise<void> => {
+  let root = '';
+  const walk = async (local: string, remote: string, rel: string): Promise<void> => {
     const real = await localRealpath(local);
+    if (rel === '') root = real;
     if (visiting.has(real)) {
-      result.skipped.push(relative);
+      result.skipped.push(rel);
       return;
     }
     visiting.add(real);
-    await mkdir(connection, remote, true);
-    if (relative !== '') result.directories.push(relative);
-    for (const entry of await readdir(local, { withFileTypes: true })) {
+    dirs.push(remote);
+    if (rel !== '') result.directories.push(rel);
+    const entries = await localReaddir(local, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
       const childLocal = join(local, entry.name);
-      const childRemote = `${remote.replace(/\/+$/, '')}/${entry.name}`;
-      const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      const childRemote = joinRemote(remote, entry.name);
+      const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
       let stats = await localLstat(childLocal);
       if (stats.isSymbolicLink()) {
+        // Followed only into the tree being copied: a link must not export /etc/shadow.
         const target =
-          symlinks === 'follow' ? await localStat(childLocal).catch(() => undefined) : undefined;
-        if (!target) {
-          result.skipped.push(childRelative);
+          options.symlinks === 'follow'
+            ? await localRealpath(childLocal).catch(() => undefined)
+            : undefined;
+        if (target === undefined || !within(root, target, sep)) {
+          result.skipped.push(childRel);
           continue;
         }
-        stats = target;
+        stats = await localStat(target);
       }
-      if (stats.isDirectory()) await walk(childLocal, childRemote, childRelative);
+      if (stats.isDirectory()) await walk(childLocal, childRemote, childRel);
       else if (stats.isFile()) {
-        result.files.push(childRelative);
+        result.files.push(childRel);
         files.push(() => uploadFile(connection, childLocal, childRemote, options, remoteDigest));
-      } else result.skipped.push(childRelative);
+      } else result.skipped.push(childRel);
     }
     visiting.delete(real);
   };
   await walk(localDir, remoteDir, '').catch((err: unknown) => {
     throw localError(connection, 'uploadDir', localDir, err);
   });
-  await runLimited(files, options.parallelFiles ?? 4);
+  for (const dir of dirs) await mkdir(connection, dir, true, undefined, options.signal);
+  await runLimited(files, options.parallelFiles);
   return result;
 }
 
+/**
+ * Downloads a remote tree. The whole listing is read and checked before anything is written:
+ * a name that is not a plain entry name (`..`, `.`, empty, containing `/` or NUL) fails the
+ * transfer with ERR_NET_SFTP naming it, and every local path is checked to lie inside
+ * `localDir`. Symlinks are followed (with 'follow') only when their target, as the server
+ * resolves it, lies inside the remote tree.
+ */
 export async function downloadDir(
   connection: Connection,
   remoteDir: string,
   localDir: string,
-  options: ResolvedTransferOptions & Pick<DirectoryTransferOptions, 'parallelFiles'>,
-  symlinks: 'skip' | 'follow',
+  options: ResolvedDirectoryOptions,
   remoteDigest: RemoteDigest,
 ): Promise<DirectoryTransferResult> {
   const result: DirectoryTransferResult = { files: [], directories: [], skipped: [] };
-  const files: Array<() => Promise<void>> = [];
-  const walk = async (
-    remote: string,
-    local: string,
-    relative: string,
-    depth: number,
-  ): Promise<void> => {
-    // Without a remote realpath per link, a depth bound is what stops symlink loops.
-    if (depth > 64) {
-      result.skipped.push(relative);
-      return;
+  const localRoot = resolve(localDir);
+  const dirs: string[] = [localRoot];
+  const files: Array<{ remote: string; local: string }> = [];
+  const remoteRoot = options.symlinks === 'follow' ? await realpath(connection, remoteDir) : '';
+  // The directories being walked (ancestors of the current one): a link back into one of them
+  // is a loop. A link to a sibling tree is copied (again), as `scp -r` does.
+  const visiting = new Set<string>();
+  let entriesSeen = 0;
+  const refuse = (path: string, why: string) =>
+    sshError(connection.target, 'ERR_NET_SFTP', `downloadDir refused ${why} for ${path}`, { path });
+
+  const walk = async (remote: string, local: string, rel: string, depth: number): Promise<void> => {
+    // A server can present an endless tree (a loop through links, or generated listings).
+    if (depth > 64) throw refuse(remote, 'a tree deeper than 64 levels');
+    let real: string | undefined;
+    if (options.symlinks === 'follow') {
+      real = await realpath(connection, remote, options.signal);
+      if (visiting.has(real)) {
+        result.skipped.push(rel);
+        return;
+      }
+      visiting.add(real);
     }
-    await localMkdir(local, { recursive: true });
-    if (relative !== '') result.directories.push(relative);
-    for (const entry of await list(connection, remote)) {
-      const childRemote = `${remote.replace(/\/+$/, '')}/${entry.name}`;
+    if (rel !== '') {
+      dirs.push(local);
+      result.directories.push(rel);
+    }
+    const entries = await readdir(connection, remote, options.signal);
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // Bounded memory whatever the server lists (links can multiply a tree).
+    entriesSeen += entries.length;
+    if (entriesSeen > MAX_ENTRIES) throw refuse(remote, `more than ${MAX_ENTRIES} entries`);
+    for (const entry of entries) {
+      const childRemote = joinRemote(remote, entry.name);
+      if (!isSafeEntryName(entry.name)) throw refuse(childRemote, 'an unsafe name in a listing');
       const childLocal = join(local, entry.name);
-      const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      const fromRoot = relative(localRoot, childLocal);
+      if (fromRoot === '' || fromRoot === '..' || fromRoot.startsWith(`..${sep}`))
+        throw refuse(childRemote, 'a name leading out of the destination');
+      const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
       let type = entry.type;
       if (type === 'symlink') {
-        const target =
-          symlinks === 'follow'
-            ? await stat(connection, childRemote).catch(() => undefined)
-            : undefined;
-        if (!target) {
-          result.skipped.push(childRelative);
+        if (options.symlinks !== 'follow') {
+          result.skipped.push(childRel);
           continue;
         }
-        type = target.type;
+        const target = await realpath(connection, childRemote, options.signal).catch(
+          () => undefined,
+        );
+        if (target === undefined || !within(remoteRoot, target, '/')) {
+          result.skipped.push(childRel);
+          continue;
+        }
+        const targetStats = await stat(connection, target, options.signal).catch(() => undefined);
+        if (targetStats === undefined) {
+          result.skipped.push(childRel); // dangling
+          continue;
+        }
+        type = targetStats.type;
       }
-      if (type === 'directory') await walk(childRemote, childLocal, childRelative, depth + 1);
+      if (type === 'directory') await walk(childRemote, childLocal, childRel, depth + 1);
       else if (type === 'file') {
-        result.files.push(childRelative);
-        files.push(() => downloadFile(connection, childRemote, childLocal, options, remoteDigest));
-      } else result.skipped.push(childRelative);
+        result.files.push(childRel);
+        files.push({ remote: childRemote, local: childLocal });
+      } else result.skipped.push(childRel);
     }
+    if (real !== undefined) visiting.delete(real);
   };
-  await walk(remoteDir, localDir, '', 0).catch((err: unknown) => {
-    throw localError(connection, 'downloadDir', localDir, err);
-  });
-  await runLimited(files, options.parallelFiles ?? 4);
+  await walk(remoteDir, localRoot, '', 0);
+  // Directories are created one level at a time without following anything already there: a
+  // symlink planted in the destination must not carry the tree elsewhere.
+  for (const dir of dirs) {
+    await localMkdir(dir, { recursive: dir === localRoot })
+      .catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+        if (!(await localLstat(dir)).isDirectory()) throw err;
+      })
+      .catch((err: unknown) => {
+        throw localError(connection, 'downloadDir', dir, err);
+      });
+  }
+  await runLimited(
+    files.map(
+      ({ remote, local }) =>
+        () =>
+          downloadFile(connection, remote, local, options, remoteDigest, true),
+    ),
+    options.parallelFiles,
+  );
   return result;
 }

@@ -1,4 +1,7 @@
-import type { Stats } from 'ssh2';
+import { abortErrorFor, throwIfAborted } from '@net/errors/internal';
+import type { SFTPWrapper, Stats } from 'ssh2';
+import { isSafeEntryName } from './remote-names.js';
+import { hasPosixRename } from './ssh2-adapter.js';
 import type { Connection } from './connection.js';
 import { sftpError, sftpStatus } from './ssh-errors.js';
 
@@ -45,49 +48,80 @@ export function toFileStats(stats: Stats): FileStats {
 }
 
 /**
- * Runs one SFTP request: `call` gets ssh2's callback; errors become SSHError ERR_NET_SFTP with
- * the path, and a connection lost meanwhile settles the promise instead of leaving it pending.
+ * Runs one SFTP request: `call` gets the SFTP session and ssh2's callback; errors become
+ * SSHError ERR_NET_SFTP with the path, a connection lost meanwhile settles the promise instead
+ * of leaving it pending, and `signal` rejects it with AbortError (the request itself cannot be
+ * recalled from the server; its answer is ignored).
  */
-export function sftpCall<T>(
+export async function sftpCall<T>(
   connection: Connection,
   operation: string,
   path: string,
-  call: (cb: (err: unknown, value?: T) => void) => void,
+  call: (sftp: SFTPWrapper, cb: (err: unknown, value?: T) => void) => void,
+  signal?: AbortSignal,
 ): Promise<T> {
+  throwIfAborted(signal, `SFTP ${operation} of ${path}`);
+  const sftp = connection.sftpNow ?? (await connection.sftp(signal));
   return new Promise<T>((resolve, reject) => {
     if (connection.lostError)
       return reject(sftpError(connection.target, operation, path, connection.lostError));
-    const unsubscribe = connection.onLost((err) =>
-      reject(sftpError(connection.target, operation, path, err)),
-    );
+    const settle = () => {
+      unsubscribe();
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      settle();
+      reject(abortErrorFor(signal!, `SFTP ${operation} of ${path}`));
+    };
+    const unsubscribe = connection.onLost((err) => {
+      settle();
+      reject(sftpError(connection.target, operation, path, err));
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      call((err, value) => {
-        unsubscribe();
+      call(sftp, (err, value) => {
+        settle();
         if (err) reject(sftpError(connection.target, operation, path, err));
         else resolve(value as T);
       });
     } catch (err) {
-      unsubscribe();
+      settle();
       reject(sftpError(connection.target, operation, path, err));
     }
   });
 }
 
-export function stat(connection: Connection, path: string): Promise<FileStats> {
-  return sftpCall<Stats>(connection, 'stat', path, (cb) => connection.sftp.stat(path, cb)).then(
+export function stat(
+  connection: Connection,
+  path: string,
+  signal?: AbortSignal,
+): Promise<FileStats> {
+  return sftpCall<Stats>(connection, 'stat', path, (sftp, cb) => sftp.stat(path, cb), signal).then(
     toFileStats,
   );
 }
 
-export function lstat(connection: Connection, path: string): Promise<FileStats> {
-  return sftpCall<Stats>(connection, 'lstat', path, (cb) => connection.sftp.lstat(path, cb)).then(
-    toFileStats,
-  );
+export function lstat(
+  connection: Connection,
+  path: string,
+  signal?: AbortSignal,
+): Promise<FileStats> {
+  return sftpCall<Stats>(
+    connection,
+    'lstat',
+    path,
+    (sftp, cb) => sftp.lstat(path, cb),
+    signal,
+  ).then(toFileStats);
 }
 
-export async function exists(connection: Connection, path: string): Promise<boolean> {
+export async function exists(
+  connection: Connection,
+  path: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
   try {
-    await lstat(connection, path);
+    await lstat(connection, path, signal);
     return true;
   } catch (err) {
     if (sftpStatus((err as Error).cause) === NO_SUCH_FILE) return false;
@@ -95,17 +129,32 @@ export async function exists(connection: Connection, path: string): Promise<bool
   }
 }
 
-export async function list(connection: Connection, path: string): Promise<FileEntry[]> {
+/** Raw directory entries, `.` and `..` left out, unsorted. Names are the server's, unchecked. */
+export async function readdir(
+  connection: Connection,
+  path: string,
+  signal?: AbortSignal,
+): Promise<FileEntry[]> {
   const entries = await sftpCall<Array<{ filename: string; attrs: Stats }>>(
     connection,
     'readdir',
     path,
-    (cb) => connection.sftp.readdir(path, cb),
+    (sftp, cb) => sftp.readdir(path, cb),
+    signal,
   );
   return entries
     .filter((entry) => entry.filename !== '.' && entry.filename !== '..')
-    .map((entry) => ({ name: entry.filename, ...toFileStats(entry.attrs) }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .map((entry) => ({ name: entry.filename, ...toFileStats(entry.attrs) }));
+}
+
+export async function list(
+  connection: Connection,
+  path: string,
+  signal?: AbortSignal,
+): Promise<FileEntry[]> {
+  return (await readdir(connection, path, signal)).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 }
 
 export async function mkdir(
@@ -113,10 +162,11 @@ export async function mkdir(
   path: string,
   recursive: boolean,
   mode?: number,
+  signal?: AbortSignal,
 ): Promise<void> {
   const attrs = mode === undefined ? {} : { mode };
   if (!recursive) {
-    await sftpCall(connection, 'mkdir', path, (cb) => connection.sftp.mkdir(path, attrs, cb));
+    await sftpCall(connection, 'mkdir', path, (sftp, cb) => sftp.mkdir(path, attrs, cb), signal);
     return;
   }
   // Create each missing ancestor in turn, like `mkdir -p`; an existing directory is fine.
@@ -125,23 +175,23 @@ export async function mkdir(
   let current = absolute ? '' : '.';
   for (const part of parts) {
     current = `${current}/${part}`;
-    const existing = await lstat(connection, current).catch((err: Error) => {
+    const here = current;
+    const existing = await lstat(connection, here, signal).catch((err: Error) => {
       if (sftpStatus(err.cause) === NO_SUCH_FILE) return undefined;
       throw err;
     });
     if (existing?.type === 'directory') continue;
     if (existing)
-      throw sftpError(
-        connection.target,
-        'mkdir',
-        current,
-        new Error('a non-directory is in the way'),
-      );
-    await sftpCall(connection, 'mkdir', current, (cb) =>
-      connection.sftp.mkdir(current, attrs, cb),
+      throw sftpError(connection.target, 'mkdir', here, new Error('a non-directory is in the way'));
+    await sftpCall(
+      connection,
+      'mkdir',
+      here,
+      (sftp, cb) => sftp.mkdir(here, attrs, cb),
+      signal,
     ).catch(async (err: Error) => {
       // Another writer may have created it meanwhile.
-      if ((await lstat(connection, current).catch(() => undefined))?.type !== 'directory')
+      if ((await lstat(connection, here, signal).catch(() => undefined))?.type !== 'directory')
         throw err;
     });
   }
@@ -151,28 +201,32 @@ export async function rmdir(
   connection: Connection,
   path: string,
   recursive: boolean,
+  signal?: AbortSignal,
 ): Promise<void> {
   if (recursive) {
-    for (const entry of await list(connection, path)) {
+    for (const entry of await readdir(connection, path, signal)) {
+      // Names from the server: one that is not a plain name could point elsewhere.
+      if (!isSafeEntryName(entry.name))
+        throw sftpError(
+          connection.target,
+          'rmdir',
+          `${path}/${entry.name}`,
+          new Error('unsafe name in listing'),
+        );
       const child = `${path.replace(/\/+$/, '')}/${entry.name}`;
-      if (entry.type === 'directory') await rmdir(connection, child, true);
-      else await remove(connection, child);
+      if (entry.type === 'directory') await rmdir(connection, child, true, signal);
+      else await remove(connection, child, signal);
     }
   }
-  await sftpCall(connection, 'rmdir', path, (cb) => connection.sftp.rmdir(path, cb));
+  await sftpCall(connection, 'rmdir', path, (sftp, cb) => sftp.rmdir(path, cb), signal);
 }
 
-export async function remove(connection: Connection, path: string): Promise<void> {
-  await sftpCall(connection, 'remove', path, (cb) => connection.sftp.unlink(path, cb));
-}
-
-/** True when the server offers OpenSSH's POSIX rename (overwrites the target atomically). */
-export function hasPosixRename(connection: Connection): boolean {
-  return (
-    (connection.sftp as unknown as { _extensions?: Record<string, string> })._extensions?.[
-      'posix-rename@openssh.com'
-    ] === '1'
-  );
+export async function remove(
+  connection: Connection,
+  path: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  await sftpCall(connection, 'remove', path, (sftp, cb) => sftp.unlink(path, cb), signal);
 }
 
 /**
@@ -184,25 +238,40 @@ export async function rename(
   from: string,
   to: string,
   overwrite: boolean,
+  signal?: AbortSignal,
 ): Promise<void> {
-  if (overwrite && hasPosixRename(connection)) {
-    await sftpCall(connection, 'rename', to, (cb) =>
-      connection.sftp.ext_openssh_rename(from, to, cb),
-    );
+  const sftp = await connection.sftp(signal);
+  if (overwrite && hasPosixRename(sftp)) {
+    await sftpCall(connection, 'rename', to, (s, cb) => s.ext_openssh_rename(from, to, cb), signal);
     return;
   }
   if (overwrite) {
-    await remove(connection, to).catch((err: Error) => {
+    await remove(connection, to, signal).catch((err: Error) => {
       if (sftpStatus(err.cause) !== NO_SUCH_FILE) throw err;
     });
   }
-  await sftpCall(connection, 'rename', to, (cb) => connection.sftp.rename(from, to, cb));
+  await sftpCall(connection, 'rename', to, (s, cb) => s.rename(from, to, cb), signal);
 }
 
-export async function chmod(connection: Connection, path: string, mode: number): Promise<void> {
-  await sftpCall(connection, 'chmod', path, (cb) => connection.sftp.chmod(path, mode, cb));
+export async function chmod(
+  connection: Connection,
+  path: string,
+  mode: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  await sftpCall(connection, 'chmod', path, (sftp, cb) => sftp.chmod(path, mode, cb), signal);
 }
 
-export function realpath(connection: Connection, path: string): Promise<string> {
-  return sftpCall<string>(connection, 'realpath', path, (cb) => connection.sftp.realpath(path, cb));
+export function realpath(
+  connection: Connection,
+  path: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  return sftpCall<string>(
+    connection,
+    'realpath',
+    path,
+    (sftp, cb) => sftp.realpath(path, cb),
+    signal,
+  );
 }

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { AbortError } from '@net/errors';
 import type { Connection } from './connection.js';
-import type { ResolvedTransferOptions } from './transfer-options.js';
+import { transferDefaults, type ResolvedTransferOptions } from './transfer-options.js';
 import { sftpCall } from './sftp-ops.js';
+import { sftpRequestLimits } from './ssh2-adapter.js';
 import { describeTarget, sftpError, sshError } from './ssh-errors.js';
 
 /** Where upload bytes come from: a local file or a Buffer. */
@@ -29,11 +30,6 @@ export function temporaryName(path: string): string {
   return `${dir}.${path.slice(slash + 1)}.${randomBytes(6).toString('hex')}.part`;
 }
 
-function serverLimit(connection: Connection, which: '_maxReadLen' | '_maxWriteLen'): number {
-  const limit = (connection.sftp as unknown as Record<string, unknown>)[which];
-  return typeof limit === 'number' && limit > 0 ? limit : 32 * 1024;
-}
-
 /**
  * Runs a windowed pipeline: up to `concurrency` SFTP requests in flight, each started by
  * `startNext()` (which returns false when there is nothing left). Resolves when all settled;
@@ -41,6 +37,7 @@ function serverLimit(connection: Connection, which: '_maxReadLen' | '_maxWriteLe
  */
 function pipeline(
   connection: Connection,
+  path: string,
   concurrency: number,
   signal: AbortSignal | undefined,
   startNext: (done: (err?: unknown) => void) => boolean | Promise<boolean>,
@@ -61,7 +58,10 @@ function pipeline(
           cause: signal?.reason,
         }),
       );
-    const unsubscribe = connection.onLost((err) => fail(err));
+    // A connection lost mid-transfer is an SFTP failure of this path (ERR_NET_SFTP with `path`).
+    const unsubscribe = connection.onLost((err) =>
+      fail(sftpError(connection.target, 'transfer', path, err)),
+    );
     const cleanup = () => {
       signal?.removeEventListener('abort', onAbort);
       unsubscribe();
@@ -113,20 +113,20 @@ function openRemote(
   mode: number,
   reportPath = path,
 ): Promise<Buffer> {
-  return sftpCall<Buffer>(connection, 'open', reportPath, (cb) =>
-    connection.sftp.open(path, flags, { mode }, cb),
+  return sftpCall<Buffer>(connection, 'open', reportPath, (sftp, cb) =>
+    sftp.open(path, flags, { mode }, cb),
   );
 }
 
 function closeRemote(connection: Connection, path: string, handle: Buffer): Promise<void> {
-  return sftpCall<void>(connection, 'close', path, (cb) => connection.sftp.close(handle, cb));
+  return sftpCall<void>(connection, 'close', path, (sftp, cb) => sftp.close(handle, cb));
 }
 
-/** The remote file's SHA-256 through `sha256sum`, or undefined when the server has none. */
-export type RemoteDigest = (path: string) => Promise<string | undefined>;
+/** The remote file's SHA-256 computed by the server, or undefined when it cannot (then read back). */
+export type RemoteDigest = (path: string, signal?: AbortSignal) => Promise<string | undefined>;
 
-/** Digest of a remote file by reading it back over SFTP: the fallback without `sha256sum`. */
-async function digestOverSftp(
+/** Digest of a remote file by reading it back over SFTP: the fallback without remote hashing. */
+export async function digestOverSftp(
   connection: Connection,
   path: string,
   options: ResolvedTransferOptions,
@@ -151,8 +151,12 @@ async function verifyRemote(
   options: ResolvedTransferOptions,
 ): Promise<void> {
   if (options.verify === false) return;
-  const stats = await sftpCall<{ size: number }>(connection, 'stat', path, (cb) =>
-    connection.sftp.stat(path, cb),
+  const stats = await sftpCall<{ size: number }>(
+    connection,
+    'stat',
+    path,
+    (sftp, cb) => sftp.stat(path, cb),
+    options.signal,
   );
   if (stats.size !== expectedSize) {
     throw sshError(
@@ -163,7 +167,8 @@ async function verifyRemote(
     );
   }
   if (options.verify !== 'sha256') return;
-  const digest = (await remoteDigest(path)) ?? (await digestOverSftp(connection, path, options));
+  const digest =
+    (await remoteDigest(path, options.signal)) ?? (await digestOverSftp(connection, path, options));
   if (digest !== localDigest) {
     throw sshError(
       connection.target,
@@ -188,14 +193,32 @@ export async function uploadFrom(
   remove: (path: string) => Promise<void>,
 ): Promise<void> {
   const writePath = options.atomic ? temporaryName(remotePath) : remotePath;
-  const handle = await openRemote(connection, writePath, 'w', options.mode, remotePath);
-  const chunk = Math.min(options.chunkSize, serverLimit(connection, '_maxWriteLen'));
+  const sftp = await connection.sftp(options.signal);
+  // A replaced file keeps its mode (a 0600 file stays 0600) unless `mode` says otherwise; asked
+  // for alongside the open. Without `atomic` the file is truncated in place and keeps it anyway.
+  const keptMode =
+    options.mode === undefined && options.atomic
+      ? sftpCall<{ mode: number }>(connection, 'stat', remotePath, (s, cb) =>
+          s.stat(remotePath, cb),
+        ).then(
+          (stats) => stats.mode & 0o7777,
+          () => undefined,
+        )
+      : undefined;
+  const handle = await openRemote(
+    connection,
+    writePath,
+    'w',
+    options.mode ?? transferDefaults.mode,
+    remotePath,
+  );
+  const chunk = Math.min(options.chunkSize, sftpRequestLimits(sftp).write);
   const hash: Hash | undefined = options.verify === 'sha256' ? createHash('sha256') : undefined;
   let offset = 0;
   let transferred = 0;
   try {
     try {
-      await pipeline(connection, options.concurrency, options.signal, async (done) => {
+      await pipeline(connection, remotePath, options.concurrency, options.signal, async (done) => {
         if (offset >= source.size) return false;
         const length = Math.min(chunk, source.size - offset);
         const position = offset;
@@ -203,7 +226,7 @@ export async function uploadFrom(
         // Reads are sequential (the pump awaits them), so the digest sees bytes in order.
         const data = await source.read(position, length);
         hash?.update(data);
-        connection.sftp.write(handle, data, 0, data.length, position, (err) => {
+        sftp.write(handle, data, 0, data.length, position, (err) => {
           if (err) return done(sftpError(connection.target, 'write', remotePath, err));
           transferred += data.length;
           options.onProgress?.({ transferred, total: source.size });
@@ -211,6 +234,12 @@ export async function uploadFrom(
         });
         return true;
       });
+      // Exact bits, whatever the server's umask did to the mode given at open.
+      const mode = options.mode ?? (await keptMode);
+      if (mode !== undefined)
+        await sftpCall(connection, 'chmod', remotePath, (s, cb) =>
+          s.fsetstat(handle, { mode }, cb),
+        );
     } finally {
       if (!connection.lostError)
         await closeRemote(connection, writePath, handle).catch(() => undefined);
@@ -244,13 +273,14 @@ export async function downloadTo(
   options: ResolvedTransferOptions,
   hash: Hash | undefined = options.verify === 'sha256' ? createHash('sha256') : undefined,
 ): Promise<{ size: number; digest: string | undefined }> {
+  const sftp = await connection.sftp(options.signal);
   const handle = await openRemote(connection, remotePath, 'r', 0);
   try {
-    const attrs = await sftpCall<{ size: number }>(connection, 'fstat', remotePath, (cb) =>
-      connection.sftp.fstat(handle, cb),
+    const attrs = await sftpCall<{ size: number }>(connection, 'fstat', remotePath, (s, cb) =>
+      s.fstat(handle, cb),
     );
     const size = attrs.size;
-    const chunk = Math.min(options.chunkSize, serverLimit(connection, '_maxReadLen'));
+    const chunk = Math.min(options.chunkSize, sftpRequestLimits(sftp).read);
     // Byte ranges still to fetch; a short read puts its remainder back at the front.
     const pending: Array<[number, number]> = [];
     let next = 0;
@@ -268,7 +298,7 @@ export async function downloadTo(
         hashed += part.length;
       }
     };
-    await pipeline(connection, options.concurrency, options.signal, (done) => {
+    await pipeline(connection, remotePath, options.concurrency, options.signal, (done) => {
       let range = pending.shift();
       if (!range) {
         if (next >= size) return false;
@@ -279,7 +309,7 @@ export async function downloadTo(
       // Buffers come back to a free list once written, unless the sink keeps them.
       const pooled = free.pop();
       const buffer = pooled && pooled.length >= length ? pooled : Buffer.allocUnsafe(chunk);
-      connection.sftp.read(handle, buffer, 0, length, position, (err, bytesRead) => {
+      sftp.read(handle, buffer, 0, length, position, (err, bytesRead) => {
         if (err) return done(sftpError(connection.target, 'read', remotePath, err));
         if (bytesRead === 0) {
           return done(

@@ -1,11 +1,20 @@
-import { access } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { inspect } from 'node:util';
-import { invalidArgType, invalidArgValue } from '@net/errors';
+import {
+  checkBoolean,
+  checkInteger,
+  checkNoNul,
+  checkOptionKeys,
+  checkSignal,
+  formatHostPort,
+  invalidArgType,
+  invalidArgValue,
+} from '@net/errors/internal';
 import { Connection, type Credentials, type JumpTunnel } from './connection.js';
-import { buildCommand, runExec, type ExecOptions, type ExecResult } from './exec.js';
+import { runExec, type ExecResult } from './exec.js';
+import { execDefaults, resolveExec, type ExecOptions } from './exec-options.js';
 import { downloadBuffer, downloadFile, uploadBuffer, uploadFile } from './file-transfers.js';
 import {
   checkForwardOptions,
@@ -14,25 +23,95 @@ import {
   type LocalForward,
 } from './forward-local.js';
 import { parseKey } from './key-parsing.js';
-import { resolveOptions, type ResolvedOptions, type SSHClientOptions } from './options.js';
+import {
+  clientDefaults,
+  resolveOptions,
+  type ResolvedOptions,
+  type SSHClientOptions,
+} from './options.js';
+import { remoteSha256 } from './remote-digest.js';
 import {
   downloadDir,
   uploadDir,
   type DirectoryTransferOptions,
   type DirectoryTransferResult,
+  type ResolvedDirectoryOptions,
 } from './sftp-dirs.js';
 import * as ops from './sftp-ops.js';
-import { quoteArg } from './shell-quote.js';
 import { sshError } from './ssh-errors.js';
-import { resolveTransferOptions, type TransferOptions } from './transfer-options.js';
+import {
+  resolveTransferOptions,
+  transferDefaults,
+  TRANSFER_KEYS,
+  type TransferOptions,
+} from './transfer-options.js';
 
+/** A remote or local path argument: a non-empty string without NUL. */
 function checkPath(name: string, path: unknown): asserts path is string {
   if (typeof path !== 'string') throw invalidArgType(name, 'of type string', path);
   if (path === '') throw invalidArgValue(name, 'It must not be empty.');
+  checkNoNul(name, path);
+}
+
+/** Options of the single SFTP operations: only `signal`. */
+export interface SftpCallOptions {
+  /** Rejects the call with AbortError (the request's answer is then ignored). @default none */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link SSHClient.mkdir}. */
+export interface MkdirOptions extends SftpCallOptions {
+  /** Create missing parents; an existing directory is then fine. @default false */
+  recursive?: boolean;
+  /** Permission bits of created directories. @default the server's default (0o777 minus its umask) */
+  mode?: number;
+}
+
+/** Options of {@link SSHClient.rmdir}. */
+export interface RmdirOptions extends SftpCallOptions {
+  /** Remove the contents first. @default false */
+  recursive?: boolean;
+}
+
+/** Options of {@link SSHClient.rename}. */
+export interface RenameOptions extends SftpCallOptions {
+  /** Replace an existing target (atomically where the server has posix-rename@openssh.com). @default false */
+  overwrite?: boolean;
+}
+
+const SIGNAL_KEYS = ['signal'] as const;
+const DIR_KEYS = [...TRANSFER_KEYS, 'symlinks', 'parallelFiles'] as const;
+const READ_FILE_KEYS = [...TRANSFER_KEYS, 'encoding'] as const;
+
+/** Defaults of every option of the client and its calls (plain data, deep-frozen). */
+const DEFAULTS = Object.freeze({
+  ...clientDefaults,
+  exec: execDefaults,
+  transfer: transferDefaults,
+  directoryTransfer: Object.freeze({ symlinks: 'skip' as const, parallelFiles: 8 }),
+});
+
+function resolveDirectoryOptions(input: unknown): ResolvedDirectoryOptions {
+  const options = checkOptionKeys<DirectoryTransferOptions>('options', input, DIR_KEYS);
+  const { symlinks = DEFAULTS.directoryTransfer.symlinks, parallelFiles, ...rest } = options;
+  if (symlinks !== 'skip' && symlinks !== 'follow')
+    throw invalidArgValue(
+      'symlinks',
+      `It must be 'skip' or 'follow'. Received ${String(symlinks)}`,
+    );
+  return {
+    ...resolveTransferOptions(rest),
+    symlinks,
+    parallelFiles: checkInteger(
+      'parallelFiles',
+      parallelFiles ?? DEFAULTS.directoryTransfer.parallelFiles,
+      { min: 1, max: 1024 },
+    ),
+  };
 }
 
 /**
- * An SSH connection with exec and SFTP, built on ssh2-sftp-client. Host keys are verified
+ * An SSH connection with exec and SFTP, built on ssh2. Host keys are verified
  * against known_hosts by default. The connection opens on `connect()` or on first use.
  *
  * @example
@@ -46,7 +125,9 @@ export class SSHClient {
   readonly #credentials: Credentials;
   #connection: Connection | undefined;
   #connecting: Promise<Connection> | undefined;
-  #hasSha256sum: boolean | undefined;
+
+  /** Defaults of every option (client, exec, transfers), for reference. Deep-frozen. */
+  static readonly defaults = DEFAULTS;
 
   constructor(options: SSHClientOptions) {
     this.#options = resolveOptions(options, () => userInfo().username);
@@ -71,8 +152,9 @@ export class SSHClient {
    * Opens the connection (TCP, SSH handshake, host key check, authentication, SFTP session).
    * Calling it while connected is a no-op; after a lost connection it connects anew.
    */
-  connect(options: { signal?: AbortSignal } = {}): Promise<void> {
-    return this.#connect(options.signal).then(() => undefined);
+  async connect(options?: SftpCallOptions): Promise<void> {
+    const { signal } = checkOptionKeys<SftpCallOptions>('options', options, SIGNAL_KEYS);
+    await this.#connect(checkSignal('signal', signal));
   }
 
   #connect(signal: AbortSignal | undefined): Promise<Connection> {
@@ -105,6 +187,15 @@ export class SSHClient {
         },
       );
       parseKey(credentials.privateKey, credentials.passphrase, 'privateKeyPath');
+      if (options.checkKeyPermissions && process.platform !== 'win32') {
+        // OpenSSH refuses such a key ("UNPROTECTED PRIVATE KEY FILE"); so do we.
+        const { mode } = await stat(options.privateKeyPath);
+        if ((mode & 0o077) !== 0)
+          throw invalidArgValue(
+            'privateKeyPath',
+            `${options.privateKeyPath} is accessible by group or others (mode 0${(mode & 0o777).toString(8)}); chmod 600 it, or pass checkKeyPermissions: false.`,
+          );
+      }
     }
     const connection = new Connection(this.target, options.maxChannels);
     await connection.open(
@@ -114,7 +205,6 @@ export class SSHClient {
       signal,
     );
     this.#connection = connection;
-    this.#hasSha256sum = undefined;
     return connection;
   }
 
@@ -137,7 +227,7 @@ export class SSHClient {
                   sshError(
                     connection.target,
                     'ERR_NET_SSH_CHANNEL',
-                    `jump host could not reach ${this.#options.host}:${this.#options.port}`,
+                    `jump host could not reach ${formatHostPort(this.#options.host, this.#options.port)}`,
                     { cause: err },
                   ),
                 )
@@ -185,31 +275,15 @@ export class SSHClient {
   ): Promise<ExecResult<Buffer>>;
   async exec(
     command: string | readonly string[],
-    options: ExecOptions = {},
+    options?: ExecOptions,
   ): Promise<ExecResult<string | Buffer>> {
-    if (options === null || typeof options !== 'object')
-      throw invalidArgType('options', 'an object', options);
-    const line = buildCommand(command, options);
-    return runExec(await this.#ready(options.signal), line, options);
+    const resolved = resolveExec(command, options);
+    return runExec(await this.#ready(resolved.signal), resolved);
   }
 
-  /** SHA-256 of a remote file via `sha256sum`, or undefined when the server lacks it. */
-  #remoteDigest = async (path: string): Promise<string | undefined> => {
-    if (this.#hasSha256sum === false) return undefined;
-    const result = await this.exec(`sha256sum -- ${quoteArg(path)}`);
-    if (result.exitCode === 127) {
-      this.#hasSha256sum = false;
-      return undefined;
-    }
-    this.#hasSha256sum = true;
-    const digest = /^([0-9a-f]{64})\b/.exec(result.stdout)?.[1];
-    if (!digest)
-      throw sshError(this.target, 'ERR_NET_SFTP', `sha256sum failed for ${path}`, {
-        path,
-        exitCode: result.exitCode,
-      });
-    return digest;
-  };
+  /** The remote SHA-256 of `path` from the server's hash command, or undefined (read back instead). */
+  #remoteDigest = async (path: string, signal?: AbortSignal): Promise<string | undefined> =>
+    remoteSha256(await this.#ready(signal), path, signal);
 
   /** Uploads a local file. Atomic and size-verified by default; see {@link TransferOptions}. */
   async upload(localPath: string, remotePath: string, options?: TransferOptions): Promise<void> {
@@ -247,13 +321,12 @@ export class SSHClient {
   ): Promise<DirectoryTransferResult> {
     checkPath('localDir', localDir);
     checkPath('remoteDir', remoteDir);
-    const resolved = resolveTransferOptions(options);
+    const resolved = resolveDirectoryOptions(options);
     return uploadDir(
       await this.#ready(resolved.signal),
       localDir,
       remoteDir,
       resolved,
-      options?.symlinks ?? 'skip',
       this.#remoteDigest,
     );
   }
@@ -266,72 +339,101 @@ export class SSHClient {
   ): Promise<DirectoryTransferResult> {
     checkPath('remoteDir', remoteDir);
     checkPath('localDir', localDir);
-    const resolved = resolveTransferOptions(options);
+    const resolved = resolveDirectoryOptions(options);
     return downloadDir(
       await this.#ready(resolved.signal),
       remoteDir,
       localDir,
       resolved,
-      options?.symlinks ?? 'skip',
       this.#remoteDigest,
     );
   }
 
   /** Entries of a remote directory (without `.` and `..`), sorted by name. */
-  async list(path: string): Promise<ops.FileEntry[]> {
+  async list(path: string, options?: SftpCallOptions): Promise<ops.FileEntry[]> {
     checkPath('path', path);
-    return ops.list(await this.#ready(), path);
+    const signal = this.#signalOf(options);
+    return ops.list(await this.#ready(signal), path, signal);
   }
 
   /** Attributes of a remote path (symlinks followed). */
-  async stat(path: string): Promise<ops.FileStats> {
+  async stat(path: string, options?: SftpCallOptions): Promise<ops.FileStats> {
     checkPath('path', path);
-    return ops.stat(await this.#ready(), path);
+    const signal = this.#signalOf(options);
+    return ops.stat(await this.#ready(signal), path, signal);
   }
 
   /** Whether a remote path exists (a dangling symlink counts). */
-  async exists(path: string): Promise<boolean> {
+  async exists(path: string, options?: SftpCallOptions): Promise<boolean> {
     checkPath('path', path);
-    return ops.exists(await this.#ready(), path);
+    const signal = this.#signalOf(options);
+    return ops.exists(await this.#ready(signal), path, signal);
   }
 
   /** Creates a remote directory; `recursive` creates missing parents and accepts an existing one. */
-  async mkdir(path: string, options: { recursive?: boolean; mode?: number } = {}): Promise<void> {
+  async mkdir(path: string, options?: MkdirOptions): Promise<void> {
     checkPath('path', path);
-    await ops.mkdir(await this.#ready(), path, options.recursive ?? false, options.mode);
+    const {
+      recursive = false,
+      mode,
+      signal,
+    } = checkOptionKeys<MkdirOptions>('options', options, ['recursive', 'mode', 'signal']);
+    checkBoolean('recursive', recursive);
+    if (mode !== undefined) checkInteger('mode', mode, { min: 0, max: 0o7777 });
+    checkSignal('signal', signal);
+    await ops.mkdir(await this.#ready(signal), path, recursive, mode, signal);
   }
 
   /** Removes a remote directory; `recursive` removes its contents first. */
-  async rmdir(path: string, options: { recursive?: boolean } = {}): Promise<void> {
+  async rmdir(path: string, options?: RmdirOptions): Promise<void> {
     checkPath('path', path);
-    await ops.rmdir(await this.#ready(), path, options.recursive ?? false);
+    const { recursive = false, signal } = checkOptionKeys<RmdirOptions>('options', options, [
+      'recursive',
+      'signal',
+    ]);
+    checkBoolean('recursive', recursive);
+    checkSignal('signal', signal);
+    await ops.rmdir(await this.#ready(signal), path, recursive, signal);
   }
 
   /** Removes a remote file or symlink. */
-  async remove(path: string): Promise<void> {
+  async remove(path: string, options?: SftpCallOptions): Promise<void> {
     checkPath('path', path);
-    await ops.remove(await this.#ready(), path);
+    const signal = this.#signalOf(options);
+    await ops.remove(await this.#ready(signal), path, signal);
   }
 
   /** Renames a remote path; `overwrite` replaces an existing target (atomically on OpenSSH). */
-  async rename(from: string, to: string, options: { overwrite?: boolean } = {}): Promise<void> {
+  async rename(from: string, to: string, options?: RenameOptions): Promise<void> {
     checkPath('from', from);
     checkPath('to', to);
-    await ops.rename(await this.#ready(), from, to, options.overwrite ?? false);
+    const { overwrite = false, signal } = checkOptionKeys<RenameOptions>('options', options, [
+      'overwrite',
+      'signal',
+    ]);
+    checkBoolean('overwrite', overwrite);
+    checkSignal('signal', signal);
+    await ops.rename(await this.#ready(signal), from, to, overwrite, signal);
   }
 
   /** Changes a remote path's permission bits. */
-  async chmod(path: string, mode: number): Promise<void> {
+  async chmod(path: string, mode: number, options?: SftpCallOptions): Promise<void> {
     checkPath('path', path);
-    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777)
-      throw invalidArgValue('mode', 'It must be an integer from 0 to 0o7777.');
-    await ops.chmod(await this.#ready(), path, mode);
+    checkInteger('mode', mode, { min: 0, max: 0o7777 });
+    const signal = this.#signalOf(options);
+    await ops.chmod(await this.#ready(signal), path, mode, signal);
   }
 
   /** The canonical absolute form of a remote path. */
-  async realpath(path: string): Promise<string> {
+  async realpath(path: string, options?: SftpCallOptions): Promise<string> {
     checkPath('path', path);
-    return ops.realpath(await this.#ready(), path);
+    const signal = this.#signalOf(options);
+    return ops.realpath(await this.#ready(signal), path, signal);
+  }
+
+  #signalOf(options: SftpCallOptions | undefined): AbortSignal | undefined {
+    const { signal } = checkOptionKeys<SftpCallOptions>('options', options, SIGNAL_KEYS);
+    return checkSignal('signal', signal);
   }
 
   /** Reads a remote file into memory: a Buffer, or a string with `encoding`. */
@@ -342,11 +444,18 @@ export class SSHClient {
     options: TransferOptions & { encoding?: BufferEncoding } = {},
   ): Promise<Buffer | string> {
     checkPath('path', path);
-    const { encoding, ...rest } = options;
+    const { encoding, ...rest } = checkOptionKeys<TransferOptions & { encoding?: BufferEncoding }>(
+      'options',
+      options,
+      READ_FILE_KEYS,
+    );
+    if (encoding !== undefined && !Buffer.isEncoding(encoding))
+      throw invalidArgValue('encoding', `Unknown encoding ${String(encoding)}`);
+    const resolved = resolveTransferOptions(rest);
     const data = await downloadBuffer(
-      await this.#ready(rest.signal),
+      await this.#ready(resolved.signal),
       path,
-      resolveTransferOptions(rest),
+      resolved,
       this.#remoteDigest,
     );
     return encoding ? data.toString(encoding) : data;
@@ -383,6 +492,6 @@ export class SSHClient {
 
   [inspect.custom](): string {
     const { host, port, username } = this.target;
-    return `SSHClient { ${username}@${host}:${port}${this.connected ? ' connected' : ''} }`;
+    return `SSHClient { ${username}@${formatHostPort(host, port)}${this.connected ? ' connected' : ''} }`;
   }
 }

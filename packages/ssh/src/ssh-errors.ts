@@ -5,6 +5,7 @@ import {
   type NetworkError,
   type SSHErrorCode,
 } from '@net/errors';
+import { formatHostPort } from '@net/errors/internal';
 
 /** Who an error is about: the fields every SSHError carries. */
 export interface SSHTarget {
@@ -15,8 +16,7 @@ export interface SSHTarget {
 
 /** `host:port` (IPv6 in brackets), the target part of every message. */
 export function describeTarget(target: SSHTarget): string {
-  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
-  return `${host}:${target.port}`;
+  return formatHostPort(target.host, target.port);
 }
 
 export function sshError(

@@ -1,4 +1,11 @@
-import { invalidArgType, invalidArgValue, argOutOfRange } from '@net/errors';
+import {
+  checkBoolean,
+  checkFunction,
+  checkInteger,
+  checkOptionKeys,
+  checkSignal,
+  invalidArgValue,
+} from '@net/errors/internal';
 
 /** Progress of one transfer. */
 export interface TransferProgress {
@@ -8,7 +15,7 @@ export interface TransferProgress {
   total: number;
 }
 
-/** Options of `upload()`, `download()` and the directory variants. */
+/** Options of `upload()`, `download()`, `readFile()`, `writeFile()` and the directory variants. */
 export interface TransferOptions {
   /**
    * Write to a temporary name next to the destination and rename it into place only after the
@@ -17,69 +24,89 @@ export interface TransferOptions {
    */
   atomic?: boolean;
   /**
-   * After the transfer: `'size'` compares sizes; `'sha256'` compares SHA-256 digests (the
-   * remote one from `sha256sum` over exec, or by reading the file back over SFTP when the
-   * server has no `sha256sum`); `false` skips the check. @default 'size'
+   * After the transfer: `'size'` compares sizes; `'sha256'` compares SHA-256 digests — the
+   * remote one computed by the server (`sha256sum`, else `shasum -a 256`, over exec) or, where
+   * exec cannot (SFTP-only accounts, servers without those tools), by reading the file back
+   * over SFTP; `false` skips the check. @default 'size'
    */
   verify?: 'size' | 'sha256' | false;
-  /** Called as bytes are confirmed. */
+  /** Called as bytes are confirmed. @default none */
   onProgress?: (progress: TransferProgress) => void;
-  /** SFTP requests in flight at once. @default 16 */
+  /** SFTP read/write requests in flight at once for one file. @default 16 */
   concurrency?: number;
   /** Bytes per SFTP read/write request, capped by the server's limit (255 KiB on OpenSSH). @default 262144 */
   chunkSize?: number;
-  /** Aborts the transfer; the temporary file is removed. */
+  /** Aborts the transfer; the temporary file is removed. @default none */
   signal?: AbortSignal;
-  /** Permission bits of a created remote file. @default 0o644 */
+  /**
+   * Permission bits of the written file. When not given, a file that is replaced keeps its
+   * mode, and a new one gets 0o644. @default the replaced file's mode, else 0o644
+   */
   mode?: number;
 }
 
-export const transferDefaults = {
+/** Defaults of {@link TransferOptions}. */
+export const transferDefaults = Object.freeze({
   atomic: true,
   verify: 'size',
   concurrency: 16,
   chunkSize: 256 * 1024,
   mode: 0o644,
-} satisfies TransferOptions;
+});
 
-export type ResolvedTransferOptions = Required<Omit<TransferOptions, 'onProgress' | 'signal'>> &
-  Pick<TransferOptions, 'onProgress' | 'signal'>;
+export const TRANSFER_KEYS = [
+  'atomic',
+  'verify',
+  'onProgress',
+  'concurrency',
+  'chunkSize',
+  'signal',
+  'mode',
+] as const satisfies ReadonlyArray<keyof TransferOptions>;
 
-export function resolveTransferOptions(options: TransferOptions = {}): ResolvedTransferOptions {
-  if (options === null || typeof options !== 'object')
-    throw invalidArgType('options', 'an object', options);
-  const resolved = { ...transferDefaults, ...stripUndefined(options) } as ResolvedTransferOptions;
-  if (typeof resolved.atomic !== 'boolean')
-    throw invalidArgType('atomic', 'of type boolean', resolved.atomic);
-  if (resolved.verify !== 'size' && resolved.verify !== 'sha256' && resolved.verify !== false) {
-    throw invalidArgValue(
-      'verify',
-      `It must be 'size', 'sha256' or false. Received ${String(resolved.verify)}`,
-    );
-  }
-  if (
-    !Number.isInteger(resolved.concurrency) ||
-    resolved.concurrency < 1 ||
-    resolved.concurrency > 1024
-  ) {
-    throw argOutOfRange('concurrency', 'an integer from 1 to 1024', resolved.concurrency);
-  }
-  if (
-    !Number.isInteger(resolved.chunkSize) ||
-    resolved.chunkSize < 512 ||
-    resolved.chunkSize > 16 * 1024 * 1024
-  ) {
-    throw argOutOfRange('chunkSize', 'an integer from 512 to 16 MiB', resolved.chunkSize);
-  }
-  if (resolved.onProgress !== undefined && typeof resolved.onProgress !== 'function') {
-    throw invalidArgType('onProgress', 'a function', resolved.onProgress);
-  }
-  if (!Number.isInteger(resolved.mode) || resolved.mode < 0 || resolved.mode > 0o7777) {
-    throw argOutOfRange('mode', 'an integer from 0 to 0o7777', resolved.mode);
-  }
-  return resolved;
+export interface ResolvedTransferOptions {
+  atomic: boolean;
+  verify: 'size' | 'sha256' | false;
+  concurrency: number;
+  chunkSize: number;
+  /** undefined: keep the replaced file's mode, else 0o644. */
+  mode: number | undefined;
+  onProgress: ((progress: TransferProgress) => void) | undefined;
+  signal: AbortSignal | undefined;
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** Validates transfer options (no I/O); `keys` lists what this call accepts. */
+export function resolveTransferOptions(
+  input: unknown,
+  keys: readonly string[] = TRANSFER_KEYS,
+): ResolvedTransferOptions {
+  const options = checkOptionKeys<TransferOptions>('options', input, keys);
+  const verify = options.verify ?? transferDefaults.verify;
+  if (verify !== 'size' && verify !== 'sha256' && verify !== false) {
+    throw invalidArgValue(
+      'verify',
+      `It must be 'size', 'sha256' or false. Received ${String(verify)}`,
+    );
+  }
+  return {
+    atomic: checkBoolean('atomic', options.atomic ?? transferDefaults.atomic),
+    verify,
+    concurrency: checkInteger('concurrency', options.concurrency ?? transferDefaults.concurrency, {
+      min: 1,
+      max: 1024,
+    }),
+    chunkSize: checkInteger('chunkSize', options.chunkSize ?? transferDefaults.chunkSize, {
+      min: 512,
+      max: 16 * 1024 * 1024,
+    }),
+    mode:
+      options.mode === undefined
+        ? undefined
+        : checkInteger('mode', options.mode, { min: 0, max: 0o7777 }),
+    onProgress:
+      options.onProgress === undefined
+        ? undefined
+        : checkFunction('onProgress', options.onProgress),
+    signal: checkSignal('signal', options.signal),
+  };
 }

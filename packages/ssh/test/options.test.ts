@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SSHClient, type SSHClientOptions } from '../src/index.js';
-import { defaults } from '../src/options.js';
+import { clientDefaults as defaults } from '../src/options.js';
 
 const base: SSHClientOptions = { host: '127.0.0.1', username: 'u', password: 'pw' };
 
@@ -20,7 +20,7 @@ describe('SSHClient options', () => {
       'TypeError',
       /fingerprints/,
     ],
-    ['maxChannels 1', { maxChannels: 1 }, 'RangeError', /maxChannels/],
+    ['maxChannels 0', { maxChannels: 0 }, 'RangeError', /maxChannels/],
     ['a negative keepalive', { keepaliveInterval: -1 }, 'RangeError', /keepaliveInterval/],
     [
       'a private key that is not a key',
