@@ -4,11 +4,12 @@ import {
   DNSResolutionError,
   HTTPError,
   NetworkTimeoutError,
+  ProtocolError,
   ProxyError,
   SSHError,
   SSLError,
   WebSocketError,
-} from '@net/all';
+} from '@net/errors';
 
 /**
  * Exit codes scripts can rely on. Documented in the README; never renumber one.
@@ -32,7 +33,7 @@ export const ExitCode = {
   VERIFICATION: 8,
   /** SSH authentication failed. */
   AUTH: 9,
-  /** A protocol-level failure: WebSocket handshake refused, SSH channel or SFTP error. */
+  /** A protocol-level failure: WebSocket handshake refused, SSH channel or SFTP error, a malformed or oversized reply. */
   PROTOCOL: 10,
   /** Interrupted (Ctrl-C or an abort). */
   INTERRUPTED: 130,
@@ -59,12 +60,14 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
   ) {
     return ExitCode.CONNECTION;
   }
-  if (err instanceof WebSocketError) return ExitCode.PROTOCOL;
+  if (err instanceof WebSocketError || err instanceof ProtocolError) return ExitCode.PROTOCOL;
   if (err instanceof AbortError) return ExitCode.INTERRUPTED;
   const code = (err as { code?: unknown } | null)?.code;
   if (
     (err instanceof TypeError || err instanceof RangeError) &&
-    (code === 'ERR_INVALID_ARG_VALUE' || code === 'ERR_INVALID_ARG_TYPE')
+    (code === 'ERR_INVALID_ARG_VALUE' ||
+      code === 'ERR_INVALID_ARG_TYPE' ||
+      code === 'ERR_OUT_OF_RANGE')
   ) {
     return ExitCode.USAGE;
   }

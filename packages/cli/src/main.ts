@@ -1,7 +1,13 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
-import { formatError } from './report-error.js';
+import { secretsInArgv } from './known-secrets.js';
+import { formatError, sanitizeLine } from './report-error.js';
+import {
+  registerCompletion,
+  registerCompletionHelp,
+  wantsCompletion,
+} from './commands/completion.js';
 import { registerDemo } from './commands/demo.js';
 import { registerHttp } from './commands/http.js';
 import { registerScan } from './commands/scan.js';
@@ -24,21 +30,38 @@ export interface CommandContext {
   signal: AbortSignal;
   /** Set by a command that wants a specific exit code (e.g. `net ssh` → remote exit code). */
   setExitCode(code: number): void;
+  /** Writes one diagnostic line to stderr, redacted and with control characters escaped. */
+  note(text: string): void;
 }
 
 // The same relative path from src/ and dist/.
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-export function buildProgram(context: CommandContext): Command {
+/**
+ * The command tree. Only flag definitions live here: every protocol package is imported by the
+ * action that uses it, so `net --version` and `net --help` load none of them.
+ */
+export function buildProgram(
+  context: CommandContext,
+  secrets: readonly string[] = [],
+  completionPlaceholder = true,
+): Command {
   const program = new Command('net')
     .description('HTTP, WebSocket, SSH, SFTP, port scans and raw sockets from the shell')
     .version(version, '-V, --version', 'print the version')
     .option('--verbose', 'show the cause chain of errors')
-    .showHelpAfterError()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => context.io.stdout.write(s),
       writeErr: (s) => context.io.stderr.write(s),
+      // A usage error is one `net:` line (exit 2), never commander's message plus a usage dump.
+      outputError: (s) => {
+        const text = s
+          .replace(/^error: /, '')
+          .replace(/\s*\n\s*/g, ' ')
+          .trim();
+        context.io.stderr.write(`${sanitizeLine(`net: ${text}`, secrets)}\n`);
+      },
     });
   registerHttp(program, context);
   registerWs(program, context);
@@ -48,6 +71,7 @@ export function buildProgram(context: CommandContext): Command {
   registerTcp(program, context);
   registerUdp(program, context);
   registerDemo(program, context);
+  if (completionPlaceholder) registerCompletionHelp(program);
   return program;
 }
 
@@ -56,6 +80,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
+  const secrets = secretsInArgv(argv.slice(2));
   let exitCode: number = ExitCode.OK;
   const context: CommandContext = {
     io,
@@ -63,9 +88,12 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     setExitCode: (code) => {
       exitCode = code;
     },
+    note: (text) => io.stderr.write(`${sanitizeLine(`net: ${text}`, secrets)}\n`),
   };
-  const program = buildProgram(context);
+  const completing = wantsCompletion(argv);
+  const program = buildProgram(context, secrets, !completing);
   try {
+    if (completing) await registerCompletion(program);
     await program.parseAsync(argv);
     return exitCode;
   } catch (err) {
@@ -74,7 +102,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
     }
     const verbose = program.opts<{ verbose?: boolean }>().verbose === true;
-    io.stderr.write(`${formatError(err, verbose)}\n`);
+    io.stderr.write(`${formatError(err, verbose, secrets)}\n`);
     return exitCodeFor(err);
   } finally {
     process.off('SIGINT', onSigint);

@@ -34,31 +34,43 @@ function commandLine(): string[] {
 
 const command = commandLine();
 
+/** The node arguments that start `net` (the built bin, or the sources through tsx). */
+export const cliCommand: readonly string[] = command;
+
 export interface CliResult {
   code: number | null;
   stdout: string;
+  /** stdout exactly as written, for byte-exactness checks. */
+  stdoutBytes: Buffer;
   stderr: string;
 }
 
 /** Runs `net …` as a child process, feeding `stdin`; killed after `timeoutMs`. */
 export function runCli(
   args: string[],
-  options: { stdin?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    stdin?: string;
+    timeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+    /** Node flags before the script, e.g. `--unhandled-rejections=strict`. */
+    nodeArgs?: string[];
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...command, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...command, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      const stdoutBytes = Buffer.concat(chunks);
+      resolve({ code, stdout: stdoutBytes.toString(), stdoutBytes, stderr });
     });
     child.stdin.end(options.stdin ?? '');
   });

@@ -7,7 +7,7 @@ export function registerDemo(program: Command, context: CommandContext): void {
     .command('demo')
     .description('start loopback servers and drive every client against them')
     .action(async () => {
-      // Loaded on demand: the demo servers live in the workspace's test-utils package.
+      // Loaded on demand: the servers come from @net/test-utils, the clients from every package.
       const { runDemo } = await import('../demo/run-demo.js');
       const failed = await runDemo((line) => context.io.stdout.write(`${line}\n`));
       context.setExitCode(failed === 0 ? ExitCode.OK : ExitCode.FAILURE);

@@ -11,6 +11,12 @@ export function integerIn(min: number, max: number) {
   };
 }
 
+/**
+ * Milliseconds for a `--timeout`-style flag. `0` means no limit, as the `timeout` options of
+ * every @net package do; the library resolves it, so the CLI and the API mean the same thing.
+ */
+export const milliseconds = integerIn(0, 2_147_483_647);
+
 /** Collects a repeatable option (`-H a -H b`) into an array. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

@@ -1,10 +1,9 @@
-import type { Command } from 'commander';
-import { PortScanner, toGreppable, type ScanReport } from '@net/all';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { CommandContext } from '../main.js';
-import { startProgress } from '../progress.js';
-import { integerIn } from './parse-number.js';
+import { integerIn, milliseconds } from './parse-number.js';
 
-interface ScanFlags {
+/** The flags of `net scan`; see the flag table in the README. */
+export interface ScanFlags {
   ports: string;
   udp?: boolean;
   banner?: boolean;
@@ -13,36 +12,27 @@ interface ScanFlags {
   timeout?: number;
   concurrency?: number;
   retries?: number;
+  shard?: { index: number; count: number };
+  order?: 'sequential' | 'random';
+  seed?: number;
 }
 
-/** A table of the interesting ports per host, as nmap prints it. */
-export function formatScanTable(report: ScanReport): string {
-  const lines: string[] = [];
-  for (const host of report.hosts) {
-    lines.push(
-      `Scan report for ${host.host}${host.address && host.address !== host.host ? ` (${host.address})` : ''}`,
-    );
-    if (host.error) {
-      lines.push(`  not scanned: ${host.error.message}`);
-      continue;
-    }
-    const closed = host.counts.closed;
-    if (closed > 0) lines.push(`Not shown: ${closed} closed ${report.protocol} ports`);
-    if (host.ports.length === 0) {
-      lines.push('  no open ports');
-      continue;
-    }
-    lines.push('PORT       STATE          SERVICE        BANNER');
-    for (const p of host.ports) {
-      lines.push(
-        `${`${p.port}/${p.protocol}`.padEnd(10)} ${p.state.padEnd(14)} ${(p.service ?? 'unknown').padEnd(14)} ${p.banner ?? ''}`.trimEnd(),
-      );
-    }
+/** `--shard 2/4`: the 2nd of 4 parts (1-based, as nmap users count). */
+function shard(value: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new InvalidArgumentError('expected I/N with 1 <= I <= N, e.g. 2/4');
   }
-  lines.push(
-    `Scanned ${report.hosts.length} host(s), ${report.portCount} ports each, in ${(report.elapsedMs / 1000).toFixed(2)} s`,
-  );
-  return `${lines.join('\n')}\n`;
+  return { index, count };
+}
+
+function order(value: string): 'sequential' | 'random' {
+  if (value !== 'sequential' && value !== 'random') {
+    throw new InvalidArgumentError('expected sequential or random');
+  }
+  return value;
 }
 
 export function registerScan(program: Command, context: CommandContext): void {
@@ -55,31 +45,18 @@ export function registerScan(program: Command, context: CommandContext): void {
     .option('--banner', 'read what open services say first')
     .option('--json', 'print the report as JSON')
     .option('--grepable', 'print nmap-style greppable lines')
-    .option('--timeout <ms>', 'per-probe timeout in ms', integerIn(1, 60_000))
-    .option('--concurrency <n>', 'probes in flight', integerIn(1, 10_000))
+    .option('--timeout <ms>', 'per-probe timeout in ms (0: no limit)', milliseconds)
+    .option('--concurrency <n>', 'probes in flight', integerIn(1, 100_000))
     .option('--retries <n>', 'retries of unanswered probes', integerIn(0, 10))
+    .option('--order <order>', 'sequential | random (a seeded permutation of hosts × ports)', order)
+    .option(
+      '--seed <n>',
+      "the permutation's seed for --order random (same for every shard)",
+      integerIn(0, 4_294_967_295),
+    )
+    .option('--shard <I/N>', 'probe only part I of N of the scan (run all N to cover it)', shard)
     .action(async (targets: string[], flags: ScanFlags) => {
-      const { io, signal } = context;
-      const scanner = new PortScanner({
-        ...(flags.timeout ? { timeout: flags.timeout } : {}),
-        ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
-        ...(flags.retries === undefined ? {} : { retries: flags.retries }),
-      });
-      const progress = startProgress('scan', 'ports');
-      let report: ScanReport;
-      try {
-        report = await scanner.scan(targets, {
-          ports: flags.ports,
-          protocol: flags.udp ? 'udp' : 'tcp',
-          banner: flags.banner === true,
-          signal,
-          onProgress: (p) => progress.update(p.done, p.total),
-        });
-      } finally {
-        progress.stop();
-      }
-      if (flags.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else if (flags.grepable) io.stdout.write(`${toGreppable(report)}\n`);
-      else io.stdout.write(formatScanTable(report));
+      const { runScan } = await import('../run/scan.js');
+      await runScan(targets, flags, context);
     });
 }

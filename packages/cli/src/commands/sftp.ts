@@ -1,29 +1,6 @@
-import { basename } from 'node:path';
 import type { Command } from 'commander';
-import type { SSHClient } from '@net/all';
 import type { CommandContext } from '../main.js';
-import { startProgress } from '../progress.js';
-import { addSshOptions, sshClientFor, type SshFlags } from './ssh-target.js';
-
-function modeString(mode: number, type: string): string {
-  const kind = type === 'directory' ? 'd' : type === 'symlink' ? 'l' : '-';
-  const bits = ['r', 'w', 'x'];
-  let text = kind;
-  for (let i = 8; i >= 0; i--) text += mode & (1 << i) ? bits[(8 - i) % 3] : '-';
-  return text;
-}
-
-/** Connects, runs `use`, and always closes the connection. */
-async function withClient(
-  target: string,
-  flags: SshFlags,
-  context: CommandContext,
-  use: (client: SSHClient) => Promise<void>,
-): Promise<void> {
-  await using client = sshClientFor(target, flags);
-  await client.connect({ signal: context.signal });
-  await use(client);
-}
+import { addSshOptions, type SshFlags } from './ssh-options.js';
 
 /** `put` and `get`: one atomic, sha256-verified transfer with a progress bar. */
 function registerTransfer(sftp: Command, context: CommandContext, direction: 'put' | 'get'): void {
@@ -39,22 +16,8 @@ function registerTransfer(sftp: Command, context: CommandContext, direction: 'pu
       .argument(`[${to}]`, `${to} path (default: the ${from} file name)`),
   ).action(
     async (target: string, source: string, destination: string | undefined, flags: SshFlags) => {
-      await withClient(target, flags, context, async (client) => {
-        const progress = startProgress(`${direction} ${basename(source)}`, 'bytes');
-        const options = {
-          verify: 'sha256' as const,
-          signal: context.signal,
-          onProgress: (p: { transferred: number; total: number }) =>
-            progress.update(p.transferred, p.total),
-        };
-        try {
-          const dest = destination ?? basename(source);
-          if (direction === 'put') await client.upload(source, dest, options);
-          else await client.download(source, dest, options);
-        } finally {
-          progress.stop();
-        }
-      });
+      const { runTransfer } = await import('../run/sftp.js');
+      await runTransfer(direction, target, source, destination, flags, context);
     },
   );
 }
@@ -73,21 +36,10 @@ export function registerSftp(program: Command, context: CommandContext): void {
       .description('list a remote directory')
       .argument('<target>', 'user@host[:port]')
       .argument('[path]', 'remote directory', '.')
-      .option('--json', 'print JSON'),
+      .option('--json', 'print the entries as JSON (names exactly as the server sent them)'),
   ).action(async (target: string, path: string, flags: SshFlags & { json?: boolean }) => {
-    await withClient(target, flags, context, async (client) => {
-      const entries = (await client.list(path)).sort((a, b) => a.name.localeCompare(b.name));
-      if (flags.json) {
-        context.io.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
-        return;
-      }
-      for (const e of entries) {
-        const when = new Date(e.mtimeMs).toISOString().slice(0, 16).replace('T', ' ');
-        context.io.stdout.write(
-          `${modeString(e.mode, e.type)} ${String(e.size).padStart(12)} ${when} ${e.name}\n`,
-        );
-      }
-    });
+    const { runList } = await import('../run/sftp.js');
+    await runList(target, path, flags, context);
   });
 
   addSshOptions(
@@ -98,6 +50,7 @@ export function registerSftp(program: Command, context: CommandContext): void {
       .argument('<path>')
       .option('--parents', 'create parents as needed'),
   ).action(async (target: string, path: string, flags: SshFlags & { parents?: boolean }) => {
+    const { withClient } = await import('../run/sftp.js');
     await withClient(target, flags, context, (client) =>
       client.mkdir(path, { recursive: flags.parents === true }),
     );
@@ -111,6 +64,7 @@ export function registerSftp(program: Command, context: CommandContext): void {
       .argument('<path>')
       .option('--recursive', 'remove a directory and its contents'),
   ).action(async (target: string, path: string, flags: SshFlags & { recursive?: boolean }) => {
+    const { withClient } = await import('../run/sftp.js');
     await withClient(target, flags, context, (client) =>
       flags.recursive ? client.rmdir(path, { recursive: true }) : client.remove(path),
     );

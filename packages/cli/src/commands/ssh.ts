@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
-import { addSshOptions, sshClientFor, type SshFlags } from './ssh-target.js';
+import { addSshOptions, type SshFlags } from './ssh-options.js';
 
 export function registerSsh(program: Command, context: CommandContext): void {
   addSshOptions(
@@ -10,15 +10,7 @@ export function registerSsh(program: Command, context: CommandContext): void {
       .argument('<target>', 'user@host[:port]')
       .argument('<command...>', 'the command (after --), joined with spaces as ssh does'),
   ).action(async (target: string, command: string[], flags: SshFlags) => {
-    const { io, signal } = context;
-    await using client = sshClientFor(target, flags);
-    await client.connect({ signal });
-    const result = await client.exec(command.join(' '), {
-      signal,
-      onStdout: (chunk: Buffer) => io.stdout.write(chunk),
-      onStderr: (chunk: Buffer) => io.stderr.write(chunk),
-    });
-    // Like ssh: a command ended by a signal exits 128 + its number is unknown here, so 255.
-    context.setExitCode(result.exitCode ?? 255);
+    const { runSsh } = await import('../run/ssh.js');
+    await runSsh(target, command, flags, context);
   });
 }

@@ -2,15 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  HTTPClient,
-  PortScanner,
-  SSHClient,
-  TCPClient,
-  UDPClient,
-  WebSocketClient,
-} from '@net/all';
-import { formatScanTable } from '../commands/scan.js';
+import { HTTPClient } from '@net/http';
+import { PortScanner, TCPClient, UDPClient } from '@net/sockets';
+import { SSHClient } from '@net/ssh';
+import { WebSocketClient } from '@net/ws';
+import { formatScanTable } from '../run/scan-table.js';
 import { startProgress } from '../progress.js';
 import { startDemoServers, type DemoServers } from './demo-servers.js';
 
