@@ -1,4 +1,28 @@
-import type { TlsOptions } from './option-types.js';
+import type {
+  HeartbeatOptions,
+  MessagesOptions,
+  QueueOptions,
+  ReconnectOptions,
+  TlsOptions,
+} from './option-types.js';
+
+/** The shape of `WebSocketClient.defaults` (see `WebSocketClientOptions` for each field's meaning). */
+export interface WebSocketClientDefaults {
+  readonly protocols: readonly string[];
+  readonly headers: Readonly<Record<string, string>>;
+  readonly connectTimeout: number;
+  readonly reconnect: Readonly<Required<ReconnectOptions>>;
+  readonly heartbeat: Readonly<Required<Omit<HeartbeatOptions, 'message'>>> & {
+    readonly message: undefined;
+  };
+  readonly queue: Readonly<Required<QueueOptions>>;
+  /** Bounds of each `messages()` iterator. */
+  readonly messages: Readonly<Required<MessagesOptions>>;
+  readonly acks: false;
+  readonly tls: Readonly<TlsOptions>;
+  readonly perMessageDeflate: boolean;
+  readonly closeTimeout: number;
+}
 
 /** Close codes after which the server does not want the same client back unchanged. */
 const NO_RECONNECT_CODES: ReadonlySet<number> = new Set([1000, 1003, 1007, 1008, 1009, 1010]);
@@ -17,7 +41,7 @@ function shouldReconnect(closeCode: number): boolean {
  * Every default of `WebSocketClient`, deep-frozen. Resolved options share these objects instead
  * of copying them per client, so an idle client costs no copy of its defaults.
  */
-export const clientDefaults = Object.freeze({
+export const clientDefaults: WebSocketClientDefaults = Object.freeze({
   protocols: Object.freeze<string[]>([]),
   headers: Object.freeze({}) as Readonly<Record<string, string>>,
   connectTimeout: 10_000,
@@ -41,6 +65,3 @@ export const clientDefaults = Object.freeze({
   perMessageDeflate: false,
   closeTimeout: 5_000,
 });
-
-/** The shape of `WebSocketClient.defaults`. */
-export type WebSocketClientDefaults = typeof clientDefaults;
