@@ -15,6 +15,13 @@ const { STATUS_CODE, OPEN_MODE } = utils.sftp;
 export interface InProcessSshServerOptions {
   /** The password the server accepts for `username`. @default 'test-password' */
   password?: string;
+  /**
+   * Serves each SFTP session instead of the local file system (e.g. a hostile server from
+   * `hostileSftp()`). @default the local file system, relative paths in `root`
+   */
+  sftp?: (sftp: SFTPWrapper) => void;
+  /** Accept exec requests. @default true */
+  exec?: boolean;
 }
 
 /**
@@ -291,10 +298,12 @@ export async function startInProcessSshServer(
           env[info.key] = info.val;
           acceptEnv?.();
         });
-        session.on('exec', (acceptExec, _reject, info) =>
-          serveExec(acceptExec(), info.command, root, env),
+        session.on('exec', (acceptExec, rejectExec, info) =>
+          options.exec === false ? rejectExec() : serveExec(acceptExec(), info.command, root, env),
         );
-        session.on('sftp', (acceptSftp) => serveSftp(acceptSftp(), root));
+        session.on('sftp', (acceptSftp) =>
+          options.sftp ? options.sftp(acceptSftp()) : serveSftp(acceptSftp(), root),
+        );
       });
       client.on('tcpip', (acceptTcp, reject, info) => {
         // Loopback only: the rule for every test server here.

@@ -1,7 +1,13 @@
 export { startSshd, hasSshd, SSHD_PATH } from './sshd.js';
 export type { TestSshd, TestSshdOptions } from './sshd.js';
+export { startDropbear, hasDropbear, DROPBEAR_PATH } from './dropbear.js';
+export type { TestDropbear, TestDropbearOptions } from './dropbear.js';
+export { createTestUser, canCreateUsers } from './test-user.js';
+export type { TestUser } from './test-user.js';
 export { generateKeyPair } from './ssh-keys.js';
 export type { TestKeyPair } from './ssh-keys.js';
 export { processTree, signalTree, killTree } from './process-tree.js';
 export { startInProcessSshServer } from './in-process-server.js';
 export type { InProcessSshServer, InProcessSshServerOptions } from './in-process-server.js';
+export { hostileSftp } from './hostile-sftp.js';
+export type { HostileEntry, HostileTree } from './hostile-sftp.js';

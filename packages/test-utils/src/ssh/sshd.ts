@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -9,9 +9,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { exited, freePort, waitForPort } from './peer-process.js';
 import { killTree, processTree, signalTree } from './process-tree.js';
 import { generateKeyPair, type TestKeyPair } from './ssh-keys.js';
 
@@ -23,6 +23,12 @@ export interface TestSshdOptions {
   maxSessions?: number;
   /** sshd's `LogLevel`; VERBOSE logs each authentication attempt. @default 'VERBOSE' */
   logLevel?: string;
+  /** Allow password logins (for a test user made with createTestUser). @default false */
+  passwordAuthentication?: boolean;
+  /** Offer `Subsystem sftp internal-sftp`; false makes an exec-only server. @default true */
+  sftp?: boolean;
+  /** `ForceCommand` for every login, e.g. 'internal-sftp' for an SFTP-only server. @default none */
+  forceCommand?: string;
   /** Extra sshd_config lines appended verbatim. */
   extraConfig?: string[];
   /** Extra public key lines for authorized_keys (the generated client keys are always there). */
@@ -61,33 +67,6 @@ export interface TestSshd {
   /** Stop the server and remove its folder. */
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /**
@@ -133,9 +112,10 @@ export async function startSshd(options: TestSshdOptions = {}): Promise<TestSshd
       'StrictModes no',
       'UsePAM no',
       'PermitRootLogin prohibit-password',
-      'PasswordAuthentication no',
+      `PasswordAuthentication ${options.passwordAuthentication ? 'yes' : 'no'}`,
       'KbdInteractiveAuthentication no',
-      'Subsystem sftp internal-sftp',
+      ...(options.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
+      ...(options.forceCommand ? [`ForceCommand ${options.forceCommand}`] : []),
       `MaxSessions ${options.maxSessions ?? 10}`,
       'MaxStartups 100:30:200',
       'AllowTcpForwarding yes',
@@ -153,16 +133,7 @@ export async function startSshd(options: TestSshdOptions = {}): Promise<TestSshd
     const log = openSync(logPath, 'a');
     const child = spawn(SSHD_PATH, ['-D', '-e', '-f', configPath], { stdio: ['ignore', log, log] });
     closeSync(log);
-    const deadline = Date.now() + 10_000;
-    let up = false;
-    while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
-      if (await accepts(port)) {
-        up = true;
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    if (!up) {
+    if (!(await waitForPort(child, port))) {
       killTree(child.pid!);
       await exited(child);
       const text = readFileSync(logPath, 'utf8');
