@@ -1,47 +1,9 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { Socket } from 'node:net';
-import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import http2wrapper from 'http2-wrapper';
+import { watchGoaway } from './http2-sessions.js';
 import { proxyFor, type ResolvedProxy } from './proxy-config.js';
-
-/** Marks an error raised while reaching a proxy, so it maps to ProxyError and not the target's error. */
-export const PROXY_FAILURE = Symbol('proxyFailure');
-
-export interface ProxyFailure {
-  proxyUrl: URL;
-  /** The proxy's answer to CONNECT, when it answered. */
-  statusCode: number | undefined;
-}
-
-type ConnectCallback = (err: Error | null, socket: Socket | null) => void;
-type CreateConnection = (options: unknown, callback: ConnectCallback) => void;
-
-/**
- * hpagent reports a refused CONNECT as `Error('Bad response: 407')` and a dead proxy as the
- * socket's own ECONNREFUSED: both arrive through `createConnection`'s callback, which is the
- * one place where "the proxy failed" is still known. Tag them there.
- */
-function tagProxyErrors<A extends { createConnection: CreateConnection }>(
-  agent: A,
-  proxyUrl: URL,
-): A {
-  const original = agent.createConnection.bind(agent);
-  agent.createConnection = (options, callback) => {
-    original(options, (err, socket) => {
-      if (err) {
-        const status = /Bad response: (\d{3})/.exec(err.message);
-        const failure: ProxyFailure = {
-          proxyUrl,
-          statusCode: status ? Number(status[1]) : undefined,
-        };
-        Object.defineProperty(err, PROXY_FAILURE, { value: failure, enumerable: false });
-      }
-      callback(err, socket);
-    });
-  };
-  return agent;
-}
+import { ForwardProxyAgent, TunnelProxyAgent } from './proxy-agents.js';
 
 export interface AgentSet {
   http: HttpAgent;
@@ -51,7 +13,7 @@ export interface AgentSet {
 
 /**
  * The sockets a client owns: keep-alive agents for direct connections, one pair per proxy, and
- * an HTTP/2 session pool when HTTP/2 is on. `destroy()` ends every one of them.
+ * an HTTP/2 session pool when HTTP/2 is on. `destroy()` ends every one of them, in any state.
  */
 export class AgentPool {
   readonly direct: AgentSet;
@@ -62,12 +24,20 @@ export class AgentPool {
     private readonly proxy: ResolvedProxy | undefined,
     maxSockets: number,
     http2: boolean,
+    /** Bounds reaching a proxy (ms, Infinity for none). */
+    private readonly proxyConnectTimeout: number,
   ) {
     this.agentOptions = { keepAlive: true, maxSockets, scheduling: 'lifo' };
+    let h2: unknown;
+    if (http2) {
+      const agent = new http2wrapper.Agent();
+      watchGoaway(agent);
+      h2 = agent;
+    }
     this.direct = {
       http: new HttpAgent(this.agentOptions),
       https: new HttpsAgent(this.agentOptions),
-      http2: http2 ? new http2wrapper.Agent() : undefined,
+      http2: h2,
     };
   }
 
@@ -85,28 +55,17 @@ export class AgentPool {
   forProxy(proxyUrl: URL): AgentSet {
     const key = proxyUrl.href;
     let set = this.proxied.get(key);
-    if (!set) {
-      const options = { ...this.agentOptions, proxy: proxyUrl };
+    if (set === undefined) {
       set = {
-        http: tagProxyErrors(
-          new HttpProxyAgent(options) as unknown as HttpAgent & {
-            createConnection: CreateConnection;
-          },
-          proxyUrl,
-        ),
-        https: tagProxyErrors(
-          new HttpsProxyAgent(options) as unknown as HttpsAgent & {
-            createConnection: CreateConnection;
-          },
-          proxyUrl,
-        ),
+        http: new ForwardProxyAgent(proxyUrl, this.agentOptions, this.proxyConnectTimeout),
+        https: new TunnelProxyAgent(proxyUrl, this.agentOptions, this.proxyConnectTimeout),
       };
       this.proxied.set(key, set);
     }
     return set;
   }
 
-  /** Closes every socket and session, idle or busy. */
+  /** Closes every socket and session, idle, busy or still connecting. */
   destroy(): void {
     for (const set of [this.direct, ...this.proxied.values()]) {
       set.http.destroy();

@@ -5,6 +5,7 @@
  * while got still does the HTTP work — agents, redirects, timeouts, decompression, HTTP/2.
  */
 import type { Got, OptionsInit, PlainResponse, Request as GotRequest } from 'got';
+import { ResponseTooLarge } from './size-limit.js';
 
 export interface Buffered {
   response: PlainResponse;
@@ -14,15 +15,54 @@ export interface Buffered {
 const EMPTY = Buffer.alloc(0);
 
 /**
- * Resolves with the response and its whole body; rejects with got's error. The caller has
- * already attached nothing: every listener is added here, before the stream can emit.
+ * Whether the announced length alone already breaks `limit` (only for an unencoded body: an
+ * encoded one is limited by what it decodes to).
  */
-export function readAll(stream: GotRequest): Promise<Buffered> {
+export function announcedTooLarge(response: PlainResponse, limit: number): boolean {
+  if (!Number.isFinite(limit)) return false;
+  const encoding = response.headers['content-encoding'];
+  if (encoding !== undefined && encoding !== 'identity') return false;
+  const length = Number(response.headers['content-length']);
+  return Number.isFinite(length) && length > limit;
+}
+
+/**
+ * Counts decoded bytes flowing out of `stream` and destroys it with ResponseTooLarge past
+ * `limit`, so at most `limit` plus one chunk is ever held. No listener when unlimited.
+ */
+export function limitBody(stream: GotRequest, limit: number): void {
+  if (!Number.isFinite(limit)) return;
+  let size = 0;
+  stream.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) stream.destroy(new ResponseTooLarge(limit));
+  });
+}
+
+/**
+ * Resolves with the response and its whole body, at most `limit` decoded bytes (else rejects
+ * with ResponseTooLarge at once); rejects with got's error. Every listener is added here,
+ * before the stream can emit.
+ */
+export function readAll(stream: GotRequest, limit: number): Promise<Buffered> {
   return new Promise((resolve, reject) => {
     stream.once('error', reject);
     stream.once('response', (response: PlainResponse) => {
+      if (announcedTooLarge(response, limit)) {
+        stream.destroy(new ResponseTooLarge(limit));
+        return;
+      }
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) {
+          chunks.length = 0;
+          stream.destroy(new ResponseTooLarge(limit));
+          return;
+        }
+        chunks.push(chunk);
+      });
       stream.once('end', () => {
         const body =
           chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks);
@@ -44,18 +84,25 @@ export function readHead(stream: GotRequest): Promise<PlainResponse> {
   });
 }
 
-/** Reads what is left of a body, keeping at most `limit` bytes (for an error's snippet). */
+/**
+ * Reads the start of what is left of a body, up to `limit` bytes (for an error's snippet), and
+ * stops there: a huge error page is not read to its end.
+ */
 export function drain(stream: GotRequest, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      if (size < limit) {
-        chunks.push(chunk);
-        size += chunk.length;
-      }
-    });
-    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    const done = () => {
+      stream.removeListener('data', onData);
+      resolve(Buffer.concat(chunks));
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) done();
+    };
+    stream.on('data', onData);
+    stream.once('end', done);
     stream.once('error', reject);
   });
 }

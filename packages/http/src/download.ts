@@ -1,19 +1,18 @@
+/** `download()`: a GET streamed into a temporary file that is renamed into place when complete. */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { chmod, open, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { invalidArgType } from '@net/errors';
-import { BODY_SNIPPET_BYTES } from '@net/errors/internal';
-import type { PlainResponse, Progress, Request as GotRequest } from 'got';
-import { drain, readHead } from './attempt.js';
-import type { AttemptContext } from './map-error.js';
-import { mapError } from './map-error.js';
-import { prepareCall, type Call, type RequestOptions } from './request-options.js';
-import type { Response } from './response.js';
-import { runWithRetries, type AttemptBudget, type LoopHost } from './retry-loop.js';
-import type { ResolvedOptions } from './options.js';
+import { BODY_SNIPPET_BYTES, checkFunction, invalidArgType } from '@net/errors/internal';
+import type { PlainResponse } from 'got';
+import { announcedTooLarge, drain, limitBody, readHead } from './attempt.js';
+import type { Attempt, AttemptEngine } from './attempt-engine.js';
+import { REQUEST_KEYS, type Progress, type RequestOptions } from './request-options.js';
+import type { AttemptOutcome, AttemptBudget } from './retry-loop.js';
+import type { Call } from './request-options.js';
+import { ResponseTooLarge } from './size-limit.js';
 
 /** Options of `download()`: those of a GET, plus progress. */
 export interface DownloadOptions extends Omit<
@@ -23,6 +22,13 @@ export interface DownloadOptions extends Omit<
   /** Called as the body arrives (same as `onDownloadProgress`). @default undefined */
   onProgress?: (progress: Progress) => void;
 }
+
+const DOWNLOAD_KEYS = [
+  ...REQUEST_KEYS.filter(
+    (k) => !['json', 'body', 'form', 'throwHttpErrors', 'onUploadProgress'].includes(k),
+  ),
+  'onProgress',
+];
 
 /** What `download()` resolves with once the file is in place. */
 export interface DownloadResult {
@@ -37,46 +43,53 @@ export interface DownloadResult {
   retryCount: number;
 }
 
-/** The parts of HTTPClient a download drives; kept narrow so the two files stay decoupled. */
-export interface DownloadHost extends LoopHost {
-  readonly resolved: ResolvedOptions;
-  prepareAttempt(call: Call, budget: AttemptBudget): Promise<void>;
-  startAttempt(call: Call, budget: AttemptBudget): GotRequest;
-  settled(stream: GotRequest): void;
-  errorContext(call: Call, budget: AttemptBudget): AttemptContext;
-  toResponse(call: Call, raw: PlainResponse, body: Buffer, retryCount: number): Promise<Response>;
-}
-
 /** A name next to the destination (same directory, so the rename cannot cross devices). */
 function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
 }
 
+/** The permission bits of an existing destination, so a replacement keeps them. */
+async function existingMode(path: string): Promise<number | undefined> {
+  try {
+    const stats = await stat(path);
+    return stats.isFile() ? stats.mode & 0o7777 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function writeAtomically(
-  stream: GotRequest,
+  engine: AttemptEngine,
+  attempt: Attempt,
   path: string,
-  context: AttemptContext,
 ): Promise<number> {
+  const { stream } = attempt;
   const temp = temporaryPath(path);
+  let networkError: unknown;
+  stream.once('error', (err) => (networkError = err));
+  // Before any data listener: the body stays paused (buffered by got) while this looks.
+  const mode = await existingMode(path);
   let bytes = 0;
   stream.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
   });
+  limitBody(stream, attempt.call.maxResponseSize);
   try {
     // 'wx': never write through a name someone else created in the meantime.
-    const file = createWriteStream(temp, { flags: 'wx' });
+    const file = createWriteStream(temp, { flags: 'wx', mode: mode ?? 0o666 });
     let diskError: unknown;
-    let networkError: unknown;
     file.once('error', (err) => (diskError = err));
-    stream.once('error', (err) => (networkError = err));
     try {
       await pipeline(stream, file);
     } catch (err) {
       // A disk error (ENOSPC, EACCES …) stays what it is; only network failures are mapped.
       // Node 22's pipeline destroys the file stream with the source's error, so the file can
       // emit the network error too: only an error the file raised on its own is a disk error.
-      throw err === diskError && err !== networkError ? err : mapError(err, context);
+      const fromNetwork = err === networkError || err === stream.errored;
+      throw err === diskError && !fromNetwork ? err : engine.fail(attempt, err);
     }
+    // The umask applied at creation may have narrowed the mode: set it exactly.
+    if (mode !== undefined) await chmod(temp, mode);
     // Data must be on disk before the name points at it, or a crash can leave an empty file.
     const handle = await open(temp, 'r+');
     try {
@@ -93,61 +106,73 @@ async function writeAtomically(
   }
 }
 
-/** See `HTTPClient.download()`. */
-export async function downloadToFile(
-  host: DownloadHost,
-  url: string | URL,
+async function downloadAttempt(
+  engine: AttemptEngine,
+  call: Call,
+  budget: AttemptBudget,
   path: string,
-  options: DownloadOptions,
+): Promise<AttemptOutcome<DownloadResult>> {
+  const headers = await engine.beforeAttempt(call, budget);
+  const attempt = engine.start(call, budget, headers);
+  const { stream } = attempt;
+  let raw: PlainResponse;
+  try {
+    raw = await readHead(stream);
+    const refusal = engine.proxyRefusal(raw);
+    if (refusal) throw refusal;
+    if (raw.statusCode >= 400) {
+      const snippet = await drain(stream, BODY_SNIPPET_BYTES);
+      engine.settle(attempt);
+      return { status: await engine.toResponse(call, raw, snippet, budget.retryCount) };
+    }
+    if (announcedTooLarge(raw, call.maxResponseSize))
+      throw new ResponseTooLarge(call.maxResponseSize);
+  } catch (err) {
+    engine.settle(attempt);
+    throw engine.fail(attempt, err);
+  }
+  let bytes: number;
+  try {
+    bytes = await writeAtomically(engine, attempt, path);
+  } finally {
+    engine.settle(attempt);
+  }
+  return {
+    value: {
+      path,
+      bytes,
+      statusCode: raw.statusCode,
+      headers: raw.headers,
+      url: raw.url,
+      retryCount: budget.retryCount,
+    },
+  };
+}
+
+/** See `HTTPClient.download()`. */
+export function downloadToFile(
+  engine: AttemptEngine,
+  url: unknown,
+  path: unknown,
+  given: unknown,
 ): Promise<DownloadResult> {
   if (typeof path !== 'string' || path === '')
     throw invalidArgType('path', 'a non-empty string', path);
-  if (options?.onProgress !== undefined && typeof options.onProgress !== 'function') {
-    throw invalidArgType('onProgress', 'a function', options.onProgress);
-  }
-  const call = prepareCall(host.resolved, 'GET', url, {
-    ...options,
-    // Saving an error page under the destination name would be a silent failure.
-    throwHttpErrors: true,
-    onDownloadProgress: options.onProgress ?? options.onDownloadProgress,
+  const options = (given ?? {}) as DownloadOptions;
+  const call = engine.prepare('GET', url, options, {
+    keys: DOWNLOAD_KEYS,
+    maxResponseSize: Infinity,
   });
-  return runWithRetries<DownloadResult>(
-    host,
+  const onProgress =
+    options.onProgress === undefined
+      ? undefined
+      : checkFunction<(p: Progress) => void>('onProgress', options.onProgress);
+  // Saving an error page under the destination name would be a silent failure.
+  call.throwHttpErrors = true;
+  if (onProgress) call.onDownloadProgress = onProgress;
+  return engine.run<DownloadResult>(
     call,
-    async (budget) => {
-      await host.prepareAttempt(call, budget);
-      const stream = host.startAttempt(call, budget);
-      const context = host.errorContext(call, budget);
-      let raw: PlainResponse;
-      try {
-        raw = await readHead(stream);
-        if (raw.statusCode >= 400) {
-          const snippet = await drain(stream, BODY_SNIPPET_BYTES);
-          host.settled(stream);
-          return { status: await host.toResponse(call, raw, snippet, budget.retryCount) };
-        }
-      } catch (err) {
-        host.settled(stream);
-        stream.destroy();
-        throw mapError(err, context);
-      }
-      let bytes: number;
-      try {
-        bytes = await writeAtomically(stream, path, context);
-      } finally {
-        host.settled(stream);
-      }
-      return {
-        value: {
-          path,
-          bytes,
-          statusCode: raw.statusCode,
-          headers: raw.headers,
-          url: raw.url,
-          retryCount: budget.retryCount,
-        },
-      };
-    },
+    (budget) => downloadAttempt(engine, call, budget, path),
     () => {
       throw new Error('unreachable: downloads always throw on HTTP errors');
     },

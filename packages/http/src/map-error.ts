@@ -6,26 +6,34 @@ import {
   NetworkTimeoutError,
   ProtocolError,
   ProxyError,
+  SSLError,
   redactUrl,
   toNetworkError,
   type TimeoutPhase,
 } from '@net/errors';
-import { PROXY_FAILURE, type ProxyFailure } from './agent-pool.js';
+import { PROXY_FAILURE, type ProxyFailure } from './proxy-agents.js';
+import { isRefusedStream, markRefused } from './refused-stream.js';
+import { ResponseTooLarge } from './size-limit.js';
 import { malformedUrl } from './validate-request.js';
 
 /** The client's own per-attempt timer fired; handed to `stream.destroy()`, found again in the cause chain. */
 export class AttemptTimeout extends Error {
   override readonly name = 'AttemptTimeout';
   readonly code = 'ETIMEDOUT';
-  constructor(readonly timeoutMs: number) {
+  constructor(
+    readonly timeoutMs: number,
+    /** Set when the attempt was still waiting for its proxy connection. */
+    readonly proxyUrl?: URL,
+  ) {
     super(`Attempt exceeded ${timeoutMs} ms`);
   }
 }
 
-function findAttemptTimeout(err: unknown): AttemptTimeout | undefined {
+function findInChain<T>(err: unknown, pick: (e: object) => T | undefined): T | undefined {
   let current: unknown = err;
-  for (let depth = 0; current && depth < 6; depth++) {
-    if (current instanceof AttemptTimeout) return current;
+  for (let depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
+    const found = pick(current);
+    if (found !== undefined) return found;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
@@ -41,6 +49,8 @@ export interface AttemptContext {
   /** Set when the attempt's budget was cut to what remained of `timeout.total`. */
   totalMs: number | undefined;
   signal: AbortSignal | undefined;
+  /** The proxy the first hop went through, if any. */
+  proxyUrl: URL | undefined;
 }
 
 /** got's timeout events, mapped to the phases of NetworkTimeoutError. */
@@ -54,18 +64,54 @@ const PHASES: Record<string, TimeoutPhase> = {
   request: 'response',
 };
 
-function findProxyFailure(err: unknown): ProxyFailure | undefined {
-  let current: unknown = err;
-  for (let depth = 0; current && depth < 6; depth++) {
-    const failure = (current as { [PROXY_FAILURE]?: ProxyFailure })[PROXY_FAILURE];
-    if (failure) return failure;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
+/** llhttp's codes for a response that is not HTTP: a bad status line, oversized or broken headers. */
+const PARSE_ERROR = /^HPE_/;
 
 function defaultPort(url: URL): number {
   return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+}
+
+function codeOf(err: unknown): string | undefined {
+  return findInChain(err, (e) => {
+    const code = (e as { code?: unknown }).code;
+    return typeof code === 'string' && code !== 'ERR_GOT_REQUEST_ERROR' ? code : undefined;
+  });
+}
+
+/** Where HTTP/2 said a stream was never processed (RFC 9113 §8.7), so any method may be replayed. */
+function wasRefused(err: unknown): boolean {
+  return (
+    findInChain(err, (e) => {
+      const { code, message } = e as { code?: string; message?: string };
+      if (code === 'ERR_HTTP2_GOAWAY_SESSION' || code === 'ERR_HTTP2_INVALID_SESSION') return true;
+      if (code === 'ERR_HTTP2_STREAM_ERROR' && /REFUSED_STREAM/.test(message ?? '')) return true;
+      if (/gracefully closing\. No new streams/.test(message ?? '')) return true;
+      return undefined;
+    }) === true
+  );
+}
+
+function proxyError(failure: ProxyFailure, err: unknown, code: string | undefined): ProxyError {
+  const why =
+    failure.statusCode === undefined ? (code ?? 'unreachable') : `status ${failure.statusCode}`;
+  return new ProxyError(`Proxy failed (${why}): ${redactUrl(failure.proxyUrl)}`, {
+    cause: err,
+    proxyUrl: failure.proxyUrl,
+    statusCode: failure.statusCode,
+  });
+}
+
+function proxyTimeout(proxyUrl: URL, timeoutMs: number, err: unknown): ProxyError {
+  const shown = redactUrl(proxyUrl);
+  const cause = new NetworkTimeoutError(`Connecting to the proxy timed out: ${shown}`, {
+    cause: err,
+    timeoutMs,
+    phase: 'connect',
+  });
+  return new ProxyError(`Proxy failed (connect timed out after ${timeoutMs} ms): ${shown}`, {
+    cause,
+    proxyUrl,
+  });
 }
 
 /**
@@ -84,27 +130,30 @@ export function mapError(err: unknown, context: AttemptContext): NetworkError | 
     return new AbortError(`Request aborted: ${target}`, { cause: context.signal.reason ?? err });
   }
 
-  const proxy = findProxyFailure(err);
-  if (proxy) {
-    const why =
-      proxy.statusCode === undefined ? (e.code ?? 'unreachable') : `status ${proxy.statusCode}`;
-    return new ProxyError(`Proxy failed (${why}): ${redactUrl(proxy.proxyUrl)}`, {
-      cause: err,
-      proxyUrl: proxy.proxyUrl,
-      statusCode: proxy.statusCode,
-    });
+  const tooLarge = findInChain(err, (x) => (x instanceof ResponseTooLarge ? x : undefined));
+  if (tooLarge) {
+    return new ProtocolError(
+      `Response body exceeds maxResponseSize (${tooLarge.limit} bytes): ${target}`,
+      { cause: err },
+    );
   }
 
-  if (findAttemptTimeout(err)) {
+  const code = codeOf(err);
+  const attemptTimeout = findInChain(err, (x) => (x instanceof AttemptTimeout ? x : undefined));
+  if (attemptTimeout?.proxyUrl)
+    return proxyTimeout(attemptTimeout.proxyUrl, attemptTimeout.timeoutMs, err);
+  const proxy = findInChain(err, (x) => (x as { [PROXY_FAILURE]?: ProxyFailure })[PROXY_FAILURE]);
+  if (proxy) {
+    const ms = findInChain(err, (x) => (x as { proxyConnectTimeout?: number }).proxyConnectTimeout);
+    return ms === undefined ? proxyError(proxy, err, code) : proxyTimeout(proxy.proxyUrl, ms, err);
+  }
+
+  if (attemptTimeout) {
     // The attempt's own budget was what remained of the total: the total ran out.
     if (context.totalMs !== undefined) {
       return new NetworkTimeoutError(
         `Request timed out after the total budget of ${context.totalMs} ms: ${target}`,
-        {
-          cause: err,
-          timeoutMs: context.totalMs,
-          phase: 'total',
-        },
+        { cause: err, timeoutMs: context.totalMs, phase: 'total' },
       );
     }
     return new NetworkTimeoutError(`Request timed out after ${context.attemptMs} ms: ${target}`, {
@@ -114,13 +163,32 @@ export function mapError(err: unknown, context: AttemptContext): NetworkError | 
     });
   }
   if (e.name === 'TimeoutError' && typeof e.event === 'string') {
+    if (context.proxyUrl && e.event === 'connect') {
+      return proxyTimeout(
+        context.proxyUrl,
+        (err as { timings?: unknown; ms?: number }).ms ?? 0,
+        err,
+      );
+    }
     return new NetworkTimeoutError(`Request timed out (${e.event}): ${target}`, {
       cause: err,
       phase: PHASES[e.event] ?? 'response',
     });
   }
 
-  if (e.code === 'ERR_HTTP_CONTENT_LENGTH_MISMATCH') {
+  if (wasRefused(err)) {
+    return markRefused(
+      new ConnectionError(`HTTP/2 stream refused by the server (not processed): ${target}`, {
+        cause: err,
+        code: ErrorCodes.CONNECTION_CLOSED,
+        host: url.hostname,
+        port: defaultPort(url),
+        protocol: 'http',
+        retryable: true,
+      }),
+    );
+  }
+  if (code === 'ERR_HTTP_CONTENT_LENGTH_MISMATCH') {
     return new ConnectionError(`Connection closed before the whole body arrived: ${target}`, {
       cause: err,
       code: ErrorCodes.CONNECTION_CLOSED,
@@ -132,6 +200,19 @@ export function mapError(err: unknown, context: AttemptContext): NetworkError | 
   if (e.name === 'MaxRedirectsError') {
     return new ProtocolError(`Too many redirects: ${target}`, { cause: err });
   }
+  if (code !== undefined && PARSE_ERROR.test(code)) {
+    const what =
+      code === 'HPE_HEADER_OVERFLOW' ? 'Response headers too large' : 'Malformed response';
+    return new ProtocolError(`${what} (${code}): ${target}`, { cause: err });
+  }
+  if (code === 'EPROTO') {
+    // OpenSSL's refusals (protocol version, handshake alerts) surface as a bare EPROTO.
+    return new SSLError(`TLS failed (EPROTO): ${target}`, {
+      cause: err,
+      host: url.hostname,
+      reason: 'EPROTO',
+    });
+  }
   return toNetworkError(err, {
     operation: context.method,
     url,
@@ -141,3 +222,5 @@ export function mapError(err: unknown, context: AttemptContext): NetworkError | 
     timeoutMs: context.attemptMs,
   });
 }
+
+export { isRefusedStream };

@@ -1,11 +1,28 @@
 import type { LookupFunction } from 'node:net';
-import { argOutOfRange, invalidArgType, invalidArgValue } from '@net/errors';
+import {
+  checkBoolean,
+  checkFunction,
+  checkHeaders,
+  checkInteger,
+  checkOptionKeys,
+  checkTimeout,
+  invalidArgType,
+  invalidArgValue,
+} from '@net/errors/internal';
+import type { CookieJar } from './cookie-jar.js';
 import type { Hooks } from './hooks.js';
 import { resolveProxy, type ProxyOptions, type ResolvedProxy } from './proxy-config.js';
-import { retryDefaults, type RetryOptions, type RetryPolicy } from './retry-policy.js';
-import { validateHeaders } from './validate-request.js';
+import {
+  RETRY_DEFAULTS,
+  resolveRetry,
+  type RetryOptions,
+  type RetryPolicy,
+} from './retry-policy.js';
 
-/** Time budgets in ms. A plain number is the per-attempt budget. */
+/**
+ * Time budgets in ms. A plain number is the per-attempt budget. Every field follows the
+ * @net convention: `0` and `Infinity` both mean "no limit".
+ */
 export interface TimeoutOptions {
   /**
    * One attempt, from sending to the last byte of the body.
@@ -13,13 +30,13 @@ export interface TimeoutOptions {
    */
   attempt?: number;
   /**
-   * Establishing the TCP connection (and the proxy tunnel, when one is used).
-   * @default undefined (bounded by `attempt`)
+   * Establishing the TCP connection (to the proxy, when one is used).
+   * @default Infinity (bounded by `attempt`)
    */
   connect?: number;
   /**
    * The whole call: every attempt and every back-off wait between them.
-   * @default undefined (no overall cap)
+   * @default Infinity (no overall cap)
    */
   total?: number;
 }
@@ -53,7 +70,7 @@ export interface HTTPClientOptions {
    */
   headers?: Record<string, string>;
   /**
-   * Per-attempt budget in ms, or `{ attempt, connect, total }`.
+   * Per-attempt budget in ms, or `{ attempt, connect, total }`; `0` or `Infinity` for none.
    * @default 30000
    */
   timeout?: number | TimeoutOptions;
@@ -71,7 +88,9 @@ export interface HTTPClientOptions {
   throwHttpErrors?: boolean;
   /**
    * Proxy URL for all targets, `{ http, https, noProxy }`, or `false` for none. By default read
-   * once, at construction, from HTTP_PROXY, HTTPS_PROXY and NO_PROXY (either case).
+   * once, at construction, from HTTP_PROXY, HTTPS_PROXY and NO_PROXY (either case). Each
+   * redirect hop chooses its own proxy; `http://` targets are sent to the proxy in absolute
+   * form, `https://` targets through a CONNECT tunnel.
    * @default from the environment
    */
   proxy?: string | URL | ProxyOptions | false;
@@ -83,7 +102,8 @@ export interface HTTPClientOptions {
    */
   http2?: boolean;
   /**
-   * Follow redirects. A redirect to another origin drops Authorization and Cookie.
+   * Follow redirects. A redirect that changes scheme, host or port drops Authorization,
+   * Proxy-Authorization, Cookie, every credential-like header and URL userinfo.
    * @default true
    */
   followRedirects?: boolean;
@@ -98,6 +118,13 @@ export interface HTTPClientOptions {
    */
   decompress?: boolean;
   /**
+   * The largest (decoded) response body a buffered call (`request()`, `get()` …) reads, in
+   * bytes; past it the transfer is aborted with ProtocolError. `Infinity` for no limit.
+   * `stream()` and `download()` apply it only when a call passes its own.
+   * @default 67108864 (64 MiB)
+   */
+  maxResponseSize?: number;
+  /**
    * Most concurrent sockets per origin; further requests queue for a free one.
    * @default 256
    */
@@ -109,13 +136,20 @@ export interface HTTPClientOptions {
    * @default dns.lookup
    */
   lookup?: LookupFunction;
+  /**
+   * A cookie jar (e.g. tough-cookie's `CookieJar`): cookies it holds for a URL are sent to it,
+   * and `Set-Cookie` answers are stored in it, on every hop of a redirect.
+   * @default undefined
+   */
+  cookieJar?: CookieJar;
 }
 
 /** Client options with defaults applied, shorthands normalised and input checked. */
 export interface ResolvedOptions {
   baseUrl: string | undefined;
   headers: Record<string, string>;
-  timeout: { attempt: number; connect: number | undefined; total: number | undefined };
+  /** Resolved budgets: `Infinity` for none. */
+  timeout: { attempt: number; connect: number; total: number };
   maxRetries: number;
   retry: RetryPolicy;
   throwHttpErrors: boolean;
@@ -125,88 +159,85 @@ export interface ResolvedOptions {
   followRedirects: boolean;
   maxRedirects: number;
   decompress: boolean;
+  maxResponseSize: number;
   maxSockets: number;
   hooks: Required<Hooks>;
   lookup: LookupFunction | undefined;
+  cookieJar: CookieJar | undefined;
 }
 
-/** The client's scalar defaults (retry defaults: `retryDefaults`). */
-export const defaults = {
-  timeout: 30_000,
+/** The client's defaults, as data (`HTTPClient.defaults` is this object, deep-frozen). */
+export const CLIENT_DEFAULTS = deepFreeze({
+  timeout: { attempt: 30_000, connect: Infinity, total: Infinity },
   maxRetries: 2,
+  retry: RETRY_DEFAULTS,
   throwHttpErrors: true,
   http2: false,
   followRedirects: true,
   maxRedirects: 10,
   decompress: true,
+  maxResponseSize: 64 * 1024 * 1024,
   maxSockets: 256,
-} satisfies HTTPClientOptions;
+});
 
-/** A budget in ms: a non-negative finite number, or Infinity for none. */
-export function checkMs(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (Number.isNaN(value) || value <= 0) throw argOutOfRange(name, '> 0', value);
-  return value;
+function deepFreeze<T extends object>(value: T): T {
+  for (const inner of Object.values(value)) {
+    if (typeof inner === 'object' && inner !== null) deepFreeze(inner as object);
+  }
+  return Object.freeze(value);
 }
 
-function checkCount(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isInteger(value) || value < 0) throw argOutOfRange(name, 'an integer >= 0', value);
-  return value;
-}
+const CLIENT_KEYS: readonly string[] = [
+  'baseUrl',
+  'headers',
+  'timeout',
+  'maxRetries',
+  'retry',
+  'throwHttpErrors',
+  'proxy',
+  'tls',
+  'http2',
+  'followRedirects',
+  'maxRedirects',
+  'decompress',
+  'maxResponseSize',
+  'maxSockets',
+  'hooks',
+  'lookup',
+  'cookieJar',
+];
+const TIMEOUT_KEYS = ['attempt', 'connect', 'total'];
+const TLS_KEYS = ['ca', 'cert', 'key', 'rejectUnauthorized'];
+const HOOK_KEYS = ['beforeRequest', 'afterResponse', 'beforeRetry'] as const;
 
-function checkFunction<F>(name: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function')
-    throw invalidArgType(name, 'a function', value);
-  return value;
-}
-
-/** Normalises `timeout: number | {…}` once. */
+/** Normalises `timeout: number | {…}` once, on top of `base`. */
 export function resolveTimeout(
   name: string,
-  value: number | TimeoutOptions | undefined,
+  value: unknown,
   base: ResolvedOptions['timeout'],
 ): ResolvedOptions['timeout'] {
   if (value === undefined) return base;
-  if (typeof value === 'number') return { ...base, attempt: checkMs(name, value)! };
+  if (typeof value === 'number') return { ...base, attempt: checkTimeout(name, value) };
   if (typeof value !== 'object' || value === null)
     throw invalidArgType(name, 'a number or an object', value);
+  const given = checkOptionKeys<TimeoutOptions>(name, value, TIMEOUT_KEYS);
   return {
-    attempt: checkMs(`${name}.attempt`, value.attempt) ?? base.attempt,
-    connect: checkMs(`${name}.connect`, value.connect) ?? base.connect,
-    total: checkMs(`${name}.total`, value.total) ?? base.total,
+    attempt: checkTimeout(`${name}.attempt`, given.attempt, base.attempt),
+    connect: checkTimeout(`${name}.connect`, given.connect, base.connect),
+    total: checkTimeout(`${name}.total`, given.total, base.total),
   };
 }
 
-/** Merges retry options onto a policy, checking each field. */
-export function resolveRetry(
-  name: string,
-  value: RetryOptions | undefined,
-  base: RetryPolicy,
-): RetryPolicy {
-  if (value === undefined) return base;
-  if (typeof value !== 'object' || value === null) throw invalidArgType(name, 'an object', value);
-  const methods =
-    value.methods === undefined ? base.methods : new Set(value.methods.map((m) => m.toUpperCase()));
-  const statusCodes =
-    value.statusCodes === undefined ? base.statusCodes : new Set(value.statusCodes);
-  return {
-    methods,
-    statusCodes,
-    baseDelay: checkCount(`${name}.baseDelay`, value.baseDelay, base.baseDelay),
-    maxDelay: checkCount(`${name}.maxDelay`, value.maxDelay, base.maxDelay),
-    maxRetryAfter: checkCount(`${name}.maxRetryAfter`, value.maxRetryAfter, base.maxRetryAfter),
-  };
+/** A byte limit: a non-negative integer or Infinity. */
+export function resolveSizeLimit(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  return checkInteger(name, value, { min: 0, max: Infinity });
 }
 
-export function resolveMaxRetries(name: string, value: unknown, fallback: number): number {
-  return checkCount(name, value, fallback);
-}
-
-function resolveBaseUrl(value: string | URL | undefined): string | undefined {
+function resolveBaseUrl(value: unknown): string | undefined {
   if (value === undefined) return undefined;
+  if (typeof value !== 'string' && !(value instanceof URL))
+    throw invalidArgType('baseUrl', 'a string or a URL', value);
   const text = String(value);
   let parsed: URL;
   try {
@@ -220,10 +251,10 @@ function resolveBaseUrl(value: string | URL | undefined): string | undefined {
   return text.endsWith('/') ? text : `${text}/`;
 }
 
-function resolveHooks(hooks: Hooks | undefined): Required<Hooks> {
+function resolveHooks(value: unknown): Required<Hooks> {
+  const hooks = checkOptionKeys<Hooks>('hooks', value, HOOK_KEYS);
   const out: Required<Hooks> = { beforeRequest: [], afterResponse: [], beforeRetry: [] };
-  if (hooks === undefined) return out;
-  for (const key of ['beforeRequest', 'afterResponse', 'beforeRetry'] as const) {
+  for (const key of HOOK_KEYS) {
     const list = hooks[key];
     if (list === undefined) continue;
     if (!Array.isArray(list) || list.some((fn) => typeof fn !== 'function')) {
@@ -234,40 +265,76 @@ function resolveHooks(hooks: Hooks | undefined): Required<Hooks> {
   return out;
 }
 
+function resolveTls(value: unknown): TlsOptions {
+  const tls = checkOptionKeys<TlsOptions>('tls', value, TLS_KEYS);
+  return {
+    ...tls,
+    rejectUnauthorized:
+      tls.rejectUnauthorized === undefined
+        ? true
+        : checkBoolean('tls.rejectUnauthorized', tls.rejectUnauthorized),
+  };
+}
+
+function resolveCookieJar(value: unknown): CookieJar | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    !('getCookieString' in value) ||
+    typeof value.getCookieString !== 'function' ||
+    !('setCookie' in value) ||
+    typeof value.setCookie !== 'function'
+  ) {
+    throw invalidArgType('cookieJar', 'an object with getCookieString() and setCookie()', value);
+  }
+  return value as CookieJar;
+}
+
+function optionalBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  return value === undefined ? fallback : checkBoolean(name, value);
+}
+
 /** Applies defaults and validates every field of the client options, once. */
 export function resolveOptions(
-  options: HTTPClientOptions = {},
+  input: HTTPClientOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedOptions {
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgType('options', 'an object', options);
-  const timeout = resolveTimeout('timeout', options.timeout, {
-    attempt: defaults.timeout,
-    connect: undefined,
-    total: undefined,
-  });
+  const options = checkOptionKeys<HTTPClientOptions>('options', input, CLIENT_KEYS);
+  const d = CLIENT_DEFAULTS;
   return {
     baseUrl: resolveBaseUrl(options.baseUrl),
-    headers: validateHeaders('headers', options.headers) ?? {},
-    timeout,
-    maxRetries: checkCount('maxRetries', options.maxRetries, defaults.maxRetries),
-    retry: resolveRetry('retry', options.retry, {
-      methods: new Set(retryDefaults.methods),
-      statusCodes: new Set(retryDefaults.statusCodes),
-      baseDelay: retryDefaults.baseDelay,
-      maxDelay: retryDefaults.maxDelay,
-      maxRetryAfter: retryDefaults.maxRetryAfter,
-    }),
-    throwHttpErrors: options.throwHttpErrors ?? defaults.throwHttpErrors,
+    headers: checkHeaders('headers', options.headers) ?? {},
+    timeout: resolveTimeout('timeout', options.timeout, { ...d.timeout }),
+    maxRetries:
+      options.maxRetries === undefined
+        ? d.maxRetries
+        : checkInteger('maxRetries', options.maxRetries, { min: 0 }),
+    retry: resolveRetry('retry', options.retry, undefined),
+    throwHttpErrors: optionalBoolean('throwHttpErrors', options.throwHttpErrors, d.throwHttpErrors),
     proxy: resolveProxy(options.proxy, env),
-    tls: { rejectUnauthorized: true, ...options.tls },
-    http2: options.http2 ?? defaults.http2,
-    followRedirects: options.followRedirects ?? defaults.followRedirects,
-    maxRedirects: checkCount('maxRedirects', options.maxRedirects, defaults.maxRedirects),
-    decompress: options.decompress ?? defaults.decompress,
+    tls: resolveTls(options.tls),
+    http2: optionalBoolean('http2', options.http2, d.http2),
+    followRedirects: optionalBoolean('followRedirects', options.followRedirects, d.followRedirects),
+    maxRedirects:
+      options.maxRedirects === undefined
+        ? d.maxRedirects
+        : checkInteger('maxRedirects', options.maxRedirects, { min: 0 }),
+    decompress: optionalBoolean('decompress', options.decompress, d.decompress),
+    maxResponseSize: resolveSizeLimit(
+      'maxResponseSize',
+      options.maxResponseSize,
+      d.maxResponseSize,
+    ),
     maxSockets:
-      checkCount('maxSockets', options.maxSockets, defaults.maxSockets) || defaults.maxSockets,
+      options.maxSockets === undefined
+        ? d.maxSockets
+        : checkInteger('maxSockets', options.maxSockets, { min: 1 }),
     hooks: resolveHooks(options.hooks),
-    lookup: checkFunction('lookup', options.lookup),
+    lookup:
+      options.lookup === undefined
+        ? undefined
+        : checkFunction<LookupFunction>('lookup', options.lookup),
+    cookieJar: resolveCookieJar(options.cookieJar),
   };
 }

@@ -1,4 +1,4 @@
-import { invalidArgType, invalidArgValue } from '@net/errors';
+import { checkOptionKeys, invalidArgType, invalidArgValue } from '@net/errors/internal';
 
 /** Explicit proxy settings. */
 export interface ProxyOptions {
@@ -12,6 +12,8 @@ export interface ProxyOptions {
    */
   noProxy?: string | string[];
 }
+
+const PROXY_KEYS = ['http', 'https', 'noProxy'];
 
 interface NoProxyRule {
   host: string;
@@ -97,6 +99,7 @@ export function resolveProxy(
   } else if (typeof option === 'string' || option instanceof URL) {
     http = https = parseProxyUrl('proxy', option);
   } else if (typeof option === 'object' && option !== null) {
+    checkOptionKeys('proxy', option, PROXY_KEYS);
     http = option.http === undefined ? undefined : parseProxyUrl('proxy.http', option.http);
     https = option.https === undefined ? undefined : parseProxyUrl('proxy.https', option.https);
     noProxy = option.noProxy;

@@ -1,18 +1,37 @@
 import { Readable } from 'node:stream';
-import { invalidArgType, invalidArgValue } from '@net/errors';
-import type { OptionsInit, Progress } from 'got';
 import {
-  resolveMaxRetries,
-  resolveRetry,
+  checkFunction,
+  checkHeaders,
+  checkInteger,
+  checkOptionKeys,
+  checkSignal,
+  invalidArgType,
+  invalidArgValue,
+} from '@net/errors/internal';
+import type { OptionsInit } from 'got';
+import {
+  resolveSizeLimit,
   resolveTimeout,
   type ResolvedOptions,
   type TimeoutOptions,
 } from './options.js';
-import { isRetryableMethod, type RetryOptions, type RetryPolicy } from './retry-policy.js';
-import { resolveUrl, validateHeaders } from './validate-request.js';
+import {
+  isRetryableMethod,
+  resolveRetry,
+  type RetryOptions,
+  type RetryPolicy,
+} from './retry-policy.js';
+import { resolveUrl } from './validate-request.js';
 
 /** Transfer progress: bytes so far, the total when known, and their ratio (0 to 1). */
-export type { Progress } from 'got';
+export interface Progress {
+  /** 0 to 1; 0 while the total is unknown. */
+  percent: number;
+  /** Bytes transferred so far. */
+  transferred: number;
+  /** The total in bytes, when known (from Content-Length). */
+  total?: number;
+}
 
 /** Options of one call; each overrides the client's for this call only. */
 export interface RequestOptions {
@@ -49,7 +68,31 @@ export interface RequestOptions {
   onUploadProgress?: (progress: Progress) => void;
   /** Called as the response body arrives. @default undefined */
   onDownloadProgress?: (progress: Progress) => void;
+  /**
+   * The largest decoded response body this call reads, in bytes (`Infinity` for none); past
+   * it the transfer is aborted with ProtocolError.
+   * @default the client's `maxResponseSize` for buffered calls, Infinity for `stream()`
+   */
+  maxResponseSize?: number;
 }
+
+/** The option names of one call (`request()` and friends). */
+export const REQUEST_KEYS: readonly string[] = [
+  'headers',
+  'searchParams',
+  'json',
+  'body',
+  'form',
+  'timeout',
+  'signal',
+  'retry',
+  'maxRetries',
+  'idempotencyKey',
+  'throwHttpErrors',
+  'onUploadProgress',
+  'onDownloadProgress',
+  'maxResponseSize',
+];
 
 /** One call, resolved once before its first attempt. */
 export interface Call {
@@ -59,13 +102,14 @@ export interface Call {
   /** The URL parsed, on first use only: the plain path never needs it (got parses `href`). */
   readonly url: URL;
   /** What is handed to got on every attempt (got merges it over the client's instance). */
-  got: OptionsInit;
+  readonly got: Readonly<OptionsInit>;
   /** True when `got` is empty: the attempt can call got with the URL alone. */
-  plain: boolean;
+  readonly plain: boolean;
   /** The call's own headers (lower-case), for hooks. */
-  headers: Record<string, string>;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Resolved budgets: Infinity for none. */
   attemptMs: number;
-  totalMs: number | undefined;
+  totalMs: number;
   /** Retries allowed for this call (0 when the method or body is not safe to repeat). */
   maxRetries: number;
   policy: RetryPolicy;
@@ -75,6 +119,8 @@ export interface Call {
   onDownloadProgress: ((progress: Progress) => void) | undefined;
   /** The body must be ended by hand (a method that may carry one, sent without one). */
   endEmpty: boolean;
+  /** Decoded body bytes this call may read (Infinity for none). */
+  maxResponseSize: number;
 }
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
@@ -102,24 +148,26 @@ export function prepareCall(
   client: ResolvedOptions,
   method: string,
   input: unknown,
-  options: RequestOptions,
+  given: unknown,
+  limits: { keys: readonly string[]; maxResponseSize: number },
 ): Call {
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgType('options', 'an object', options);
+  const options = checkOptionKeys<RequestOptions>('options', given, limits.keys);
   let { href, parsed } = resolveUrl(input, client.baseUrl);
   if (options.searchParams !== undefined) {
     parsed = new URL(href);
     appendSearchParams(parsed, options.searchParams);
     href = parsed.href;
   }
-  const headers = validateHeaders('headers', options.headers) ?? {};
+  const headers = checkHeaders('headers', options.headers) ?? {};
   const timeout = resolveTimeout('timeout', options.timeout, client.timeout);
   const policy =
     options.retry === false ? client.retry : resolveRetry('retry', options.retry, client.retry);
   let maxRetries =
     options.retry === false
       ? 0
-      : resolveMaxRetries('maxRetries', options.maxRetries, client.maxRetries);
+      : options.maxRetries === undefined
+        ? client.maxRetries
+        : checkInteger('maxRetries', options.maxRetries, { min: 0 });
 
   const bodies = [
     options.json !== undefined,
@@ -171,17 +219,23 @@ export function prepareCall(
   // An Idempotency-Key set by hand as a header counts the same as the option.
   if (!isRetryableMethod(method, policy, headers['idempotency-key'] !== undefined)) maxRetries = 0;
 
-  const signal = options.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal))
-    throw invalidArgType('signal', 'an AbortSignal', signal);
+  const signal = checkSignal('signal', options.signal);
   for (const name of ['onUploadProgress', 'onDownloadProgress'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function')
-      throw invalidArgType(name, 'a function', options[name]);
+    if (options[name] !== undefined) checkFunction(name, options[name]);
   }
+  const maxResponseSize = resolveSizeLimit(
+    'maxResponseSize',
+    options.maxResponseSize,
+    limits.maxResponseSize,
+  );
+  const throwHttpErrors = options.throwHttpErrors ?? client.throwHttpErrors;
+  if (typeof throwHttpErrors !== 'boolean')
+    throw invalidArgType('throwHttpErrors', 'of type boolean', throwHttpErrors);
 
   if (Object.keys(headers).length > 0) got.headers = headers;
-  if (timeout.connect !== client.timeout.connect && timeout.connect !== undefined) {
-    got.timeout = { connect: timeout.connect };
+  if (timeout.connect !== client.timeout.connect) {
+    // got's own connect timer; Infinity is got's "none" as an empty object.
+    got.timeout = Number.isFinite(timeout.connect) ? { connect: timeout.connect } : {};
   }
   if (signal) got.signal = signal;
   return {
@@ -198,10 +252,11 @@ export function prepareCall(
     totalMs: timeout.total,
     maxRetries,
     policy,
-    throwHttpErrors: options.throwHttpErrors ?? client.throwHttpErrors,
+    throwHttpErrors,
     signal,
     onUploadProgress: options.onUploadProgress,
     onDownloadProgress: options.onDownloadProgress,
     endEmpty: got.body === undefined && !NO_BODY_METHODS.has(method),
+    maxResponseSize,
   };
 }

@@ -1,10 +1,34 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ProtocolError, redactUrl } from '@net/errors';
 import { bodySnippet } from '@net/errors/internal';
-import type { PlainResponse } from 'got';
 
-/** Phase timestamps from got (`@szmarczak/http-timer`). */
-export type Timings = PlainResponse['timings'];
+/**
+ * When each phase of the last attempt happened (ms since the epoch), and how long each took
+ * (`phases`, ms). A field is undefined when its phase did not happen (no DNS lookup for an IP,
+ * no TLS for http, a reused socket has no connect).
+ */
+export interface Timings {
+  start: number;
+  socket?: number;
+  lookup?: number;
+  connect?: number;
+  secureConnect?: number;
+  upload?: number;
+  response?: number;
+  end?: number;
+  error?: number;
+  abort?: number;
+  phases: {
+    wait?: number;
+    dns?: number;
+    tcp?: number;
+    tls?: number;
+    request?: number;
+    firstByte?: number;
+    download?: number;
+    total?: number;
+  };
+}
 
 export interface ResponseInit {
   statusCode: number;

@@ -5,23 +5,28 @@ import {
   HTTPError,
   NetworkError,
   NetworkTimeoutError,
-  RateLimitError,
   redactUrl,
 } from '@net/errors';
-import type { Hooks } from './hooks.js';
+import { fullJitterBackoff, sleep } from '@net/errors/internal';
+import type { RetryInfo } from './hooks.js';
+import { httpError } from './http-error.js';
+import { isRefusedStream, MAX_REFUSED_REPLAYS } from './refused-stream.js';
 import type { Call } from './request-options.js';
 import type { Response } from './response.js';
-import { backoffDelay, parseRetryAfter } from './retry-policy.js';
+import { serverRequestedDelay } from './retry-after.js';
 
 /** What one attempt produced: a finished value, or a 4xx/5xx response for the loop to judge. */
 export type AttemptOutcome<T> = { value: T } | { status: Response };
 
+/** What the loop needs from its owner: plain data and functions, no back-reference to a client. */
 export interface LoopHost {
-  readonly hooks: Required<Hooks>;
+  readonly beforeRetry: ReadonlyArray<(info: RetryInfo) => void | Promise<void>>;
   /** Set when the client is closed: no new attempt starts. */
   readonly closing: AbortSignal;
-  /** For tests: the source of jitter. */
-  readonly random: () => number;
+  /** The source of jitter. */
+  random(): number;
+  /** The exact secret values `call` carries (for redacting error bodies). */
+  secretsOf(call: Call): string[];
 }
 
 /** Per-attempt facts handed to the attempt function. */
@@ -33,50 +38,6 @@ export interface AttemptBudget {
   totalMs: number | undefined;
   /** Whether a retryable status would be retried after this attempt. */
   mayRetry: boolean;
-}
-
-/**
- * The error a 4xx/5xx response becomes: ky-style message, redacted URL, body snippet. 429 — or
- * any status whose `Retry-After` was too long to wait for (`retryAfterMs` given) — is a
- * RateLimitError; a 429's own Retry-After is read here.
- */
-export function httpError(response: Response, retryAfterMs?: number): HTTPError {
-  const what = `${response.statusCode}${response.statusMessage ? ` ${response.statusMessage}` : ''}`;
-  const message = `Request failed with status code ${what}: ${response.method} ${redactUrl(response.url)}`;
-  const init = {
-    statusCode: response.statusCode,
-    statusMessage: response.statusMessage,
-    method: response.method,
-    url: response.url,
-    headers: response.headers,
-    body: response.body,
-    response,
-  };
-  if (retryAfterMs !== undefined) return new RateLimitError(message, { ...init, retryAfterMs });
-  if (response.statusCode === 429) {
-    return new RateLimitError(message, {
-      ...init,
-      retryAfterMs: parseRetryAfter(response.headers['retry-after']),
-    });
-  }
-  return new HTTPError(message, init);
-}
-
-/** Waits `ms`, or rejects when `signal` or `closing` fires. */
-function sleep(ms: number, signal: AbortSignal | undefined, closing: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (err?: Error) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      closing.removeEventListener('abort', onAbort);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onAbort = () => done(new Error('aborted'));
-    const timer = setTimeout(() => done(), ms);
-    signal?.addEventListener('abort', onAbort);
-    closing.addEventListener('abort', onAbort);
-  });
 }
 
 function closedError(call: Call): ConnectionError {
@@ -103,11 +64,13 @@ function totalTimeout(call: Call, cause: unknown): NetworkTimeoutError {
 
 /**
  * Runs attempts until one succeeds or the policy says stop. The rules, in order:
- * a non-retryable failure, or the last allowed attempt, ends the call with that failure;
- * `Retry-After` is waited for exactly (no jitter) unless it exceeds `maxRetryAfter` or the
- * remaining total budget — then RateLimitError at once, since waiting cannot help in time;
- * otherwise the wait is exponential back-off with full jitter. A back-off that does not fit in
- * the remaining total budget ends the call now rather than sleeping into a certain timeout.
+ * a stream the HTTP/2 server refused unprocessed is replayed at once (any method, not counted
+ * as a retry, bounded); a non-retryable failure, or the last allowed attempt, ends the call
+ * with that failure; `Retry-After` (or `RateLimit-Reset`) is waited for exactly (no jitter)
+ * unless it exceeds `maxRetryAfter` or the remaining total budget — then RateLimitError at
+ * once, since waiting cannot help in time; otherwise the wait is exponential back-off with full
+ * jitter. A back-off that does not fit in the remaining total budget ends the call now rather
+ * than sleeping into a certain timeout.
  */
 export async function runWithRetries<T>(
   host: LoopHost,
@@ -115,9 +78,12 @@ export async function runWithRetries<T>(
   attempt: (budget: AttemptBudget) => Promise<AttemptOutcome<T>>,
   settle: (response: Response) => T,
 ): Promise<T> {
-  const started = call.totalMs === undefined ? 0 : performance.now();
-  const remaining = () =>
-    call.totalMs === undefined ? Infinity : call.totalMs - (performance.now() - started);
+  const bounded = Number.isFinite(call.totalMs);
+  const started = bounded ? performance.now() : 0;
+  const remaining = () => (bounded ? call.totalMs - (performance.now() - started) : Infinity);
+  const fail = (response: Response, retryAfterMs?: number) =>
+    httpError(response, host.secretsOf(call), retryAfterMs);
+  let replays = 0;
   for (let retryCount = 0; ; retryCount++) {
     if (call.signal?.aborted) throw abortError(call);
     if (host.closing.aborted) throw closedError(call);
@@ -139,6 +105,12 @@ export async function runWithRetries<T>(
       outcome = await attempt({ retryCount, attemptMs, totalMs, mayRetry });
     } catch (err) {
       if (!(err instanceof NetworkError)) throw err;
+      if (isRefusedStream(err) && replays < MAX_REFUSED_REPLAYS && !host.closing.aborted) {
+        // Never processed by the server (RFC 9113 §8.7): not a failed attempt.
+        replays++;
+        retryCount--;
+        continue;
+      }
       const final =
         err instanceof AbortError || (err instanceof NetworkTimeoutError && err.phase === 'total');
       if (!mayRetry || !err.retryable || final) throw err;
@@ -149,22 +121,28 @@ export async function runWithRetries<T>(
       if ('value' in outcome) return outcome.value;
       const response = outcome.status;
       if (!mayRetry || !call.policy.statusCodes.has(response.statusCode)) {
-        if (call.throwHttpErrors && response.statusCode >= 400) throw httpError(response);
+        if (call.throwHttpErrors && response.statusCode >= 400) throw fail(response);
         return settle(response);
       }
-      retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+      retryAfterMs = serverRequestedDelay(response.headers);
       if (
         retryAfterMs !== undefined &&
         (retryAfterMs > call.policy.maxRetryAfter || retryAfterMs >= remaining())
       ) {
         // Waiting cannot help in time: say so now, with how long the server asked for.
         if (!call.throwHttpErrors) return settle(response);
-        throw httpError(response, retryAfterMs);
+        throw fail(response, retryAfterMs);
       }
-      failure = httpError(response);
+      failure = fail(response);
     }
 
-    const delayMs = retryAfterMs ?? backoffDelay(retryCount + 1, call.policy, host.random);
+    const delayMs =
+      retryAfterMs ??
+      fullJitterBackoff(
+        retryCount + 1,
+        { initialDelay: call.policy.baseDelay, maxDelay: call.policy.maxDelay },
+        () => host.random(),
+      );
     if (delayMs >= remaining()) {
       // Sleeping would use up the budget: end now with what we know.
       if (failure! instanceof HTTPError) {
@@ -173,7 +151,7 @@ export async function runWithRetries<T>(
       }
       throw totalTimeout(call, failure!);
     }
-    for (const hook of host.hooks.beforeRetry) {
+    for (const hook of host.beforeRetry) {
       await hook({
         error: failure!,
         retryCount: retryCount + 1,
@@ -183,8 +161,9 @@ export async function runWithRetries<T>(
       });
     }
     if (delayMs > 0) {
+      const signal = call.signal ? AbortSignal.any([call.signal, host.closing]) : host.closing;
       try {
-        await sleep(delayMs, call.signal, host.closing);
+        await sleep(delayMs, signal);
       } catch {
         if (call.signal?.aborted) throw abortError(call);
         throw closedError(call);

@@ -2,19 +2,15 @@
  * The retry policy: which failures are worth another attempt and how long to wait first.
  * Pure functions, so the arithmetic is testable without a server or a clock.
  */
+import {
+  checkInteger,
+  checkOptionKeys,
+  invalidArgType,
+  RETRYABLE_STATUS_CODES,
+} from '@net/errors/internal';
 
 /** Methods that are safe to repeat: the same request twice has the effect of once (RFC 9110 §9.2.2). */
-export const IDEMPOTENT_METHODS: readonly string[] = [
-  'GET',
-  'HEAD',
-  'PUT',
-  'DELETE',
-  'OPTIONS',
-  'TRACE',
-];
-
-/** Statuses where the same request may succeed later. */
-export const RETRYABLE_STATUS_CODES: readonly number[] = [408, 413, 429, 500, 502, 503, 504];
+const IDEMPOTENT_METHODS: readonly string[] = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'];
 
 /** How failed attempts are retried. */
 export interface RetryOptions {
@@ -41,8 +37,9 @@ export interface RetryOptions {
    */
   maxDelay?: number;
   /**
-   * The longest `Retry-After` that is waited for, in ms. A longer one fails the call at once
-   * with RateLimitError (its `retryAfterMs` says how long the server asked for).
+   * The longest `Retry-After` (or `RateLimit-Reset`) that is waited for, in ms. A longer one
+   * fails the call at once with RateLimitError (its `retryAfterMs` says how long the server
+   * asked for).
    * @default 60000
    */
   maxRetryAfter?: number;
@@ -57,49 +54,64 @@ export interface RetryPolicy {
   maxRetryAfter: number;
 }
 
-/** The default retry policy. */
-export const retryDefaults = {
+/** The default retry policy, as data. */
+export const RETRY_DEFAULTS = {
   methods: IDEMPOTENT_METHODS,
-  statusCodes: RETRYABLE_STATUS_CODES,
+  statusCodes: [...RETRYABLE_STATUS_CODES] as readonly number[],
   baseDelay: 300,
   maxDelay: 30_000,
   maxRetryAfter: 60_000,
-} satisfies Required<RetryOptions>;
+};
 
-/**
- * The wait before retry number `retry` (1 for the first retry): uniform in
- * `[0, min(maxDelay, baseDelay × 2^(retry-1)))`. Full jitter spreads clients that failed
- * together, so they do not come back together (the AWS "exponential backoff and jitter" result).
- *
- * @param random a source of [0, 1) numbers; injectable for tests.
- */
-export function backoffDelay(
-  retry: number,
-  policy: Pick<RetryPolicy, 'baseDelay' | 'maxDelay'>,
-  random: () => number = Math.random,
-): number {
-  // 2 ** 1024 is Infinity; the cap makes the exponent's size irrelevant past ~50.
-  const cap = Math.min(policy.maxDelay, policy.baseDelay * 2 ** Math.min(retry - 1, 52));
-  return Math.floor(random() * cap);
+const RETRY_KEYS = Object.keys(RETRY_DEFAULTS);
+
+let defaultPolicy: RetryPolicy | undefined;
+
+function checkList<T>(name: string, value: unknown, check: (v: unknown) => T): T[] {
+  if (!Array.isArray(value)) throw invalidArgType(name, 'an array', value);
+  return value.map((v) => check(v));
 }
 
-/**
- * Parses `Retry-After` (delay-seconds or an HTTP-date) into ms from `now`. Returns undefined
- * when absent or unparseable; a date in the past is 0.
- */
-export function parseRetryAfter(
-  value: string | string[] | undefined,
-  now = Date.now(),
-): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined) return undefined;
-  const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  // Only an IMF-fixdate-like value counts: Date.parse accepts far more, e.g. "1".
-  if (!/[a-z]/i.test(trimmed)) return undefined;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
+/** Merges retry options onto a policy (the default one when `base` is undefined), checking each field. */
+export function resolveRetry(
+  name: string,
+  value: unknown,
+  base: RetryPolicy | undefined,
+): RetryPolicy {
+  defaultPolicy ??= {
+    methods: new Set(RETRY_DEFAULTS.methods),
+    statusCodes: new Set(RETRY_DEFAULTS.statusCodes),
+    baseDelay: RETRY_DEFAULTS.baseDelay,
+    maxDelay: RETRY_DEFAULTS.maxDelay,
+    maxRetryAfter: RETRY_DEFAULTS.maxRetryAfter,
+  };
+  const from = base ?? defaultPolicy;
+  if (value === undefined) return from;
+  const given = checkOptionKeys<RetryOptions>(name, value, RETRY_KEYS);
+  const count = (key: 'baseDelay' | 'maxDelay' | 'maxRetryAfter') =>
+    given[key] === undefined ? from[key] : checkInteger(`${name}.${key}`, given[key], { min: 0 });
+  return {
+    methods:
+      given.methods === undefined
+        ? from.methods
+        : new Set(
+            checkList(`${name}.methods`, given.methods, (m) => {
+              if (typeof m !== 'string') throw invalidArgType(`${name}.methods`, 'strings', m);
+              return m.toUpperCase();
+            }),
+          ),
+    statusCodes:
+      given.statusCodes === undefined
+        ? from.statusCodes
+        : new Set(
+            checkList(`${name}.statusCodes`, given.statusCodes, (s) =>
+              checkInteger(`${name}.statusCodes`, s, { min: 100, max: 599 }),
+            ),
+          ),
+    baseDelay: count('baseDelay'),
+    maxDelay: count('maxDelay'),
+    maxRetryAfter: count('maxRetryAfter'),
+  };
 }
 
 /**

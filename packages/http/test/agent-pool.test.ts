@@ -7,6 +7,7 @@ import {
 } from '@net/test-utils';
 import { startHttp2Server, startMisbehavingServer, startProxyServer } from '@net/test-utils/http';
 import { describe, expect, it } from 'vitest';
+import { engineOf } from '../src/http-client.js';
 import { HTTPClient } from '../src/index.js';
 
 describe('connections', () => {
@@ -92,7 +93,7 @@ describe('connections', () => {
       maxRetries: 3,
       retry: { baseDelay: 20_000, maxDelay: 20_000 },
     });
-    client.random = () => 0.99;
+    engineOf(client).random = () => 0.99;
     const pending = client.get(server.url);
     await new Promise((resolve) => setTimeout(resolve, 100));
     await client.close();

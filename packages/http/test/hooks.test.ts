@@ -1,5 +1,6 @@
 import { startHttpServer } from '@net/test-utils';
 import { describe, expect, it } from 'vitest';
+import { engineOf } from '../src/http-client.js';
 import { HTTPClient, Response, type RetryInfo } from '../src/index.js';
 
 describe('hooks', () => {
@@ -65,7 +66,7 @@ describe('hooks', () => {
       retry: { baseDelay: 4 },
       hooks: { beforeRetry: [(info) => void infos.push(info)] },
     });
-    client.random = () => 0.5;
+    engineOf(client).random = () => 0.5;
     await client.get(server.url).catch(() => undefined);
     expect(
       infos.map((i) => [i.retryCount, i.delayMs, (i.error as { statusCode?: number }).statusCode]),

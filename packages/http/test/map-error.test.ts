@@ -9,6 +9,7 @@ import {
 import { closedPort, startHttpServer, testCertificates, invalidLookup } from '@net/test-utils';
 import { startMisbehavingServer, startUnacceptingListener } from '@net/test-utils/http';
 import { describe, expect, it } from 'vitest';
+import { engineOf } from '../src/http-client.js';
 import { HTTPClient } from '../src/index.js';
 
 const noRetry = { maxRetries: 0 };
@@ -143,7 +144,7 @@ describe('errors from real failures', () => {
       // Abort once the wait has begun: deterministic however loaded the machine is.
       hooks: { beforeRetry: [() => void setTimeout(() => second.abort(), 20)] },
     });
-    slow.random = () => 0.99;
+    engineOf(slow).random = () => 0.99;
     const waiting = slow.get(server.url, { signal: second.signal });
     await expect(waiting).rejects.toBeInstanceOf(AbortError);
     expect(server.requests).toHaveLength(1);

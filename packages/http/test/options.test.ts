@@ -65,7 +65,8 @@ describe('tls', () => {
 describe('resolveOptions', () => {
   it('applies the documented defaults', () => {
     const o = resolveOptions({}, {});
-    expect(o.timeout).toEqual({ attempt: 30_000, connect: undefined, total: undefined });
+    expect(o.timeout).toEqual({ attempt: 30_000, connect: Infinity, total: Infinity });
+    expect(o.maxResponseSize).toBe(64 * 1024 * 1024);
     expect(o.maxRetries).toBe(2);
     expect([...o.retry.methods]).toEqual(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
     expect([...o.retry.statusCodes]).toEqual([408, 413, 429, 500, 502, 503, 504]);
@@ -85,8 +86,8 @@ describe('resolveOptions', () => {
   it('normalises timeout shorthands once', () => {
     expect(resolveOptions({ timeout: 5 }, {}).timeout).toEqual({
       attempt: 5,
-      connect: undefined,
-      total: undefined,
+      connect: Infinity,
+      total: Infinity,
     });
     expect(resolveOptions({ timeout: { total: 9, connect: 2 } }, {}).timeout).toEqual({
       attempt: 30_000,

@@ -68,13 +68,13 @@ describe('proxy configuration', () => {
 });
 
 describe('requests through a proxy', () => {
-  it('tunnels http requests through the proxy named by HTTP_PROXY', async () => {
+  it('sends http requests to the proxy named by HTTP_PROXY in absolute form, not CONNECT', async () => {
     await using target = await startHttpServer((req, res) => void res.end(`via ${req.url}`));
     await using proxy = await startProxyServer();
     await using client = withEnv({ ...clearEnv, HTTP_PROXY: proxy.url }, () => new HTTPClient());
-    expect((await client.get(`${target.url}/p`)).text()).toBe('via /p');
+    expect((await client.get(`${target.url}/p?q=1`)).text()).toBe('via /p?q=1');
     expect(proxy.requests).toEqual([
-      { method: 'CONNECT', target: `127.0.0.1:${target.port}`, authorized: true },
+      { method: 'GET', target: `${target.url}/p?q=1`, authorized: true },
     ]);
   });
 
@@ -153,7 +153,7 @@ describe('requests through a proxy', () => {
     });
     await using client = new HTTPClient({ proxy: proxy.urlWithCredentials('bob', 'pr0xy-pass') });
     expect((await client.get(target.url)).statusCode).toBe(200);
-    expect(proxy.requests[0]).toMatchObject({ method: 'CONNECT', authorized: true });
+    expect(proxy.requests[0]).toMatchObject({ method: 'GET', authorized: true });
   });
 
   it('fails with ProxyError 407, proxy URL redacted, when credentials are wrong', async () => {

@@ -2,6 +2,7 @@ import { ConnectionError, HTTPError, NetworkTimeoutError, RateLimitError } from 
 import { readBody, startHttpServer } from '@net/test-utils';
 import { startMisbehavingServer } from '@net/test-utils/http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { engineOf } from '../src/http-client.js';
 import { HTTPClient } from '../src/index.js';
 import { runWithRetries, type AttemptOutcome } from '../src/retry-loop.js';
 import { prepareCall } from '../src/request-options.js';
@@ -257,7 +258,7 @@ describe('time budgets', () => {
       retry: { baseDelay: 5_000, maxDelay: 5_000 },
       timeout: { total: 1_000 },
     });
-    client.random = () => 0.9;
+    engineOf(client).random = () => 0.9;
     const err = await client.get(server.url).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HTTPError);
     expect((err as HTTPError).statusCode).toBe(502);
@@ -291,7 +292,16 @@ describe('runWithRetries back-off timing (fake timers)', () => {
       { maxRetries: 2, retry: { baseDelay: 1000, maxDelay: 10_000 } },
       {},
     );
-    const call = prepareCall(options, 'GET', 'http://127.0.0.1:1/', {});
+    const call = prepareCall(
+      options,
+      'GET',
+      'http://127.0.0.1:1/',
+      {},
+      {
+        keys: ['headers'],
+        maxResponseSize: Infinity,
+      },
+    );
     const { Response } = await import('../src/response.js');
     const fail = new Response({
       statusCode: 503,
@@ -305,7 +315,12 @@ describe('runWithRetries back-off timing (fake timers)', () => {
       method: 'GET',
     });
     const calls: number[] = [];
-    const host = { hooks: options.hooks, closing: new AbortController().signal, random: () => 0.5 };
+    const host = {
+      beforeRetry: options.hooks.beforeRetry,
+      closing: new AbortController().signal,
+      random: () => 0.5,
+      secretsOf: () => [],
+    };
     const done = runWithRetries<string>(
       host,
       call,

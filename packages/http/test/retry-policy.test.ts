@@ -1,32 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, isRetryableMethod, parseRetryAfter } from '../src/retry-policy.js';
+import { parseRateLimitReset, parseRetryAfter, serverRequestedDelay } from '../src/retry-after.js';
+import { isRetryableMethod } from '../src/retry-policy.js';
 
-const policy = { baseDelay: 300, maxDelay: 30_000 };
 const methods = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
-
-describe('backoffDelay', () => {
-  it.each([
-    // retry, random, expected: floor(random × min(maxDelay, 300 × 2^(retry-1)))
-    [1, 0, 0],
-    [1, 0.5, 150],
-    [1, 0.999, 299],
-    [2, 0.5, 300],
-    [3, 0.5, 600],
-    [4, 0.25, 600],
-    [8, 0.5, 15_000],
-    [9, 0.5, 15_000], // 300 × 256 = 76 800, capped at 30 000
-    [200, 0.999, 29_970], // a huge exponent stays capped, never Infinity or NaN
-  ])('retry %i with random %d waits %i ms', (retry, random, expected) => {
-    expect(backoffDelay(retry, policy, () => random)).toBe(expected);
-  });
-
-  it('draws from the full range [0, cap) — full jitter, not equal jitter', () => {
-    const draws = Array.from({ length: 2000 }, () => backoffDelay(3, policy));
-    expect(Math.min(...draws)).toBeLessThan(60); // would be ≥ 600 with equal jitter
-    expect(Math.max(...draws)).toBeGreaterThan(1100);
-    expect(Math.max(...draws)).toBeLessThan(1200);
-  });
-});
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-11-26T12:00:00Z');
@@ -47,6 +23,26 @@ describe('parseRetryAfter', () => {
       expect(parseRetryAfter(value, now)).toBeUndefined();
     },
   );
+});
+
+describe('RateLimit reset (draft-ietf-httpapi-ratelimit-headers)', () => {
+  it.each([
+    [{ 'ratelimit-reset': '30' }, 30_000],
+    [{ ratelimit: '"default";r=0;t=12' }, 12_000],
+    [{ ratelimit: 'limit=100, remaining=0, reset=7' }, 7_000],
+  ])('reads %j', (headers, expected) => {
+    expect(parseRateLimitReset(headers)).toBe(expected);
+  });
+
+  it('ignores absent or malformed values', () => {
+    expect(parseRateLimitReset({})).toBeUndefined();
+    expect(parseRateLimitReset({ 'ratelimit-reset': 'soon' })).toBeUndefined();
+  });
+
+  it('prefers Retry-After when both are present', () => {
+    expect(serverRequestedDelay({ 'retry-after': '2', 'ratelimit-reset': '30' })).toBe(2_000);
+    expect(serverRequestedDelay({ 'ratelimit-reset': '30' })).toBe(30_000);
+  });
 });
 
 describe('isRetryableMethod', () => {

@@ -145,7 +145,13 @@ describe('bad input is refused before any I/O', () => {
 
   it.each([
     ['negative timeout', { timeout: -1 }, RangeError],
-    ['zero attempt timeout', { timeout: { attempt: 0 } }, RangeError],
+    ['NaN attempt timeout', { timeout: { attempt: NaN } }, RangeError],
+    ['a misspelt option', { timout: 5 }, TypeError],
+    ['a misspelt nested option', { retry: { baseDelai: 5 } }, TypeError],
+    ['a misspelt timeout key', { timeout: { atempt: 5 } }, TypeError],
+    ['a misspelt tls key', { tls: { rejectUnauthorised: false } }, TypeError],
+    ['a misspelt hook name', { hooks: { beforeRequests: [] } }, TypeError],
+    ['a misspelt proxy key', { proxy: { noproxy: 'x' } }, TypeError],
     ['negative maxRetries', { maxRetries: -1 }, RangeError],
     ['bad baseUrl', { baseUrl: 'not a url' }, TypeError],
     ['header with CR/LF', { headers: { a: 'b\rc' } }, TypeError],

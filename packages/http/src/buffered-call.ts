@@ -1,0 +1,64 @@
+/** `request()` and its shorthands: one call whose whole response is read into memory. */
+import { readAll } from './attempt.js';
+import { makeResponse, type AttemptEngine } from './attempt-engine.js';
+import type { Call } from './request-options.js';
+import type { Response } from './response.js';
+import type { AttemptBudget, AttemptOutcome } from './retry-loop.js';
+
+function plainAttempt(
+  engine: AttemptEngine,
+  call: Call,
+  budget: AttemptBudget,
+): Promise<AttemptOutcome<Response>> {
+  // The hot path: no async function frames, one promise from got's stream to the outcome.
+  const attempt = engine.start(call, budget);
+  return readAll(attempt.stream, call.maxResponseSize).then(
+    ({ response: raw, body }) => {
+      engine.settle(attempt);
+      const refusal = raw.statusCode >= 401 ? engine.proxyRefusal(raw) : undefined;
+      if (refusal) throw refusal;
+      const response = makeResponse(call, raw, body, budget.retryCount);
+      return response.statusCode >= 400 ? { status: response } : { value: response };
+    },
+    (err: unknown) => {
+      engine.settle(attempt);
+      throw engine.fail(attempt, err);
+    },
+  );
+}
+
+async function hookedAttempt(
+  engine: AttemptEngine,
+  call: Call,
+  budget: AttemptBudget,
+): Promise<AttemptOutcome<Response>> {
+  const headers = await engine.beforeAttempt(call, budget);
+  const attempt = engine.start(call, budget, headers);
+  let buffered;
+  try {
+    buffered = await readAll(attempt.stream, call.maxResponseSize);
+  } catch (err) {
+    throw engine.fail(attempt, err);
+  } finally {
+    engine.settle(attempt);
+  }
+  const refusal = engine.proxyRefusal(buffered.response);
+  if (refusal) throw refusal;
+  const response = await engine.toResponse(
+    call,
+    buffered.response,
+    buffered.body,
+    budget.retryCount,
+  );
+  return response.statusCode >= 400 ? { status: response } : { value: response };
+}
+
+/** Runs `call` to completion with retries. */
+export function bufferedCall(engine: AttemptEngine, call: Call): Promise<Response> {
+  const attempt = engine.hasRequestHooks || engine.hasResponseHooks ? hookedAttempt : plainAttempt;
+  return engine.run(
+    call,
+    (budget) => attempt(engine, call, budget),
+    (response) => response,
+  );
+}

@@ -1,0 +1,22 @@
+/**
+ * HTTP/2 streams the server never processed: refused with REFUSED_STREAM, above a GOAWAY's
+ * last-stream-id, or never opened because the session had received GOAWAY. RFC 9113 §8.7 says
+ * such a request can be retried whatever its method; the retry loop replays them on a fresh
+ * session without counting them as failed attempts, at most {@link MAX_REFUSED_REPLAYS} times
+ * per call and within the call's budgets.
+ */
+import type { NetworkError } from '@net/errors';
+
+/** A call replays refused streams at most this many times (a server refusing forever is a failure). */
+export const MAX_REFUSED_REPLAYS = 50;
+
+const refused = new WeakSet<object>();
+
+export function markRefused<E extends NetworkError>(err: E): E {
+  refused.add(err);
+  return err;
+}
+
+export function isRefusedStream(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && refused.has(err);
+}

@@ -1,0 +1,96 @@
+/** `stream()`: resolves at the response head, with the body as a stream. */
+import type { IncomingHttpHeaders } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
+import { BODY_SNIPPET_BYTES } from '@net/errors/internal';
+import { announcedTooLarge, drain, limitBody, readHead } from './attempt.js';
+import { makeResponse, type AttemptEngine } from './attempt-engine.js';
+import type { Call } from './request-options.js';
+import type { Response, Timings } from './response.js';
+import type { AttemptBudget, AttemptOutcome } from './retry-loop.js';
+import { ResponseTooLarge } from './size-limit.js';
+
+/** A response whose body has not been read: `body` is a stream of it. */
+export interface StreamResponse {
+  readonly statusCode: number;
+  readonly statusMessage: string;
+  /** Lower-case names. */
+  readonly headers: IncomingHttpHeaders;
+  /** The final URL, after redirects. */
+  readonly url: string;
+  readonly redirectUrls: string[];
+  readonly retryCount: number;
+  readonly timings: Timings | undefined;
+  readonly method: string;
+  /** True for 2xx. */
+  readonly ok: boolean;
+  /** The body; errors on it are `@net/errors` classes. */
+  readonly body: Readable;
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
+
+function toStreamMeta(response: Response): Omit<StreamResponse, 'body'> {
+  return {
+    statusCode: response.statusCode,
+    statusMessage: response.statusMessage,
+    headers: response.headers,
+    url: response.url,
+    redirectUrls: response.redirectUrls,
+    retryCount: response.retryCount,
+    timings: response.timings,
+    method: response.method,
+    ok: response.ok,
+  };
+}
+
+async function streamAttempt(
+  engine: AttemptEngine,
+  call: Call,
+  budget: AttemptBudget,
+): Promise<AttemptOutcome<StreamResponse>> {
+  const headers = await engine.beforeAttempt(call, budget);
+  const attempt = engine.start(call, budget, headers);
+  const { stream } = attempt;
+  try {
+    const raw = await readHead(stream);
+    const refusal = engine.proxyRefusal(raw);
+    if (refusal) throw refusal;
+    const judged =
+      raw.statusCode >= 400 &&
+      (call.throwHttpErrors || (budget.mayRetry && call.policy.statusCodes.has(raw.statusCode)));
+    if (judged) {
+      const snippet = await drain(stream, BODY_SNIPPET_BYTES);
+      engine.settle(attempt);
+      return { status: await engine.toResponse(call, raw, snippet, budget.retryCount) };
+    }
+    if (announcedTooLarge(raw, call.maxResponseSize))
+      throw new ResponseTooLarge(call.maxResponseSize);
+    // afterResponse hooks see whole bodies only, so a streamed success skips them.
+    const meta = makeResponse(call, raw, EMPTY_BODY, budget.retryCount);
+    const body = new PassThrough();
+    stream.once('error', (err) => body.destroy(engine.fail(attempt, err)));
+    // Read to the end or destroyed by the consumer: either way the attempt is over.
+    body.once('close', () => engine.settle(attempt));
+    limitBody(stream, call.maxResponseSize);
+    stream.pipe(body);
+    return { value: { ...toStreamMeta(meta), body } };
+  } catch (err) {
+    engine.settle(attempt);
+    throw engine.fail(attempt, err);
+  }
+}
+
+function bodyStream(body: Buffer): Readable {
+  const stream = new PassThrough();
+  stream.end(body);
+  return stream;
+}
+
+/** Runs `call` until a response head is accepted; its body is handed out as a stream. */
+export function streamedCall(engine: AttemptEngine, call: Call): Promise<StreamResponse> {
+  return engine.run(
+    call,
+    (budget) => streamAttempt(engine, call, budget),
+    (response) => ({ ...toStreamMeta(response), body: bodyStream(response.body) }),
+  );
+}
