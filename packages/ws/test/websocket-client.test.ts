@@ -131,6 +131,24 @@ describe('WebSocketClient', () => {
     expect(client.state).toBe('idle');
   });
 
+  it('waits without limit with connectTimeout 0 until the signal fires', async () => {
+    await using peer = await startRawWsPeer('no-answer');
+    await using client = new WebSocketClient({ url: peer.url, connectTimeout: 0 });
+    const controller = new AbortController();
+    const pending = client.connect({ signal: controller.signal });
+    const early = await Promise.race([
+      pending.then(
+        () => 'open',
+        () => 'failed',
+      ),
+      delay(300),
+    ]);
+    expect(early).toBeUndefined(); // still connecting: 0 is "no limit", not "time out at once"
+    expect(client.state).toBe('connecting');
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'ERR_NET_ABORTED' });
+  });
+
   it('rejects connect() with AbortError when its signal fires and returns to idle', async () => {
     await using peer = await startRawWsPeer('no-answer');
     await using client = new WebSocketClient({ url: peer.url });
