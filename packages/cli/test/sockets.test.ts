@@ -55,3 +55,64 @@ describe.concurrent('net tcp, net udp and net scan', () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe.concurrent('net scan flags', () => {
+  it('--timeout 0 means no limit, as in the library: the scan runs', async () => {
+    await using open = await startHttpServer();
+    const r = await runCli(['scan', '127.0.0.1', '-p', String(open.port), '--timeout', '0']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`${open.port}/tcp\\s+open`));
+  });
+
+  it('usage errors are one net: line with exit 2, never a usage dump', async () => {
+    for (const args of [
+      ['scan', '127.0.0.1', '--timeout', '-1'],
+      ['scan', '127.0.0.1', '--shard', '0/2'],
+      ['scan', '127.0.0.1', '--order', 'sideways'],
+      ['scan'],
+      ['scan', '127.0.0.1', '--bogus'],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^net: [^\n]+\n$/);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('--shard I/N splits one seeded random-order scan: the shards together cover every port once', async () => {
+    await using a = await startHttpServer();
+    await using b = await startHttpServer();
+    const closed = await closedPort();
+    const ports = [a.port, b.port, closed].join(',');
+    const found: number[] = [];
+    let scanned = 0;
+    for (const shard of ['1/2', '2/2']) {
+      const r = await runCli([
+        'scan',
+        '127.0.0.1',
+        '-p',
+        ports,
+        '--order',
+        'random',
+        '--seed',
+        '7',
+        '--shard',
+        shard,
+        '--json',
+      ]);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as {
+        hosts: Array<{
+          ports: Array<{ port: number; state: string }>;
+          counts: Record<string, number>;
+        }>;
+      };
+      const host = report.hosts[0]!;
+      found.push(...host.ports.filter((p) => p.state === 'open').map((p) => p.port));
+      scanned += Object.values(host.counts).reduce((x, y) => x + y, 0);
+    }
+    expect(found.sort()).toEqual([a.port, b.port].sort());
+    expect(scanned).toBe(3);
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasSshd, startSshd, type TestSshd } from '@net/test-utils/ssh';
@@ -52,6 +52,20 @@ describe.skipIf(!hasSshd())('net ssh and net sftp against a real sshd', () => {
     ]);
     expect(r.code).toBe(8);
     expect(r.stderr).toMatch(/^net: SSHError ERR_NET_SSH_HOST_KEY/);
+  });
+
+  it('sftp ls escapes control characters in names from the server; --json keeps them exact', async () => {
+    const remoteDir = join(sshd.dir, 'hostile-names');
+    mkdirSync(remoteDir);
+    const evil = 'evil\x1b]0;pwned\x07\x1b[2J\n-rw-r--r--  forged';
+    writeFileSync(join(remoteDir, evil), 'x');
+    const ls = await runCli(['sftp', 'ls', target, remoteDir, ...common]);
+    expect(ls.code).toBe(0);
+    expect(ls.stdout).not.toContain('\x1b');
+    expect(ls.stdout.trim().split('\n')).toHaveLength(1);
+    expect(ls.stdout).toContain('evil\\e]0;pwned\\x07\\e[2J\\n-rw-r--r--  forged\n');
+    const json = await runCli(['sftp', 'ls', target, remoteDir, '--json', ...common]);
+    expect((JSON.parse(json.stdout) as Array<{ name: string }>)[0]?.name).toBe(evil);
   });
 
   it('puts, lists, gets and removes files with sftp', async () => {
