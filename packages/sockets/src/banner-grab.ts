@@ -1,7 +1,9 @@
+import { hasTimeout } from '@net/errors/internal';
 import { Socket } from 'node:net';
 
+/** Options of banner grabbing (`ScanOptions.banner`). */
 export interface BannerOptions {
-  /** How long to wait for the service to speak first. @default 1500 */
+  /** How long to wait for the service to speak first; 0 or Infinity: until it closes. @default 1500 */
   timeout?: number;
   /** Bytes kept. @default 512 */
   maxBytes?: number;
@@ -49,7 +51,7 @@ export function grabBanner(
       const data = Buffer.concat(chunks).subarray(0, options.maxBytes);
       resolve(data.length > 0 ? escapeBanner(data) : undefined);
     };
-    const timer = setTimeout(finish, options.timeout);
+    const timer = hasTimeout(options.timeout) ? setTimeout(finish, options.timeout) : undefined;
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       size += chunk.length;

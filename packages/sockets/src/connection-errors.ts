@@ -1,10 +1,17 @@
-import { AbortError, ConnectionError, ErrorCodes, type ErrorContext } from '@net/errors';
+import {
+  AbortError,
+  ConnectionError,
+  ErrorCodes,
+  NetworkTimeoutError,
+  type ErrorContext,
+  type TimeoutPhase,
+} from '@net/errors';
+import { formatHostPort } from '@net/errors/internal';
 import type { ConnectionSettings } from './connection-options.js';
 
 /** `host:port` (IPv6 in brackets), the target part of every connection error message. */
 export function targetText(settings: Pick<ConnectionSettings, 'host' | 'port'>): string {
-  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-  return `${host}:${settings.port}`;
+  return formatHostPort(settings.host, settings.port);
 }
 
 export function errorContext(settings: ConnectionSettings, operation: string): ErrorContext {
@@ -12,7 +19,10 @@ export function errorContext(settings: ConnectionSettings, operation: string): E
 }
 
 /** ConnectionError ERR_NET_CONNECTION_CLOSED: `<what>: host:port`. */
-export function closedError(settings: ConnectionSettings, what: string): ConnectionError {
+export function closedError(
+  settings: { host: string; port: number; protocol: string },
+  what: string,
+): ConnectionError {
   return new ConnectionError(`${what}: ${targetText(settings)}`, {
     code: ErrorCodes.CONNECTION_CLOSED,
     host: settings.host,
@@ -21,6 +31,22 @@ export function closedError(settings: ConnectionSettings, what: string): Connect
   });
 }
 
-export function abortError(settings: ConnectionSettings, signal: AbortSignal): AbortError {
-  return new AbortError(`operation aborted: ${targetText(settings)}`, { cause: signal.reason });
+export function abortError(
+  settings: Pick<ConnectionSettings, 'host' | 'port'>,
+  signal: AbortSignal,
+  what = 'operation',
+): AbortError {
+  return new AbortError(`${what} aborted: ${targetText(settings)}`, { cause: signal.reason });
+}
+
+export function timeoutError(
+  settings: Pick<ConnectionSettings, 'host' | 'port'>,
+  what: string,
+  timeoutMs: number,
+  phase: TimeoutPhase,
+): NetworkTimeoutError {
+  return new NetworkTimeoutError(`${what} after ${timeoutMs} ms: ${targetText(settings)}`, {
+    timeoutMs,
+    phase,
+  });
 }

@@ -1,5 +1,5 @@
-import { ProtocolError, argOutOfRange, invalidArgValue } from '@net/errors';
-import { checkPositiveInt, toBytes } from './argument-checks.js';
+import { ProtocolError } from '@net/errors';
+import { argOutOfRange, checkInteger, invalidArgValue, toBytes } from '@net/errors/internal';
 import type { ByteQueue } from './byte-queue.js';
 
 /** How a byte stream is cut into messages. */
@@ -47,9 +47,10 @@ export function resolveFrameOptions(options: FrameOptions = {}): ResolvedFrameOp
   }
   const delimiter = toBytes('delimiter', options.delimiter ?? frameDefaults.delimiter);
   if (delimiter.length === 0) throw invalidArgValue('delimiter', 'Must not be empty.');
-  const maxFrameSize = checkPositiveInt(
+  const maxFrameSize = checkInteger(
     'maxFrameSize',
     options.maxFrameSize ?? frameDefaults.maxFrameSize,
+    { min: 1 },
   );
   return { framing, lengthBytes, delimiter, maxFrameSize };
 }

@@ -6,17 +6,19 @@ export type {
   FramesOptions,
   SendOptions,
   CloseOptions,
+  ShutdownOptions,
+  SignalOptions,
 } from './connection-options.js';
-export { TCPClient, tcpClientDefaults } from './tcp-client.js';
+export { TCPClient } from './tcp-client.js';
 export type { TCPClientOptions, TLSClientOptions } from './tcp-client.js';
-export { TCPServer, tcpServerDefaults } from './tcp-server.js';
+export { TCPServer } from './tcp-server.js';
 export type {
   TCPServerOptions,
   TLSServerOptions,
   ConnectionHandler,
   ServerAddress,
 } from './tcp-server.js';
-export { UDPClient, udpClientDefaults } from './udp-client.js';
+export { UDPClient } from './udp-client.js';
 export type {
   UDPClientOptions,
   UDPReceiveOptions,
@@ -24,19 +26,18 @@ export type {
   Datagram,
   UDPLookupFunction,
 } from './udp-client.js';
-export { FrameDecoder, encodeFrame, resolveFrameOptions, frameDefaults } from './frame-decoder.js';
-export type { Framing, FrameOptions, ResolvedFrameOptions } from './frame-decoder.js';
-export { ByteQueue } from './byte-queue.js';
+export type { Framing, FrameOptions } from './frame-decoder.js';
 export { PortScanner } from './port-scanner.js';
-export { portScannerDefaults } from './port-scanner-options.js';
-export type { PortScannerOptions, ScanOptions, ScanProgress } from './port-scanner-options.js';
+export type {
+  PortScannerOptions,
+  ScanOptions,
+  ScanProgress,
+  ScanShard,
+} from './port-scanner-options.js';
 export { toGreppable } from './scan-report.js';
 export type { ScanReport, HostReport, PortResult } from './scan-report.js';
 export type { PortState, EngineStats } from './scan-engine.js';
-export { parsePorts } from './port-spec.js';
 export type { PortSpec } from './port-spec.js';
-export { parseTargets, expandTargets } from './target-spec.js';
-export type { TargetGroup, ExpandedTarget } from './target-spec.js';
 export { serviceName, TOP_100_TCP_PORTS } from './service-names.js';
 export type { BannerOptions } from './banner-grab.js';
 

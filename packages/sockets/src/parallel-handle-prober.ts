@@ -1,7 +1,9 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ActiveProbe, Prober } from './probe-types.js';
-import { probeWorkerSource } from './probe-worker-source.js';
-import { classifyStatus, createHandleProber, type TcpWrapBinding } from './tcp-handle-prober.js';
+import type { WorkerCommand } from './probe-worker.js';
+import { startProbeWorker } from './probe-worker-launch.js';
+import { classifyStatus, createHandleProber } from './tcp-handle-prober.js';
+import type { TcpWrapBinding } from './tcp-wrap-binding.js';
 
 /**
  * The handle engine spread over the main thread and worker threads. A connect attempt on
@@ -62,11 +64,7 @@ export function createParallelProber(binding: TcpWrapBinding, workers: number): 
     if (disposed) return;
     for (const lane of lanes) {
       if (lane.starts.length === 0 && lane.cancels.length === 0) continue;
-      const message: {
-        hosts?: Array<[number, string]>;
-        start?: Float64Array;
-        cancel?: Float64Array;
-      } = {};
+      const message: WorkerCommand = {};
       if (lane.newHosts.length > 0) message.hosts = lane.newHosts;
       if (lane.starts.length > 0) message.start = Float64Array.from(lane.starts);
       if (lane.cancels.length > 0) message.cancel = Float64Array.from(lane.cancels);
@@ -102,13 +100,13 @@ export function createParallelProber(binding: TcpWrapBinding, workers: number): 
   };
 
   for (let n = 0; n < workers; n++) {
-    let worker: Worker;
+    let worker: Worker | undefined;
     try {
-      worker = new Worker(probeWorkerSource, { eval: true, stdout: false, stderr: false });
+      worker = startProbeWorker();
     } catch {
       // Workers may be disallowed (permission model, embedders): the main thread does it all.
-      break;
     }
+    if (!worker) break;
     // Not unref()'d: the worker is part of the running scan, and dispose() always ends it.
     const lane: Lane = {
       worker,

@@ -1,4 +1,5 @@
 import type { NetworkError } from '@net/errors';
+import { hasTimeout } from '@net/errors/internal';
 
 /** Returned by a read attempt when the queue does not hold enough yet. */
 export const NOT_READY: unique symbol = Symbol('not ready');
@@ -37,7 +38,7 @@ export class PendingRead<T> implements Waiter {
     abortError: () => Error,
     onGiveUp: () => void,
   ): void {
-    if (timeout > 0) {
+    if (hasTimeout(timeout)) {
       this.#timer = setTimeout(() => {
         this.#settle();
         onGiveUp();

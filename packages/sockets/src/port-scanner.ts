@@ -1,11 +1,23 @@
-import { AbortError, invalidArgValue, toNetworkError, type NetworkError } from '@net/errors';
+import { AbortError, NetworkError, toNetworkError } from '@net/errors';
+import {
+  checkHost,
+  checkOptionKeys,
+  checkPort,
+  checkSignal,
+  checkTimeout,
+  invalidArgValue,
+  rejected,
+  checkFunction,
+} from '@net/errors/internal';
 import { isIP, type LookupFunction } from 'node:net';
-import { checkHost, checkOptions, checkPort } from './argument-checks.js';
 import { grabBanner, type BannerOptions } from './banner-grab.js';
 import { canonicalIp } from './ip-address.js';
 import {
+  IPV6_DEFAULT_TIMEOUT,
+  portScannerDefaults,
   resolveOptions,
   resolveScanOptions,
+  scanSignal,
   type PortScannerOptions,
   type ResolvedScanOptions,
   type ResolvedScannerOptions,
@@ -13,20 +25,31 @@ import {
 } from './port-scanner-options.js';
 import type { Prober } from './probe-types.js';
 import { createParallelProber } from './parallel-handle-prober.js';
+import { RttEstimator } from './rtt-estimator.js';
 import { ScanEngine, type EngineHost, type EngineStats, type PortState } from './scan-engine.js';
+import { ScanPlan } from './scan-plan.js';
 import { emptyCounts, type HostReport, type PortResult, type ScanReport } from './scan-report.js';
 import { serviceName } from './service-names.js';
-import { createHandleProber, loadTcpWrap } from './tcp-handle-prober.js';
+import { specialAddressError, specialAddressKind } from './special-address.js';
+import { createHandleProber } from './tcp-handle-prober.js';
+import { loadTcpWrap } from './tcp-wrap-binding.js';
 import { createSocketProber } from './tcp-socket-prober.js';
 import { expandTargets, parseTargets } from './target-spec.js';
 import { createUdpProber } from './udp-prober.js';
 
 /** Below this many attempts a worker thread costs more to start (~30 ms) than it saves. */
 const PARALLEL_MIN_ATTEMPTS = 4_096;
+/** The ports host discovery connects to, as `nmap -sT` does without root. */
+const DISCOVERY_PORTS = [80, 443] as const;
 
 interface HostSlot {
   report: HostReport;
   family: 4 | 6;
+}
+
+interface StreamSink {
+  emit(result: PortResult): void;
+  started(engine: ScanEngine): void;
 }
 
 /**
@@ -37,40 +60,64 @@ interface HostSlot {
  * - filtered: no answer to any attempt (TCP), or an ICMP error other than port-unreachable;
  * - open|filtered: no answer to any UDP attempt — open services often ignore an empty datagram.
  *
+ * Scans of more than one address first find which hosts are up (`hostDiscovery`), and time
+ * each host's attempts out by its measured round-trip time.
+ *
  * @example
  * const scanner = new PortScanner({ concurrency: 256 });
  * const report = await scanner.scan('127.0.0.1', { ports: '1-1024' });
  * console.log(toGreppable(report));
  */
 export class PortScanner {
+  /** The defaults of every option of `new PortScanner()` (frozen). */
+  static readonly defaults: Readonly<{
+    concurrency: number;
+    timeout: number;
+    retries: number;
+    rate: number;
+    maxTargets: number;
+    engine: 'auto' | 'handle' | 'socket';
+    workers: number;
+    allowNonUnicast: boolean;
+  }> = portScannerDefaults;
+
   readonly #o: ResolvedScannerOptions;
 
-  constructor(options: PortScannerOptions = {}) {
+  constructor(options?: PortScannerOptions) {
     this.#o = resolveOptions(options);
   }
 
   /** True when a TCP connection to `host:port` is accepted within `timeout` (default 2000 ms). */
-  static async isPortOpen(
+  static isPortOpen(
     host: string,
     port: number,
-    options: { timeout?: number; signal?: AbortSignal; lookup?: LookupFunction } = {},
+    options?: { timeout?: number; signal?: AbortSignal; lookup?: LookupFunction },
   ): Promise<boolean> {
-    checkHost('host', host);
-    checkPort('port', port);
-    const o = checkOptions<{ timeout: number; signal: AbortSignal; lookup: LookupFunction }>(
-      'options',
-      options,
-    );
-    const scanner = new PortScanner({
-      timeout: o.timeout ?? 2_000,
-      retries: 0,
-      concurrency: 1,
-      lookup: o.lookup,
+    let scanner: PortScanner;
+    let signal: AbortSignal | undefined;
+    try {
+      checkHost('host', host);
+      checkPort('port', port);
+      const o = checkOptionKeys<{ timeout: number; signal: AbortSignal; lookup: LookupFunction }>(
+        'options',
+        options,
+        ['timeout', 'signal', 'lookup'],
+      );
+      signal = checkSignal('signal', o.signal);
+      scanner = new PortScanner({
+        timeout: checkTimeout('timeout', o.timeout, 2_000),
+        retries: 0,
+        concurrency: 1,
+        lookup: o.lookup === undefined ? undefined : checkFunction('lookup', o.lookup),
+      });
+    } catch (err) {
+      return rejected(err);
+    }
+    return scanner.scan(host, { ports: [port], signal, hostDiscovery: false }).then((report) => {
+      const [entry] = report.hosts;
+      if (entry?.error) throw entry.error;
+      return entry?.ports.some((p) => p.state === 'open') ?? false;
     });
-    const report = await scanner.scan(host, { ports: [port], signal: o.signal });
-    const [entry] = report.hosts;
-    if (entry?.error) throw entry.error;
-    return entry?.ports.some((p) => p.state === 'open') ?? false;
   }
 
   /** Scans every port of every target; resolves with the whole report. */
@@ -137,45 +184,40 @@ export class PortScanner {
   async #execute(
     targets: string | readonly string[],
     options: ScanOptions | undefined,
-    stream: { emit(result: PortResult): void; started(engine: ScanEngine): void } | undefined,
+    stream: StreamSink | undefined,
   ): Promise<ScanReport> {
+    // An aborted signal is honoured before any parsing, however large the arguments.
+    const early = scanSignal(options);
+    if (early?.aborted) throw new AbortError('scan aborted', { cause: early.reason });
     const o = resolveScanOptions(options);
     const { groups } = parseTargets(targets, this.#o.maxTargets);
-    if (o.signal?.aborted) throw new AbortError('scan aborted', { cause: o.signal.reason });
     const startedAt = new Date();
     const start = performance.now();
-
-    const slots: HostSlot[] = [];
-    for (const { target, host } of expandTargets(groups)) {
-      const report: HostReport = { target, host, up: false, ports: [], counts: emptyCounts() };
-      const family = isIP(host);
-      if (family !== 0) {
-        report.address = canonicalIp(host);
-        report.host = report.address;
-        slots.push({ report, family: family as 4 | 6 });
-        continue;
-      }
-      try {
-        const resolved = await this.#lookup(host);
-        report.address = resolved.address;
-        slots.push({ report, family: resolved.family });
-      } catch (err) {
-        report.error = err as NetworkError;
-        slots.push({ report, family: 4 });
-      }
-      if (o.signal?.aborted) throw new AbortError('scan aborted', { cause: o.signal.reason });
-    }
+    const slots = await this.#resolveTargets(expandTargets(groups), o.signal);
 
     const scanned = slots.filter((s) => s.report.address !== undefined && !s.report.error);
     const hosts: EngineHost[] = scanned.map((s) => ({
       address: s.report.address!,
       family: s.family,
     }));
-    const total = hosts.length * o.ports.length;
-    const prober = this.#prober(o, total);
+    const discovery = o.hostDiscovery === true || (o.hostDiscovery === 'auto' && hosts.length > 1);
     let done = 0;
     let open = 0;
     let lastProgress = 0;
+    const plan = new ScanPlan(hosts.length, o.ports, {
+      order: o.order,
+      seed: o.seed,
+      shard: o.shard,
+      discoveryPorts: discovery ? DISCOVERY_PORTS : undefined,
+      onSkipped: (_host, count) => (done += count),
+    });
+    const total = plan.sweepSize;
+    const prober = this.#prober(o, total);
+    const discoveryProber = !discovery
+      ? undefined
+      : o.protocol === 'tcp'
+        ? prober
+        : this.#tcpProber();
     const progress = (force: boolean) => {
       if (!o.onProgress) return;
       const now = performance.now();
@@ -214,15 +256,30 @@ export class PortScanner {
       }
       progress(false);
     };
-    const engine = new ScanEngine(hosts, o.ports, {
+    const maxTimeouts = hosts.map(
+      (h) =>
+        this.#o.timeout ?? (h.family === 6 ? IPV6_DEFAULT_TIMEOUT : portScannerDefaults.timeout),
+    );
+    const finiteTimeout = this.#o.timeout ?? portScannerDefaults.timeout;
+    const engine = new ScanEngine(hosts, plan, {
       prober,
+      discoveryProber,
       protocol: o.protocol,
       concurrency: this.#o.concurrency,
-      timeout: this.#o.timeout,
+      rtt: new RttEstimator(
+        maxTimeouts,
+        hosts.map((h) => h.family),
+      ),
+      cooldown: Number.isFinite(finiteTimeout) ? finiteTimeout : portScannerDefaults.timeout,
       retries: this.#o.retries,
       rate: this.#o.rate,
       signal: o.signal,
       onResult,
+      onHost: (hostIndex, up, reason) => {
+        const report = scanned[hostIndex]!.report;
+        report.up = up;
+        report.reason = reason;
+      },
     });
     stream?.started(engine);
     let stats: EngineStats;
@@ -232,13 +289,14 @@ export class PortScanner {
       stats.workers = prober.workersUsed?.() ?? 0;
     } finally {
       await prober.dispose?.();
+      if (discoveryProber !== prober) await discoveryProber?.dispose?.();
     }
 
     if (wantBanner) await this.#grabBanners(scanned, o.banner!, stream, o.signal);
     for (const slot of slots) slot.report.ports.sort((a, b) => a.port - b.port);
     progress(true);
     const elapsedMs = Math.round((performance.now() - start) * 1000) / 1000;
-    return {
+    const report: ScanReport = {
       protocol: o.protocol,
       portCount: o.ports.length,
       engine: prober.name,
@@ -248,6 +306,57 @@ export class PortScanner {
       hosts: slots.map((s) => s.report),
       stats,
     };
+    if (o.shard) report.shard = { ...o.shard };
+    if (o.order === 'random') report.seed = o.seed;
+    return report;
+  }
+
+  /** Every target as a host slot: literals as they are, names looked up (failures recorded). */
+  async #resolveTargets(
+    targets: Iterable<{ target: string; host: string }>,
+    signal: AbortSignal | undefined,
+  ): Promise<HostSlot[]> {
+    const slots: HostSlot[] = [];
+    for (const { target, host } of targets) {
+      const report: HostReport = { target, host, up: false, ports: [], counts: emptyCounts() };
+      const family = isIP(host);
+      if (family !== 0) {
+        const kind = specialAddressKind(host);
+        if (kind && !this.#o.allowNonUnicast) {
+          throw specialAddressError('targets', target, host, kind, 'allowNonUnicast');
+        }
+        report.address = canonicalIp(host);
+        report.host = report.address;
+        slots.push({ report, family: family as 4 | 6 });
+        continue;
+      }
+      try {
+        const resolved = await this.#lookup(host);
+        report.address = resolved.address;
+        const kind = specialAddressKind(resolved.address);
+        if (kind && !this.#o.allowNonUnicast) {
+          const cause = specialAddressError(
+            'targets',
+            host,
+            resolved.address,
+            kind,
+            'allowNonUnicast',
+          );
+          report.error = new NetworkError(`not scanned: ${cause.message}`, { cause });
+        }
+        slots.push({ report, family: resolved.family });
+      } catch (err) {
+        report.error = err as NetworkError;
+        slots.push({ report, family: 4 });
+      }
+      if (signal?.aborted) throw new AbortError('scan aborted', { cause: signal.reason });
+    }
+    return slots;
+  }
+
+  #tcpProber(): Prober {
+    const binding = this.#o.engine === 'socket' ? null : loadTcpWrap();
+    return binding ? createHandleProber(binding) : createSocketProber();
   }
 
   #prober(o: ResolvedScanOptions, attempts: number): Prober {

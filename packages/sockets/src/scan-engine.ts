@@ -3,6 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { AdaptiveLimit } from './adaptive-limit.js';
 import { ActiveProbe, type ProbeSink, type ProbeVerdict, type Prober } from './probe-types.js';
 import { RateLimiter } from './rate-limiter.js';
+import type { RttEstimator } from './rtt-estimator.js';
+import type { ScanPlan, Task } from './scan-plan.js';
 
 /** A port's state, in nmap's terms. */
 export type PortState = 'open' | 'closed' | 'filtered' | 'open|filtered';
@@ -13,10 +15,16 @@ export interface EngineHost {
 }
 
 export interface EngineOptions {
+  /** Makes the sweep's attempts. */
   prober: Prober;
+  /** Makes host-discovery attempts (TCP connects), when the plan has any. */
+  discoveryProber: Prober | undefined;
   protocol: 'tcp' | 'udp';
   concurrency: number;
-  timeout: number;
+  /** Per-host attempt timeouts. */
+  rtt: RttEstimator;
+  /** The cool-down of the adaptive limit's cuts, in ms (the configured timeout, finite). */
+  cooldown: number;
   retries: number;
   /** Probe starts per second; 0 = unlimited. */
   rate: number;
@@ -28,11 +36,13 @@ export interface EngineOptions {
     reason: string,
     rtt: number | undefined,
   ): void;
+  /** A host's discovery is over: up (with the reason of its first answer) or down. */
+  onHost(hostIndex: number, up: boolean, reason: string): void;
 }
 
 /** Counters of one run, for the report. */
 export interface EngineStats {
-  /** Attempts started, retries included. */
+  /** Attempts started, retries and host discovery included. */
   probes: number;
   retries: number;
   timeouts: number;
@@ -43,50 +53,68 @@ export interface EngineStats {
   lowestConcurrency: number;
   /** Worker threads that made attempts beside the main thread (`PortScannerOptions.workers`). */
   workers: number;
+  /** Host-discovery attempts (part of `probes`). */
+  discoveryProbes: number;
 }
 
 /** After this long with nothing but resource errors, the scan gives up instead of spinning. */
 const STALL_LIMIT_MS = 15_000;
+/**
+ * Deadlines are checked at least this often while attempts are in flight, so a per-host timeout
+ * that shrinks as answers come in applies to attempts already started.
+ */
+const MAX_CHECK_INTERVAL_MS = 100;
 
-interface Task {
-  hostIndex: number;
-  port: number;
-  attempt: number;
+/** An attempt's task details beside the engine-owned probe. */
+class EngineProbe extends ActiveProbe {
+  constructor(
+    owner: ProbeSink,
+    hostIndex: number,
+    host: EngineHost,
+    port: number,
+    attempt: number,
+    startedAt: number,
+    readonly discovery: boolean,
+  ) {
+    super(owner, hostIndex, host.address, host.family, port, attempt, startedAt, Infinity);
+  }
 }
 
 /**
- * Drives probes over hosts × ports with a bounded, adaptive number in flight. One timer serves
- * every deadline: all attempts of a run share the same timeout, so deadlines expire in start
- * order and a FIFO queue replaces a timer per attempt.
+ * Drives probes over the plan's tasks with a bounded, adaptive number in flight. Host-discovery
+ * attempts run beside the sweep on their own budget (the same size), so hosts that never answer
+ * neither hold the sweep's slots nor — since their timeouts are not congestion — shrink its
+ * limit. Deadlines are per host (see RttEstimator).
  */
 export class ScanEngine implements ProbeSink {
   readonly #hosts: readonly EngineHost[];
-  readonly #ports: readonly number[];
+  readonly #plan: ScanPlan;
   readonly #o: EngineOptions;
   readonly #limit: AdaptiveLimit;
   readonly #rate: RateLimiter | undefined;
-  #nextPort = 0;
-  #nextHost = 0;
-  #retryQueue: Task[] = [];
   #inFlight = 0;
-  #deadlines: ActiveProbe[] = [];
-  #head = 0;
+  #discoveryInFlight = 0;
+  #live = new Set<EngineProbe>();
   #timer: NodeJS.Timeout | undefined;
+  #timerDue = 0;
+  #checkScheduled = false;
   #wakeTimer: NodeJS.Timeout | undefined;
   #backoff = 0;
   #stallSince: number | undefined;
   #pumping = false;
   #paused = false;
   #settled = false;
+  /** Tasks taken from the plan that could not start yet (the discovery budget was full). */
+  #held: Task[] = [];
   #resolve!: (stats: EngineStats) => void;
   #reject!: (error: Error) => void;
   readonly #stats: EngineStats;
 
-  constructor(hosts: readonly EngineHost[], ports: readonly number[], options: EngineOptions) {
+  constructor(hosts: readonly EngineHost[], plan: ScanPlan, options: EngineOptions) {
     this.#hosts = hosts;
-    this.#ports = ports;
+    this.#plan = plan;
     this.#o = options;
-    this.#limit = new AdaptiveLimit(options.concurrency, options.timeout);
+    this.#limit = new AdaptiveLimit(options.concurrency, options.cooldown);
     this.#rate = options.rate > 0 ? new RateLimiter(options.rate, performance.now()) : undefined;
     this.#stats = {
       probes: 0,
@@ -96,6 +124,7 @@ export class ScanEngine implements ProbeSink {
       maxConcurrency: options.concurrency,
       lowestConcurrency: options.concurrency,
       workers: 0,
+      discoveryProbes: 0,
     };
   }
 
@@ -133,133 +162,149 @@ export class ScanEngine implements ProbeSink {
 
   #cleanup: () => void = () => {};
 
-  finish(probe: ActiveProbe, verdict: ProbeVerdict, reason: string): void {
+  finish(active: ActiveProbe, verdict: ProbeVerdict, reason: string): void {
+    const probe = active as EngineProbe;
     if (probe.done || this.#settled) return;
     probe.done = true;
-    this.#inFlight--;
+    this.#live.delete(probe);
+    if (probe.discovery) this.#discoveryInFlight--;
+    else this.#inFlight--;
     const now = performance.now();
     const rtt = Math.round((now - probe.startedAt) * 1000) / 1000;
     if (verdict === 'resource') {
-      this.#stats.resourceErrors++;
-      this.#limit.onResourceError(this.#inFlight + 1);
-      this.#stats.lowestConcurrency = this.#limit.lowest;
-      this.#stallSince ??= now;
-      if (now - this.#stallSince > STALL_LIMIT_MS) {
-        this.#fail(
-          new NetworkError(
-            `scan stalled: no socket could be opened for ${STALL_LIMIT_MS} ms (${reason})`,
-            {
-              cause: Object.assign(new Error(reason), { code: reason }),
-            },
-          ),
-        );
-        return;
-      }
-      this.#retryQueue.push({
-        hostIndex: probe.hostIndex,
-        port: probe.port,
-        attempt: probe.attempt,
-      });
-      if (this.#inFlight === 0) {
-        // Nothing will complete to free a descriptor: wait, doubling the wait each time.
-        this.#backoff = Math.min(1_000, this.#backoff === 0 ? 10 : this.#backoff * 2);
-        this.#wakeAfter(this.#backoff);
-        return;
-      }
-      this.#pump();
+      this.#onResourceError(probe, reason, now);
       return;
     }
     this.#stallSince = undefined;
     this.#backoff = 0;
     const timedOut = verdict === 'timeout';
-    this.#limit.onCompleted(timedOut, now);
-    this.#stats.lowestConcurrency = this.#limit.lowest;
-    if (timedOut) {
-      this.#stats.timeouts++;
-      if (probe.attempt < this.#o.retries) {
-        this.#stats.retries++;
-        this.#retryQueue.push({
-          hostIndex: probe.hostIndex,
-          port: probe.port,
-          attempt: probe.attempt + 1,
-        });
-      } else {
-        this.#o.onResult(
-          probe.hostIndex,
-          probe.port,
-          this.#o.protocol === 'udp' ? 'open|filtered' : 'filtered',
-          reason,
-          undefined,
-        );
-      }
+    const answered = verdict === 'open' || verdict === 'closed';
+    if (answered) this.#o.rtt.sample(probe.hostIndex, rtt);
+    if (probe.discovery) {
+      this.#finishDiscovery(probe, verdict, reason);
     } else {
-      const state: PortState =
-        verdict === 'open' ? 'open' : verdict === 'closed' ? 'closed' : 'filtered';
-      this.#o.onResult(probe.hostIndex, probe.port, state, reason, rtt);
+      this.#limit.onCompleted(timedOut, now);
+      this.#stats.lowestConcurrency = this.#limit.lowest;
+      if (timedOut) {
+        this.#stats.timeouts++;
+        if (probe.attempt < this.#o.retries) {
+          this.#stats.retries++;
+          this.#plan.retry({
+            hostIndex: probe.hostIndex,
+            port: probe.port,
+            attempt: probe.attempt + 1,
+            discovery: false,
+          });
+        } else {
+          const state = this.#o.protocol === 'udp' ? 'open|filtered' : 'filtered';
+          this.#o.onResult(probe.hostIndex, probe.port, state, reason, undefined);
+        }
+      } else {
+        const state: PortState =
+          verdict === 'open' ? 'open' : verdict === 'closed' ? 'closed' : 'filtered';
+        this.#o.onResult(probe.hostIndex, probe.port, state, reason, rtt);
+      }
     }
     if (!this.#settled) this.#pump();
   }
 
-  #nextTask(): Task | undefined {
-    const retry = this.#retryQueue.shift();
-    if (retry) return retry;
-    if (this.#nextPort >= this.#ports.length) return undefined;
-    // Port-major order spreads the attempts over hosts instead of hammering one at a time.
-    const task = { hostIndex: this.#nextHost, port: this.#ports[this.#nextPort]!, attempt: 0 };
-    if (++this.#nextHost >= this.#hosts.length) {
-      this.#nextHost = 0;
-      this.#nextPort++;
+  #finishDiscovery(probe: EngineProbe, verdict: ProbeVerdict, reason: string): void {
+    if (verdict === 'timeout') {
+      this.#stats.timeouts++;
+      if (probe.attempt < this.#o.retries && !this.#plan.isUp(probe.hostIndex)) {
+        this.#stats.retries++;
+        this.#plan.retry({
+          hostIndex: probe.hostIndex,
+          port: probe.port,
+          attempt: probe.attempt + 1,
+          discovery: true,
+        });
+        return;
+      }
     }
-    return task;
+    const answered = verdict === 'open' || verdict === 'closed';
+    const change = this.#plan.discoveryDone(probe.hostIndex, answered);
+    if (change) this.#o.onHost(probe.hostIndex, change === 'up', reason);
   }
 
-  #hasWork(): boolean {
-    return (
-      this.#retryQueue.length > 0 || (this.#nextPort < this.#ports.length && this.#hosts.length > 0)
-    );
+  #onResourceError(probe: EngineProbe, reason: string, now: number): void {
+    this.#stats.resourceErrors++;
+    this.#limit.onResourceError(this.#inFlight + 1);
+    this.#stats.lowestConcurrency = this.#limit.lowest;
+    this.#stallSince ??= now;
+    if (now - this.#stallSince > STALL_LIMIT_MS) {
+      this.#fail(
+        new NetworkError(
+          `scan stalled: no socket could be opened for ${STALL_LIMIT_MS} ms (${reason})`,
+          { cause: Object.assign(new Error(reason), { code: reason }) },
+        ),
+      );
+      return;
+    }
+    this.#plan.retry({
+      hostIndex: probe.hostIndex,
+      port: probe.port,
+      attempt: probe.attempt,
+      discovery: probe.discovery,
+    });
+    if (this.#inFlight + this.#discoveryInFlight === 0) {
+      // Nothing will complete to free a descriptor: wait, doubling the wait each time.
+      this.#backoff = Math.min(1_000, this.#backoff === 0 ? 10 : this.#backoff * 2);
+      this.#wakeAfter(this.#backoff);
+      return;
+    }
+    this.#pump();
   }
 
   #pump(): void {
     if (this.#pumping || this.#settled) return;
     this.#pumping = true;
     try {
-      const { prober, timeout } = this.#o;
-      while (
-        !this.#paused &&
-        !this.#settled &&
-        this.#wakeTimer === undefined &&
-        this.#inFlight < this.#limit.limit &&
-        this.#hasWork()
-      ) {
+      while (!this.#paused && !this.#settled && this.#wakeTimer === undefined) {
+        const sweepRoom = this.#inFlight < this.#limit.limit;
+        const discoveryRoom = this.#discoveryInFlight < this.#limit.max;
+        if (!sweepRoom && !discoveryRoom) break;
+        const task = this.#held.pop() ?? this.#plan.next();
+        if (!task) break;
+        if (!(task.discovery ? discoveryRoom : sweepRoom)) {
+          this.#held.push(task);
+          break;
+        }
         const now = performance.now();
         if (this.#rate && !this.#rate.tryTake(now)) {
+          this.#held.push(task);
           this.#wakeAfter(this.#rate.waitTime());
           break;
         }
-        const task = this.#nextTask()!;
         const host = this.#hosts[task.hostIndex]!;
-        const probe = new ActiveProbe(
+        const probe = new EngineProbe(
           this,
           task.hostIndex,
-          host.address,
-          host.family,
+          host,
           task.port,
           task.attempt,
           now,
-          now + timeout,
+          task.discovery,
         );
-        this.#inFlight++;
         this.#stats.probes++;
-        this.#deadlines.push(probe);
-        prober.start(probe);
+        this.#live.add(probe);
+        if (task.discovery) {
+          this.#discoveryInFlight++;
+          this.#stats.discoveryProbes++;
+          this.#o.discoveryProber!.start(probe);
+        } else {
+          this.#inFlight++;
+          this.#o.prober.start(probe);
+        }
       }
     } finally {
       this.#pumping = false;
     }
     if (this.#settled) return;
-    this.#trimDeadlines();
     this.#armTimer();
-    if (this.#inFlight === 0 && !this.#hasWork()) this.#succeed();
+    if (this.#live.size === 0 && this.#held.length === 0 && !this.#plan.hasWork()) {
+      this.#succeed();
+    }
   }
 
   #wakeAfter(ms: number): void {
@@ -270,33 +315,44 @@ export class ScanEngine implements ProbeSink {
     }, ms);
   }
 
-  #trimDeadlines(): void {
-    while (this.#head < this.#deadlines.length && this.#deadlines[this.#head]!.done) this.#head++;
-    if (this.#head > 4096 && this.#head * 2 > this.#deadlines.length) {
-      this.#deadlines = this.#deadlines.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-
   #armTimer(): void {
-    if (this.#timer || this.#head >= this.#deadlines.length) return;
-    const wait = Math.max(0, this.#deadlines[this.#head]!.deadline - performance.now());
-    this.#timer = setTimeout(() => this.#expire(), Math.ceil(wait));
+    if (this.#checkScheduled || this.#live.size === 0) return;
+    const now = performance.now();
+    // Armed already, and due before any attempt started since could expire: nothing to do.
+    if (this.#timer && this.#timerDue <= now + this.#o.rtt.minTimeout()) return;
+    let next = MAX_CHECK_INTERVAL_MS;
+    for (const probe of this.#live) {
+      const wait = probe.startedAt + this.#o.rtt.timeout(probe.hostIndex) - now;
+      if (wait < next) next = wait;
+    }
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timerDue = now + Math.max(1, Math.ceil(next));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        // Expire only after the I/O already waiting has been seen: a busy event loop must not
+        // turn answers that arrived meanwhile into timeouts.
+        this.#checkScheduled = true;
+        setImmediate(() => {
+          this.#checkScheduled = false;
+          this.#expire();
+        });
+      },
+      Math.max(1, Math.ceil(next)),
+    );
   }
 
   #expire(): void {
-    this.#timer = undefined;
+    if (this.#settled) return;
     const now = performance.now();
-    const expired: ActiveProbe[] = [];
-    while (this.#head < this.#deadlines.length) {
-      const probe = this.#deadlines[this.#head]!;
-      if (!probe.done && probe.deadline > now + 0.5) break;
-      if (!probe.done) expired.push(probe);
-      this.#head++;
+    const expired: EngineProbe[] = [];
+    for (const probe of this.#live) {
+      if (probe.startedAt + this.#o.rtt.timeout(probe.hostIndex) <= now + 0.5) expired.push(probe);
     }
     for (const probe of expired) {
+      const prober = probe.discovery ? this.#o.discoveryProber! : this.#o.prober;
       this.finish(probe, 'timeout', 'no-response');
-      this.#o.prober.cancel(probe);
+      prober.cancel(probe);
     }
     if (!this.#settled) this.#pump();
   }
@@ -308,11 +364,11 @@ export class ScanEngine implements ProbeSink {
 
   #fail(error: Error): void {
     if (this.#settled) return;
-    const inFlight = this.#deadlines.slice(this.#head).filter((probe) => !probe.done);
+    const inFlight = [...this.#live];
     this.#settle();
     for (const probe of inFlight) {
       probe.done = true;
-      this.#o.prober.cancel(probe);
+      (probe.discovery ? this.#o.discoveryProber! : this.#o.prober).cancel(probe);
     }
     this.#reject(error);
   }
@@ -324,7 +380,6 @@ export class ScanEngine implements ProbeSink {
     this.#timer = undefined;
     this.#wakeTimer = undefined;
     this.#cleanup();
-    this.#deadlines = [];
-    this.#head = 0;
+    this.#live.clear();
   }
 }

@@ -27,8 +27,13 @@ export interface HostReport {
   host: string;
   /** Undefined when the name could not be resolved (see `error`). */
   address?: string;
-  /** Whether anything answered (open or closed ports, an ICMP reply). */
+  /** Whether anything answered (open or closed ports, an ICMP reply), or host discovery found it up. */
   up: boolean;
+  /**
+   * With host discovery: why the host counts as up (its first answer, e.g. 'syn-ack' or
+   * 'conn-refused') or down ('no-response', 'ehostunreach' …); a down host's ports are not scanned.
+   */
+  reason?: string;
   /** Open, filtered and open|filtered ports, ascending — and closed ones with `includeClosed`. */
   ports: PortResult[];
   /** Ports per state, closed ones included. */
@@ -49,6 +54,10 @@ export interface ScanReport {
   elapsedMs: number;
   hosts: HostReport[];
   stats: EngineStats;
+  /** The part of the scan this run made (`ScanOptions.shard`). */
+  shard?: { index: number; count: number };
+  /** The seed of a 'random' order: pass it again (with `shard`) for the other parts of the scan. */
+  seed?: number;
 }
 
 export function emptyCounts(): Record<PortState, number> {
@@ -71,6 +80,8 @@ export function toGreppable(report: ScanReport): string {
       continue;
     }
     lines.push(`${head}\tStatus: ${host.up ? 'Up' : 'Down'}`);
+    // A host that discovery found down was not swept: nmap prints no Ports line for it either.
+    if (!host.up && host.reason !== undefined) continue;
     const entries = host.ports.map((p) => {
       const banner = (p.banner ?? '').replace(/[/,]/g, (c) => (c === '/' ? '|' : ';'));
       return `${p.port}/${p.state}/${p.protocol}//${p.service ?? ''}//${banner}/`;

@@ -1,38 +1,43 @@
+import { AbortError, toNetworkError, type TimeoutPhase } from '@net/errors';
 import {
-  AbortError,
-  NetworkTimeoutError,
+  checkBoolean,
+  checkFunction,
+  checkHost,
+  checkInteger,
+  checkOptionKeys,
+  checkPort,
+  checkTimeout,
+  formatHostPort,
+  hasTimeout,
   invalidArgType,
-  toNetworkError,
-  type TimeoutPhase,
-} from '@net/errors';
+  rejected,
+  checkSignal,
+} from '@net/errors/internal';
 import { connect as netConnect, isIP, type LookupFunction, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import {
-  checkBoolean,
-  checkDuration,
-  checkHost,
-  checkOptions,
-  checkPort,
-  checkPositiveInt,
-  rejected,
-  signalOption,
-} from './argument-checks.js';
-import { WRITE_HIGH_WATER_MARK } from './connection-options.js';
+  SIGNAL_OPTION_KEYS,
+  WRITE_HIGH_WATER_MARK,
+  type SignalOptions,
+} from './connection-options.js';
+import { timeoutError } from './connection-errors.js';
+import { deepFreeze } from './deep-freeze.js';
 import { TCPConnection } from './tcp-connection.js';
 
 /** TLS settings of a client. */
 export interface TLSClientOptions {
-  /** Trusted CA certificates (PEM); replaces the system store when given. */
+  /** Trusted CA certificates (PEM); replaces the system store when given. @default the system store */
   ca?: string | Buffer | Array<string | Buffer>;
-  /** Client certificate (PEM), for servers that ask for one. */
+  /** Client certificate (PEM), for servers that ask for one. @default undefined */
   cert?: string | Buffer;
-  /** Client private key (PEM). */
+  /** Client private key (PEM). @default undefined */
   key?: string | Buffer;
   /** SNI name and the name checked against the certificate. @default host, unless host is an IP literal */
   servername?: string;
   /** Verify the server's certificate chain and name. @default true */
   rejectUnauthorized?: boolean;
 }
+const TLS_KEYS = ['ca', 'cert', 'key', 'servername', 'rejectUnauthorized'] as const;
 
 /** Options of `new TCPClient()`. */
 export interface TCPClientOptions {
@@ -40,7 +45,7 @@ export interface TCPClientOptions {
   host: string;
   /** Port to connect to. */
   port: number;
-  /** Connect timeout (TCP and TLS handshake together), and the default for each read and send; 0 = none. @default 10000 */
+  /** Connect timeout (TCP and TLS handshake together), and the default for each read, send and shutdown; 0 or Infinity: no limit. @default 10000 */
   timeout?: number;
   /** `true` or TLS settings to speak TLS. @default false */
   tls?: boolean | TLSClientOptions;
@@ -53,14 +58,16 @@ export interface TCPClientOptions {
   /** A custom resolver, as for `net.connect()`. @default dns.lookup */
   lookup?: LookupFunction;
 }
-
-export const tcpClientDefaults = {
-  timeout: 10_000,
-  tls: false,
-  noDelay: true,
-  keepAlive: false,
-  highWaterMark: 1_048_576,
-} as const satisfies Partial<TCPClientOptions>;
+const CLIENT_KEYS = [
+  'host',
+  'port',
+  'timeout',
+  'tls',
+  'noDelay',
+  'keepAlive',
+  'highWaterMark',
+  'lookup',
+] as const;
 
 interface ResolvedTCPClientOptions {
   host: string;
@@ -73,29 +80,42 @@ interface ResolvedTCPClientOptions {
   lookup: LookupFunction | undefined;
 }
 
-function resolveOptions(options: TCPClientOptions): ResolvedTCPClientOptions {
-  const o = checkOptions<TCPClientOptions>('options', options);
-  if (options === undefined) throw invalidArgType('options', 'of type object', options);
-  const tls = o.tls ?? tcpClientDefaults.tls;
-  if (typeof tls !== 'boolean' && (tls === null || typeof tls !== 'object')) {
-    throw invalidArgType('tls', 'a boolean or an object', tls);
+const DEFAULTS = deepFreeze({
+  timeout: 10_000,
+  tls: false,
+  noDelay: true,
+  keepAlive: false,
+  highWaterMark: 1_048_576,
+});
+
+function resolveTls(value: unknown): TLSClientOptions | undefined {
+  if (value === false) return undefined;
+  if (value === true) return {};
+  if (value === null || typeof value !== 'object') {
+    throw invalidArgType('tls', 'a boolean or an object', value);
   }
-  const keepAlive = o.keepAlive ?? tcpClientDefaults.keepAlive;
-  if (typeof keepAlive !== 'boolean') checkDuration('keepAlive', keepAlive);
-  if (o.lookup !== undefined && typeof o.lookup !== 'function')
-    throw invalidArgType('lookup', 'a function', o.lookup);
+  const tls = checkOptionKeys<TLSClientOptions>('tls', value, TLS_KEYS);
+  if (tls.rejectUnauthorized !== undefined)
+    checkBoolean('tls.rejectUnauthorized', tls.rejectUnauthorized);
+  return tls;
+}
+
+function resolveOptions(options: TCPClientOptions): ResolvedTCPClientOptions {
+  if (options === undefined) throw invalidArgType('options', 'of type object', options);
+  const o = checkOptionKeys<TCPClientOptions>('options', options, CLIENT_KEYS);
+  const keepAlive = o.keepAlive ?? DEFAULTS.keepAlive;
+  if (typeof keepAlive !== 'boolean') checkInteger('keepAlive', keepAlive, { min: 0 });
   return {
     host: checkHost('host', o.host),
     port: checkPort('port', o.port),
-    timeout: checkDuration('timeout', o.timeout ?? tcpClientDefaults.timeout),
-    tls: tls === true ? {} : tls === false ? undefined : tls,
-    noDelay: checkBoolean('noDelay', o.noDelay ?? tcpClientDefaults.noDelay),
+    timeout: checkTimeout('timeout', o.timeout, DEFAULTS.timeout),
+    tls: resolveTls(o.tls ?? DEFAULTS.tls),
+    noDelay: checkBoolean('noDelay', o.noDelay ?? DEFAULTS.noDelay),
     keepAlive,
-    highWaterMark: checkPositiveInt(
-      'highWaterMark',
-      o.highWaterMark ?? tcpClientDefaults.highWaterMark,
-    ),
-    lookup: o.lookup,
+    highWaterMark: checkInteger('highWaterMark', o.highWaterMark ?? DEFAULTS.highWaterMark, {
+      min: 1,
+    }),
+    lookup: o.lookup === undefined ? undefined : checkFunction<LookupFunction>('lookup', o.lookup),
   };
 }
 
@@ -110,6 +130,15 @@ function resolveOptions(options: TCPClientOptions): ResolvedTCPClientOptions {
  * console.log(await client.readLine());
  */
 export class TCPClient extends TCPConnection {
+  /** The defaults of every option of `new TCPClient()` (frozen). */
+  static readonly defaults: Readonly<{
+    timeout: number;
+    tls: boolean;
+    noDelay: boolean;
+    keepAlive: boolean | number;
+    highWaterMark: number;
+  }> = DEFAULTS;
+
   readonly #options: ResolvedTCPClientOptions;
   #connecting: Promise<void> | undefined;
 
@@ -125,9 +154,11 @@ export class TCPClient extends TCPConnection {
     this.#options = resolved;
   }
 
+  /** The host it connects to. */
   get host(): string {
     return this.#options.host;
   }
+  /** The port it connects to. */
   get port(): number {
     return this.#options.port;
   }
@@ -137,10 +168,13 @@ export class TCPClient extends TCPConnection {
    * DNSResolutionError, SSLError, NetworkTimeoutError (phase 'connect' or 'tls') or AbortError.
    * Calling it again while connecting or connected returns the same promise.
    */
-  connect(options: { signal?: AbortSignal } = {}): Promise<void> {
+  connect(options?: SignalOptions): Promise<void> {
     let signal: AbortSignal | undefined;
     try {
-      signal = signalOption(options);
+      signal = checkSignal(
+        'signal',
+        checkOptionKeys<SignalOptions>('options', options, SIGNAL_OPTION_KEYS).signal,
+      );
     } catch (err) {
       return rejected(err);
     }
@@ -157,16 +191,16 @@ export class TCPClient extends TCPConnection {
   #open(signal: AbortSignal | undefined): Promise<void> {
     const { host, port, timeout, tls, noDelay, keepAlive, lookup } = this.#options;
     const context = { operation: 'connect', host, port, protocol: tls ? 'tls' : 'tcp' };
-    if (signal?.aborted) {
-      return Promise.reject(
-        new AbortError(`connect aborted: ${host}:${port}`, { cause: signal.reason }),
-      );
-    }
+    const aborted = (s: AbortSignal) =>
+      new AbortError(`connect aborted: ${formatHostPort(host, port)}`, { cause: s.reason });
+    if (signal?.aborted) return Promise.reject(aborted(signal));
     return new Promise<void>((resolve, reject) => {
       // The typings lack the stream options that net/tls pass on to the socket.
       const streamOptions = {
         writableHighWaterMark: WRITE_HIGH_WATER_MARK,
         highWaterMark: WRITE_HIGH_WATER_MARK,
+        // A FIN from the peer ends our reads, not our writes (see TCPConnection).
+        allowHalfOpen: true,
       } as object;
       const socket: Socket | TLSSocket = tls
         ? tlsConnect({
@@ -205,23 +239,15 @@ export class TCPClient extends TCPConnection {
       const onAbort = () => {
         cleanup();
         socket.destroy();
-        reject(new AbortError(`connect aborted: ${host}:${port}`, { cause: signal!.reason }));
+        reject(aborted(signal!));
       };
       if (tls) socket.once('connect', () => (phase = 'tls'));
-      if (timeout > 0) {
+      if (hasTimeout(timeout)) {
         timer = setTimeout(() => {
           cleanup();
           socket.destroy();
-          const what = phase === 'tls' ? 'TLS handshake' : 'connect';
-          reject(
-            new NetworkTimeoutError(
-              `${what} timed out after ${timeout} ms: ${host.includes(':') ? `[${host}]` : host}:${port}`,
-              {
-                timeoutMs: timeout,
-                phase,
-              },
-            ),
-          );
+          const what = phase === 'tls' ? 'TLS handshake timed out' : 'connect timed out';
+          reject(timeoutError({ host, port }, what, timeout, phase));
         }, timeout);
       }
       socket.on('error', onError);

@@ -1,25 +1,26 @@
+import { ErrorCodes, NetworkError, toNetworkError, type ConnectionError } from '@net/errors';
 import {
-  ErrorCodes,
-  NetworkError,
-  NetworkTimeoutError,
-  toNetworkError,
-  type AbortError,
-  type ConnectionError,
-} from '@net/errors';
-import type { Socket } from 'node:net';
-import {
-  checkDuration,
-  checkOptions,
-  checkPositiveInt,
+  checkInteger,
+  checkOptionKeys,
+  checkSignal,
+  checkTimeout,
+  hasTimeout,
+  invalidArgValue,
   rejected,
-  timedOptions,
   toBytes,
-} from './argument-checks.js';
+  withDeadline,
+} from '@net/errors/internal';
+import type { Socket } from 'node:net';
 import { ByteQueue } from './byte-queue.js';
-import { abortError, closedError, errorContext, targetText } from './connection-errors.js';
-import { waitForDrain } from './wait-for-drain.js';
-import { NOT_READY, PendingRead, type Attempt, type Waiter } from './pending-read.js';
 import {
+  CLOSE_OPTION_KEYS,
+  FRAMES_OPTION_KEYS,
+  READ_LINE_OPTION_KEYS,
+  READ_OPTION_KEYS,
+  RECEIVE_OPTION_KEYS,
+  SEND_OPTION_KEYS,
+  SHUTDOWN_OPTION_KEYS,
+  WRITE_FRAME_OPTION_KEYS,
   type CloseOptions,
   type ConnectionSettings,
   type FramesOptions,
@@ -27,40 +28,61 @@ import {
   type ReadOptions,
   type ReceiveOptions,
   type SendOptions,
+  type ShutdownOptions,
 } from './connection-options.js';
-
+import { abortError, closedError, errorContext, timeoutError } from './connection-errors.js';
 import {
   FrameDecoder,
   encodeFrame,
   resolveFrameOptions,
   type FrameOptions,
-  type ResolvedFrameOptions,
 } from './frame-decoder.js';
+import { NOT_READY, PendingRead, type Attempt, type Waiter } from './pending-read.js';
+import { DrainWaiters } from './wait-for-drain.js';
+
+/** A read's or write's checked `timeout` (the connection's when absent) and `signal`. */
+interface Timed {
+  timeout: number;
+  signal: AbortSignal | undefined;
+}
 
 /**
  * One TCP (or TLS) connection with a pull-style read API and backpressured writes. `TCPClient`
  * extends it and the connections `TCPServer` hands to `onConnection` are instances of it, so
- * both sides read and write the same way.
+ * both sides read and write the same way. Construct a `TCPClient`; a `TCPConnection` is never
+ * built directly.
  *
  * Received bytes wait in a queue until read; when more than `highWaterMark` bytes wait and no
  * read is pending the socket is paused, so a slow consumer bounds memory instead of buffering
  * whatever the peer sends. Reads are served in the order they were called.
  *
- * A ProtocolError (an oversized line or frame) poisons the connection: the socket is destroyed,
- * buffered bytes are dropped, and every later call rejects with the same error — after an
- * oversized length-prefixed frame the stream position is lost, so nothing later could be trusted.
+ * Half-open connections work both ways: a FIN from the peer ends reads (they return `null`
+ * once the queue is empty) but not writes, and `shutdownWrite()` sends our FIN while reads go on.
+ *
+ * When the socket fails (a reset), bytes that arrived before the failure are still read first;
+ * then reads reject with the error. A ProtocolError (an oversized line or frame) poisons the
+ * connection instead: the socket is destroyed, buffered bytes are dropped, and every later call
+ * rejects with the same error — after an oversized length-prefixed frame the stream position is
+ * lost, so nothing later could be trusted.
  */
 export class TCPConnection implements AsyncDisposable {
+  /** @internal */
   protected readonly settings: ConnectionSettings;
   #socket: Socket | undefined;
   #queue = new ByteQueue();
   #waiters: Waiter[] = [];
+  #drains = new DrainWaiters();
+  /** The peer sent FIN: reads end once the queue is empty; writes go on (half-open). */
   #ended = false;
+  /** The socket failed or closed under us: queued bytes stay readable, then reads reject with it. */
+  #readError: NetworkError | undefined;
+  /** Nothing more can be read or written (ProtocolError, idle timeout, destroy()). */
   #failure: NetworkError | undefined;
+  #writeShut: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
 
-  /** @internal Built by TCPClient and TCPServer. */
-  constructor(settings: ConnectionSettings) {
+  /** Connections come from `TCPClient` (a subclass) and `TCPServer`, never from `new TCPConnection()`. */
+  protected constructor(settings: ConnectionSettings) {
     this.settings = settings;
   }
 
@@ -68,12 +90,15 @@ export class TCPConnection implements AsyncDisposable {
   get remoteAddress(): string | undefined {
     return this.#socket?.remoteAddress;
   }
+  /** The peer's port, once connected. */
   get remotePort(): number | undefined {
     return this.#socket?.remotePort;
   }
+  /** Our address, once connected. */
   get localAddress(): string | undefined {
     return this.#socket?.localAddress;
   }
+  /** Our port, once connected. */
   get localPort(): number | undefined {
     return this.#socket?.localPort;
   }
@@ -85,6 +110,14 @@ export class TCPConnection implements AsyncDisposable {
   get writableLength(): number {
     return this.#socket?.writableLength ?? 0;
   }
+  /** True once the peer sent FIN (reads end; writes may go on). */
+  get readEnded(): boolean {
+    return this.#ended;
+  }
+  /** True once our write side is shut down (`shutdownWrite()`, `close()`). */
+  get writeEnded(): boolean {
+    return this.#writeShut !== undefined || this.#closing !== undefined;
+  }
   /** True once the connection was closed by either side or failed. */
   get closed(): boolean {
     return (
@@ -94,10 +127,12 @@ export class TCPConnection implements AsyncDisposable {
     );
   }
 
-  /** @internal Wires a connected socket into the reader. */
+  /** @internal Wires a connected socket (created with `allowHalfOpen: true`) into the reader. */
   _attach(socket: Socket): void {
     this.#socket = socket;
     socket.on('data', (chunk: Buffer) => {
+      // Once closing, what still arrives is read only to reach the peer's FIN, and dropped.
+      if (this.#closing || this.#failure) return;
       this.#queue.push(chunk);
       this.#pump();
     });
@@ -105,13 +140,22 @@ export class TCPConnection implements AsyncDisposable {
       this.#ended = true;
       this.#pump();
     });
-    socket.on('error', (err) => this.#poison(toNetworkError(err, this.#context('read'))));
+    socket.on('drain', () => this.#drains.drained());
+    socket.on('error', (err) => {
+      if (this.#failure || this.#readError) return;
+      this.#readError = toNetworkError(err, this.#context('read'));
+      this.#drains.failAll(this.#readError);
+      this.#pump();
+    });
     socket.on('close', () => {
-      if (!this.#ended && !this.#failure) {
-        this.#poison(this.#closedError('connection closed'));
-      }
-      // Reads still waiting after a clean end have been settled by #pump; nothing more can arrive.
-      this.#settleAtEnd();
+      const error =
+        this.#failure ??
+        this.#readError ??
+        this.#closedError(this.#closing ? 'connection closed locally' : 'connection closed');
+      this.#drains.failAll(error);
+      // Closed with neither a FIN nor an error (destroyed under us): queued bytes stay readable.
+      if (!this.#ended && !this.#failure && !this.#readError) this.#readError = error;
+      this.#pump();
     });
   }
 
@@ -125,10 +169,11 @@ export class TCPConnection implements AsyncDisposable {
    */
   receive(options?: ReceiveOptions): Promise<Buffer | null> {
     let maxBytes: number;
-    let opts: Partial<ReceiveOptions>;
+    let timed: Timed;
     try {
-      opts = checkOptions<ReceiveOptions>('options', options);
-      maxBytes = checkPositiveInt('maxBytes', opts.maxBytes ?? 65_536);
+      const opts = checkOptionKeys<ReceiveOptions>('options', options, RECEIVE_OPTION_KEYS);
+      maxBytes = checkInteger('maxBytes', opts.maxBytes ?? 65_536, { min: 1 });
+      timed = this.#timed(opts);
     } catch (err) {
       return rejected(err);
     }
@@ -138,16 +183,16 @@ export class TCPConnection implements AsyncDisposable {
           ? this.#queue.take(Math.min(maxBytes, this.#queue.length))
           : NOT_READY,
       () => null,
-      opts,
+      timed,
     );
   }
 
   /** Exactly `n` bytes; rejects with ConnectionError (closed) if the stream ends first, leaving the partial bytes queued. */
   readExactly(n: number, options?: ReadOptions): Promise<Buffer> {
-    let opts: Partial<ReadOptions>;
+    let timed: Timed;
     try {
-      checkPositiveInt('n', n);
-      opts = checkOptions<ReadOptions>('options', options);
+      checkInteger('n', n, { min: 1 });
+      timed = this.#timed(checkOptionKeys<ReadOptions>('options', options, READ_OPTION_KEYS));
     } catch (err) {
       return rejected(err);
     }
@@ -156,7 +201,7 @@ export class TCPConnection implements AsyncDisposable {
       () => {
         throw this.#closedError(`connection closed after ${this.#queue.length} of ${n} bytes`);
       },
-      opts,
+      timed,
     );
   }
 
@@ -167,9 +212,10 @@ export class TCPConnection implements AsyncDisposable {
    */
   readLine(options?: ReadLineOptions): Promise<string | null> {
     let decoder: FrameDecoder;
-    let opts: Partial<ReadLineOptions>;
+    let timed: Timed;
+    let encoding: BufferEncoding;
     try {
-      opts = checkOptions<ReadLineOptions>('options', options);
+      const opts = checkOptionKeys<ReadLineOptions>('options', options, READ_LINE_OPTION_KEYS);
       decoder = new FrameDecoder(
         resolveFrameOptions({
           framing: 'line',
@@ -177,17 +223,21 @@ export class TCPConnection implements AsyncDisposable {
           maxFrameSize: opts.maxLength ?? 65_536,
         }),
       );
-      if (opts.encoding !== undefined && !Buffer.isEncoding(opts.encoding)) {
-        throw new TypeError(`Unknown encoding: ${String(opts.encoding)}`);
+      encoding = opts.encoding ?? 'utf8';
+      if (typeof encoding !== 'string' || !Buffer.isEncoding(encoding)) {
+        throw invalidArgValue(
+          'encoding',
+          `Expected a Buffer encoding such as 'utf8'. Received ${JSON.stringify(String(encoding).slice(0, 32))}`,
+        );
       }
+      timed = this.#timed(opts);
     } catch (err) {
       return rejected(err);
     }
-    const encoding = opts.encoding ?? 'utf8';
     return this.#read(
       () => decoder.next(this.#queue)?.toString(encoding) ?? NOT_READY,
       () => decoder.finish(this.#queue)?.toString(encoding) ?? null,
-      opts,
+      timed,
     );
   }
 
@@ -199,14 +249,24 @@ export class TCPConnection implements AsyncDisposable {
    * for await (const frame of conn.frames({ framing: 'length-prefixed', lengthBytes: 2 })) handle(frame);
    */
   async *frames(options?: FramesOptions): AsyncGenerator<Buffer, void, undefined> {
-    const opts = checkOptions<FramesOptions>('options', options);
-    const decoder = new FrameDecoder(resolveFrameOptions(opts));
-    const readOpts: ReadOptions = { timeout: opts.timeout ?? 0, signal: opts.signal };
+    const opts = checkOptionKeys<FramesOptions>('options', options, FRAMES_OPTION_KEYS);
+    const decoder = new FrameDecoder(
+      resolveFrameOptions({
+        framing: opts.framing,
+        lengthBytes: opts.lengthBytes,
+        delimiter: opts.delimiter,
+        maxFrameSize: opts.maxFrameSize,
+      }),
+    );
+    const timed: Timed = {
+      timeout: checkTimeout('timeout', opts.timeout, 0),
+      signal: checkSignal('signal', opts.signal),
+    };
     for (;;) {
       const frame = await this.#read(
         () => decoder.next(this.#queue) ?? NOT_READY,
         () => decoder.finish(this.#queue) ?? null,
-        readOpts,
+        timed,
       );
       if (frame === null) return;
       yield frame;
@@ -215,30 +275,97 @@ export class TCPConnection implements AsyncDisposable {
 
   /**
    * Writes `data`; resolves at once while the socket buffer has room, otherwise when it drains,
-   * so a loop of `await send()` against a slow reader holds at most one chunk in memory.
+   * so a loop of `await send()` against a slow reader holds at most one chunk in memory. Rejects
+   * with ConnectionError at once when the connection can no longer send (closed, reset, write
+   * side shut down) — and as soon as that happens while it waits.
    */
   send(data: string | Uint8Array, options?: SendOptions): Promise<void> {
     let bytes: Buffer;
-    let opts: Partial<SendOptions>;
+    let timed: Timed;
     try {
       bytes = toBytes('data', data);
-      opts = checkOptions<SendOptions>('options', options);
+      timed = this.#timed(checkOptionKeys<SendOptions>('options', options, SEND_OPTION_KEYS));
     } catch (err) {
       return rejected(err);
     }
-    return this.#write(bytes, opts);
+    return this.#write(bytes, timed);
   }
 
   /** Encodes `data` as one frame (see `frames()`) and sends it. */
   writeFrame(data: string | Uint8Array, options?: FrameOptions & SendOptions): Promise<void> {
     let bytes: Buffer;
+    let timed: Timed;
     try {
-      const opts = checkOptions<FrameOptions & SendOptions>('options', options);
-      bytes = encodeFrame(data, resolveFrameOptions(opts) satisfies ResolvedFrameOptions);
+      const opts = checkOptionKeys<FrameOptions & SendOptions>(
+        'options',
+        options,
+        WRITE_FRAME_OPTION_KEYS,
+      );
+      bytes = encodeFrame(
+        data,
+        resolveFrameOptions({
+          framing: opts.framing,
+          lengthBytes: opts.lengthBytes,
+          delimiter: opts.delimiter,
+          maxFrameSize: opts.maxFrameSize,
+        }),
+      );
+      timed = this.#timed(opts);
     } catch (err) {
       return rejected(err);
     }
-    return this.#write(bytes, options ?? {});
+    return this.#write(bytes, timed);
+  }
+
+  /**
+   * Half-close: sends FIN after the data already queued, while reads go on until the peer
+   * closes its side (what `nc -N` and `shutdown(SHUT_WR)` do). Resolves once the FIN is handed
+   * to the kernel; later sends reject with ConnectionError. Idempotent.
+   */
+  shutdownWrite(options?: ShutdownOptions): Promise<void> {
+    let timed: Timed;
+    try {
+      timed = this.#timed(
+        checkOptionKeys<ShutdownOptions>('options', options, SHUTDOWN_OPTION_KEYS),
+      );
+    } catch (err) {
+      return rejected(err);
+    }
+    if (!this.#writeShut) {
+      const blocked = this.#writeBlocked();
+      if (blocked) return Promise.reject(blocked);
+      const socket = this.#socket!;
+      this.#writeShut = new Promise<void>((resolve, reject) => {
+        const onClose = () =>
+          reject(
+            this.#failure ??
+              this.#readError ??
+              this.#closedError('connection closed before the FIN was sent'),
+          );
+        socket.once('close', onClose);
+        socket.end(() => {
+          socket.off('close', onClose);
+          resolve();
+        });
+      });
+      // Settled here even when nobody awaits a later call.
+      this.#writeShut.catch(() => {});
+    }
+    const finished = this.#writeShut;
+    return withDeadline(
+      {
+        timeout: timed.timeout,
+        signal: timed.signal,
+        onTimeout: () => timeoutError(this.settings, 'shutdown timed out', timed.timeout, 'total'),
+        onAbort: (signal) => this.#abortError(signal),
+      },
+      () => finished,
+    );
+  }
+
+  /** The same as `shutdownWrite()`, named as `net.Socket.end()`. */
+  end(options?: ShutdownOptions): Promise<void> {
+    return this.shutdownWrite(options);
   }
 
   /**
@@ -246,17 +373,35 @@ export class TCPConnection implements AsyncDisposable {
    * destroys the socket. Reads still pending reject with ConnectionError (closed). Idempotent.
    */
   close(options?: CloseOptions): Promise<void> {
-    let timeout: number;
+    let timed: Timed;
     try {
-      timeout = checkDuration(
-        'timeout',
-        checkOptions<CloseOptions>('options', options).timeout ?? 2_000,
-      );
+      const opts = checkOptionKeys<CloseOptions>('options', options, CLOSE_OPTION_KEYS);
+      timed = {
+        timeout: checkTimeout('timeout', opts.timeout, 2_000),
+        signal: checkSignal('signal', opts.signal),
+      };
     } catch (err) {
       return rejected(err);
     }
-    this.#closing ??= this.#closeSocket(timeout);
-    return this.#closing;
+    const { signal } = timed;
+    if (signal?.aborted) {
+      this.#socket?.destroy();
+      return Promise.reject(this.#abortError(signal));
+    }
+    this.#closing ??= this.#closeSocket(timed.timeout);
+    if (!signal) return this.#closing;
+    const closing = this.#closing;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        this.#socket?.destroy();
+        reject(this.#abortError(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      void closing.then(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
   }
 
   /** Closes at once, without waiting for the peer. */
@@ -264,6 +409,7 @@ export class TCPConnection implements AsyncDisposable {
     this.#poison(this.#closedError('connection destroyed'));
   }
 
+  /** `close()` with its defaults, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
@@ -272,26 +418,29 @@ export class TCPConnection implements AsyncDisposable {
     const socket = this.#socket;
     const pendingError = this.#closedError('connection closed locally');
     for (const waiter of this.#waiters.splice(0)) waiter.fail(pendingError);
+    this.#queue.clear();
     if (!socket || socket.destroyed) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => socket.destroy(), timeout);
+      const timer = hasTimeout(timeout) ? setTimeout(() => socket.destroy(), timeout) : undefined;
       socket.once('close', () => {
         clearTimeout(timer);
         resolve();
       });
-      socket.end();
+      if (!socket.writableEnded) socket.end();
+      // A socket paused by a full queue would never see the peer's FIN.
+      socket.resume();
     });
   }
 
-  #read<T>(attempt: Attempt<T>, atEnd: () => T, options: Partial<ReadOptions>): Promise<T> {
-    let timeout: number;
-    let signal: AbortSignal | undefined;
-    try {
-      ({ timeout, signal } = timedOptions(options, this.settings.timeout));
-    } catch (err) {
-      return rejected(err);
-    }
-    const unusable = this.#unusable();
+  #timed(options: Partial<ReadOptions>): Timed {
+    return {
+      timeout: checkTimeout('timeout', options.timeout, this.settings.timeout),
+      signal: checkSignal('signal', options.signal),
+    };
+  }
+
+  #read<T>(attempt: Attempt<T>, atEnd: () => T, { timeout, signal }: Timed): Promise<T> {
+    const unusable = this.#failure ?? this.#closingError() ?? this.#notConnected();
     if (unusable) return Promise.reject(unusable);
     if (this.#waiters.length === 0) {
       try {
@@ -300,6 +449,7 @@ export class TCPConnection implements AsyncDisposable {
           this.#flow();
           return Promise.resolve(value);
         }
+        if (this.#readError) return Promise.reject(this.#readError);
         if (this.#ended) return Promise.resolve(atEnd());
       } catch (err) {
         if (err instanceof NetworkError && err.code === ErrorCodes.PROTOCOL) this.#poison(err);
@@ -311,11 +461,7 @@ export class TCPConnection implements AsyncDisposable {
       const waiter = new PendingRead(attempt, atEnd, resolve, reject);
       waiter.arm(
         timeout,
-        () =>
-          new NetworkTimeoutError(`read timed out after ${timeout} ms: ${this.#targetText()}`, {
-            timeoutMs: timeout,
-            phase: 'response',
-          }),
+        () => timeoutError(this.settings, 'read timed out', timeout, 'response'),
         signal,
         () => this.#abortError(signal!),
         () => {
@@ -324,46 +470,43 @@ export class TCPConnection implements AsyncDisposable {
         },
       );
       this.#waiters.push(waiter);
-      // Queued behind other reads after the stream ended: settle with the rest now.
-      if (this.#ended) this.#pump();
+      // Queued behind other reads after the stream ended or failed: settle with the rest now.
+      if (this.#ended || this.#readError) this.#pump();
       else this.#flow();
     });
   }
 
-  #write(bytes: Buffer, options: Partial<SendOptions>): Promise<void> {
-    let timeout: number;
-    let signal: AbortSignal | undefined;
-    try {
-      ({ timeout, signal } = timedOptions(options, this.settings.timeout));
-    } catch (err) {
-      return rejected(err);
-    }
-    const unusable = this.#unusable();
-    if (unusable) return Promise.reject(unusable);
-    const socket = this.#socket!;
+  #write(bytes: Buffer, { timeout, signal }: Timed): Promise<void> {
+    const blocked =
+      this.#writeBlocked() ?? (this.#writeShut && this.#closedError('write side shut down'));
+    if (blocked) return Promise.reject(blocked);
     if (signal?.aborted) return Promise.reject(this.#abortError(signal));
-    if (socket.write(bytes)) return Promise.resolve();
-    return waitForDrain(socket, timeout, signal, {
-      closed: () =>
-        this.#failure ?? this.#closedError('connection closed before the data was sent'),
+    if (this.#socket!.write(bytes)) return Promise.resolve();
+    return this.#drains.wait(timeout, signal, {
       timedOut: (ms) =>
-        new NetworkTimeoutError(
-          `send timed out waiting for drain after ${ms} ms: ${targetText(this.settings)}`,
-          {
-            timeoutMs: ms,
-            phase: 'total',
-          },
-        ),
+        timeoutError(this.settings, 'send timed out waiting for drain', ms, 'total'),
       aborted: (sig) => this.#abortError(sig),
     });
   }
 
-  /** Why no read or write can start now, if so. */
-  #unusable(): NetworkError | undefined {
-    if (this.#failure) return this.#failure;
-    if (this.#closing) return this.#closedError('connection closed locally');
-    if (!this.#socket) return this.#closedError('not connected');
-    return undefined;
+  /** Why nothing can be written now, if so (a shut write side is checked by the caller). */
+  #writeBlocked(): NetworkError | undefined {
+    const socket = this.#socket;
+    return (
+      this.#failure ??
+      this.#readError ??
+      this.#closingError() ??
+      this.#notConnected() ??
+      (socket!.destroyed || !socket!.writable ? this.#closedError('connection closed') : undefined)
+    );
+  }
+
+  #closingError(): ConnectionError | undefined {
+    return this.#closing ? this.#closedError('connection closed locally') : undefined;
+  }
+
+  #notConnected(): ConnectionError | undefined {
+    return this.#socket ? undefined : this.#closedError('not connected');
   }
 
   #pump(): void {
@@ -380,18 +523,18 @@ export class TCPConnection implements AsyncDisposable {
       if (!done) break;
       this.#waiters.shift();
     }
-    if (this.#ended) this.#settleAtEnd();
+    if (this.#waiters.length > 0) {
+      const error = this.#readError;
+      if (error) for (const waiter of this.#waiters.splice(0)) waiter.fail(error);
+      else if (this.#ended) for (const waiter of this.#waiters.splice(0)) waiter.end();
+    }
     this.#flow();
-  }
-
-  #settleAtEnd(): void {
-    for (const waiter of this.#waiters.splice(0)) waiter.end();
   }
 
   /** Pauses the socket while enough is buffered and nobody waits; resumes otherwise. */
   #flow(): void {
     const socket = this.#socket;
-    if (!socket || socket.destroyed) return;
+    if (!socket || socket.destroyed || this.#closing) return;
     const full = this.#queue.length >= this.settings.highWaterMark && this.#waiters.length === 0;
     if (full && !socket.isPaused()) socket.pause();
     else if (!full && socket.isPaused()) socket.resume();
@@ -402,6 +545,7 @@ export class TCPConnection implements AsyncDisposable {
     this.#failure = error;
     this.#queue.clear();
     for (const waiter of this.#waiters.splice(0)) waiter.fail(error);
+    this.#drains.failAll(error);
     this.#socket?.destroy();
   }
 
@@ -409,15 +553,24 @@ export class TCPConnection implements AsyncDisposable {
     return errorContext(this.settings, operation);
   }
 
-  #targetText(): string {
-    return targetText(this.settings);
-  }
-
   #closedError(what: string): ConnectionError {
     return closedError(this.settings, what);
   }
 
-  #abortError(signal: AbortSignal): AbortError {
+  #abortError(signal: AbortSignal) {
     return abortError(this.settings, signal);
   }
+}
+
+/** A connection accepted by TCPServer: the only way besides TCPClient to build one. */
+class AcceptedConnection extends TCPConnection {
+  constructor(settings: ConnectionSettings, socket: Socket) {
+    super(settings);
+    this._attach(socket);
+  }
+}
+
+/** Wraps a socket a server accepted (created with `allowHalfOpen: true`). */
+export function acceptConnection(settings: ConnectionSettings, socket: Socket): TCPConnection {
+  return new AcceptedConnection(settings, socket);
 }

@@ -1,11 +1,17 @@
+import { AbortError, ConnectionError, ErrorCodes, toNetworkError } from '@net/errors';
 import {
-  AbortError,
-  ConnectionError,
-  ErrorCodes,
-  NetworkTimeoutError,
+  checkBoolean,
+  checkFunction,
+  checkHost,
+  checkInteger,
+  checkOptionKeys,
+  checkPort,
+  checkSignal,
+  checkTimeout,
+  hasTimeout,
   invalidArgType,
-  toNetworkError,
-} from '@net/errors';
+  rejected,
+} from '@net/errors/internal';
 import {
   createServer as createNetServer,
   type AddressInfo,
@@ -14,17 +20,14 @@ import {
 } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import {
-  checkDuration,
-  checkFunction,
-  checkHost,
-  checkOptions,
-  checkPort,
-  checkPositiveInt,
-  rejected,
-  signalOption,
-} from './argument-checks.js';
-import { WRITE_HIGH_WATER_MARK } from './connection-options.js';
-import { TCPConnection } from './tcp-connection.js';
+  CLOSE_OPTION_KEYS,
+  SIGNAL_OPTION_KEYS,
+  type CloseOptions,
+  type SignalOptions,
+} from './connection-options.js';
+import { timeoutError } from './connection-errors.js';
+import { deepFreeze } from './deep-freeze.js';
+import { acceptConnection, type TCPConnection } from './tcp-connection.js';
 
 /** TLS settings of a server. */
 export interface TLSServerOptions {
@@ -32,11 +35,12 @@ export interface TLSServerOptions {
   cert: string | Buffer;
   /** Server private key (PEM). */
   key: string | Buffer;
-  /** CAs trusted for client certificates. */
+  /** CAs trusted for client certificates. @default the system store */
   ca?: string | Buffer | Array<string | Buffer>;
   /** Ask clients for a certificate (and reject those without a valid one). @default false */
   requestCert?: boolean;
 }
+const TLS_KEYS = ['cert', 'key', 'ca', 'requestCert'] as const;
 
 /** Handles one accepted connection; when its promise settles the connection is closed. */
 export type ConnectionHandler = (
@@ -52,61 +56,91 @@ export interface TCPServerOptions {
   host?: string;
   /** Port to listen on; 0 picks a free one (see `listen()`'s result). @default 0 */
   port?: number;
-  /** Connections served at once; further ones are reset (RST) as soon as they are accepted. @default 10000 */
+  /** Connections served at once; further ones are reset (RST) as soon as they are accepted. Infinity: no limit. @default 1024 */
   maxConnections?: number;
-  /** A connection with no traffic in either direction for this long is destroyed; its pending reads reject with NetworkTimeoutError (phase 'idle'). 0 = never. @default 0 */
+  /** A connection with no traffic in either direction for this long is destroyed; its pending reads reject with NetworkTimeoutError (phase 'idle'). 0 or Infinity: never. @default 60000 */
   idleTimeout?: number;
   /** Serve TLS with this certificate. @default undefined (plain TCP) */
   tls?: TLSServerOptions;
   /** The kernel's accept queue length (capped by net.core.somaxconn). @default 4096 */
   backlog?: number;
-  /** Default per-operation timeout of each connection's reads and sends (0 = none). @default 0 */
+  /** Default per-operation timeout of each connection's reads and sends; 0 or Infinity: no limit. @default 0 */
   timeout?: number;
-  /** Received bytes buffered per connection before it is paused while nothing reads. @default 1048576 */
+  /** Received bytes buffered per connection before it is paused while nothing reads (see the README for the worst case). @default 65536 */
   highWaterMark?: number;
   /** Receives handler failures and TLS handshake failures. @default process.emitWarning */
   onError?: (error: Error, connection: TCPConnection | undefined) => void;
 }
+const SERVER_KEYS = [
+  'onConnection',
+  'host',
+  'port',
+  'maxConnections',
+  'idleTimeout',
+  'tls',
+  'backlog',
+  'timeout',
+  'highWaterMark',
+  'onError',
+] as const;
 
-export const tcpServerDefaults = {
+/**
+ * Bytes each accepted socket's stream buffers on its own, reading and writing: with the queue
+ * of `highWaterMark` bytes this bounds what an idle client can make the server hold.
+ */
+const SERVER_STREAM_HIGH_WATER_MARK = 64 * 1024;
+
+const DEFAULTS = deepFreeze({
   host: '127.0.0.1',
   port: 0,
-  maxConnections: 10_000,
-  idleTimeout: 0,
+  maxConnections: 1024,
+  idleTimeout: 60_000,
   backlog: 4096,
   timeout: 0,
-  highWaterMark: 1_048_576,
-} as const satisfies Partial<TCPServerOptions>;
+  highWaterMark: 65_536,
+});
 
-type ResolvedServerOptions = Required<Omit<TCPServerOptions, 'tls'>> & {
+interface ResolvedServerOptions {
+  onConnection: ConnectionHandler;
+  host: string;
+  port: number;
+  maxConnections: number;
+  idleTimeout: number;
   tls: TLSServerOptions | undefined;
-};
+  backlog: number;
+  timeout: number;
+  highWaterMark: number;
+  onError: (error: Error, connection: TCPConnection | undefined) => void;
+}
+
+function resolveTls(value: unknown): TLSServerOptions | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object') {
+    throw invalidArgType('tls', 'an object with cert and key', value);
+  }
+  const tls = checkOptionKeys<TLSServerOptions>('tls', value, TLS_KEYS);
+  if (tls.requestCert !== undefined) checkBoolean('tls.requestCert', tls.requestCert);
+  return tls as TLSServerOptions;
+}
 
 function resolveOptions(options: TCPServerOptions): ResolvedServerOptions {
-  if (options === undefined || options === null || typeof options !== 'object') {
-    throw invalidArgType('options', 'of type object', options);
-  }
-  const o = options;
-  if (o.tls !== undefined && (o.tls === null || typeof o.tls !== 'object')) {
-    throw invalidArgType('tls', 'an object with cert and key', o.tls);
-  }
+  if (options === undefined) throw invalidArgType('options', 'of type object', options);
+  const o = checkOptionKeys<TCPServerOptions>('options', options, SERVER_KEYS);
   return {
     onConnection: checkFunction<ConnectionHandler>('onConnection', o.onConnection),
-    host: checkHost('host', o.host ?? tcpServerDefaults.host),
-    port: checkPort('port', o.port ?? tcpServerDefaults.port, { allowZero: true }),
-    maxConnections: checkPositiveInt(
-      'maxConnections',
-      o.maxConnections ?? tcpServerDefaults.maxConnections,
-      Infinity,
-    ),
-    idleTimeout: checkDuration('idleTimeout', o.idleTimeout ?? tcpServerDefaults.idleTimeout),
-    tls: o.tls,
-    backlog: checkPositiveInt('backlog', o.backlog ?? tcpServerDefaults.backlog),
-    timeout: checkDuration('timeout', o.timeout ?? tcpServerDefaults.timeout),
-    highWaterMark: checkPositiveInt(
-      'highWaterMark',
-      o.highWaterMark ?? tcpServerDefaults.highWaterMark,
-    ),
+    host: checkHost('host', o.host ?? DEFAULTS.host),
+    port: checkPort('port', o.port ?? DEFAULTS.port, { allowZero: true }),
+    maxConnections: checkInteger('maxConnections', o.maxConnections ?? DEFAULTS.maxConnections, {
+      min: 1,
+      max: Infinity,
+    }),
+    idleTimeout: checkTimeout('idleTimeout', o.idleTimeout, DEFAULTS.idleTimeout),
+    tls: resolveTls(o.tls),
+    backlog: checkInteger('backlog', o.backlog ?? DEFAULTS.backlog, { min: 1 }),
+    timeout: checkTimeout('timeout', o.timeout, DEFAULTS.timeout),
+    highWaterMark: checkInteger('highWaterMark', o.highWaterMark ?? DEFAULTS.highWaterMark, {
+      min: 1,
+    }),
     onError:
       o.onError === undefined
         ? (error: Error) => process.emitWarning(error)
@@ -129,6 +163,9 @@ export interface ServerAddress {
  * `TCPClient`, to `onConnection`. `close()` is graceful: it stops accepting, lets running
  * handlers finish within a timeout, then destroys what is left.
  *
+ * Connections are half-open capable: a client that shuts down its write side (`nc -N`) still
+ * gets the handler's replies.
+ *
  * @example
  * await using server = new TCPServer({
  *   onConnection: async (conn) => {
@@ -138,10 +175,22 @@ export interface ServerAddress {
  * const { port } = await server.listen();
  */
 export class TCPServer implements AsyncDisposable {
+  /** The defaults of every option of `new TCPServer()` (frozen). */
+  static readonly defaults: Readonly<{
+    host: string;
+    port: number;
+    maxConnections: number;
+    idleTimeout: number;
+    backlog: number;
+    timeout: number;
+    highWaterMark: number;
+  }> = DEFAULTS;
+
   readonly #options: ResolvedServerOptions;
   #server: Server | undefined;
   #address: ServerAddress | undefined;
   #active = new Map<TCPConnection, Promise<void>>();
+  #sockets = new Set<Socket>();
   #rejected = 0;
   #closing: Promise<void> | undefined;
   /** Set while close() destroys leftovers, whose handlers then fail by design, not by fault. */
@@ -165,10 +214,13 @@ export class TCPServer implements AsyncDisposable {
   }
 
   /** Starts listening; resolves with the bound address (the real port when `port` was 0). */
-  listen(options: { signal?: AbortSignal } = {}): Promise<ServerAddress> {
+  listen(options?: SignalOptions): Promise<ServerAddress> {
     let signal: AbortSignal | undefined;
     try {
-      signal = signalOption(options);
+      signal = checkSignal(
+        'signal',
+        checkOptionKeys<SignalOptions>('options', options, SIGNAL_OPTION_KEYS).signal,
+      );
     } catch (err) {
       return rejected(err);
     }
@@ -176,19 +228,26 @@ export class TCPServer implements AsyncDisposable {
       return Promise.reject(new AbortError('listen aborted', { cause: signal.reason }));
     }
     if (this.#server) return Promise.reject(new Error('TCPServer.listen() was already called'));
+    if (this.#closing) return Promise.reject(new Error('TCPServer was closed'));
     const { host, port, backlog, tls } = this.#options;
+    const serverOptions = {
+      highWaterMark: SERVER_STREAM_HIGH_WATER_MARK,
+      // Half-open TCP: a client's FIN ends the handler's reads, not its writes. Not for TLS,
+      // where a client that hangs up mid-handshake must end the handshake socket.
+      allowHalfOpen: !tls,
+    };
     const server = tls
       ? createTlsServer(
           {
+            ...serverOptions,
             cert: tls.cert,
             key: tls.key,
             ca: tls.ca,
             requestCert: tls.requestCert ?? false,
-            highWaterMark: WRITE_HIGH_WATER_MARK,
           },
           (s) => this.#accept(s),
         )
-      : createNetServer({ highWaterMark: WRITE_HIGH_WATER_MARK }, (s) => this.#accept(s));
+      : createNetServer(serverOptions, (s) => this.#accept(s));
     if (tls) {
       server.on('tlsClientError', (err, socket) => {
         socket.destroy();
@@ -202,12 +261,26 @@ export class TCPServer implements AsyncDisposable {
         );
       });
     }
+    // Every accepted socket, TLS handshakes in progress included, so close() can end them all.
+    server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    });
     this.#server = server;
     return new Promise<ServerAddress>((resolve, reject) => {
-      const onError = (err: Error) =>
+      const onAbort = () => {
+        server.off('error', onError);
+        server.close();
+        reject(new AbortError('listen aborted', { cause: signal!.reason }));
+      };
+      const onError = (err: Error) => {
+        signal?.removeEventListener('abort', onAbort);
         reject(toNetworkError(err, { operation: 'listen', host, port, protocol: 'tcp' }));
+      };
       server.once('error', onError);
+      signal?.addEventListener('abort', onAbort, { once: true });
       server.listen({ host, port, backlog }, () => {
+        signal?.removeEventListener('abort', onAbort);
         server.off('error', onError);
         server.on('error', (err) => this.#options.onError(err, undefined));
         const info = server.address() as AddressInfo;
@@ -231,25 +304,17 @@ export class TCPServer implements AsyncDisposable {
       return;
     }
     socket.setNoDelay(true);
-    const connection = new TCPConnection({
+    const settings = {
       host: socket.remoteAddress ?? 'unknown',
       port: socket.remotePort ?? 0,
-      protocol: this.#options.tls ? 'tls' : 'tcp',
+      protocol: this.#options.tls ? ('tls' as const) : ('tcp' as const),
       timeout: this.#options.timeout,
       highWaterMark: this.#options.highWaterMark,
-    });
-    connection._attach(socket);
-    if (idleTimeout > 0) {
+    };
+    const connection = acceptConnection(settings, socket);
+    if (hasTimeout(idleTimeout)) {
       socket.setTimeout(idleTimeout, () => {
-        connection._fail(
-          new NetworkTimeoutError(
-            `connection idle for ${idleTimeout} ms: ${socket.remoteAddress}:${socket.remotePort}`,
-            {
-              timeoutMs: idleTimeout,
-              phase: 'idle',
-            },
-          ),
-        );
+        connection._fail(timeoutError(settings, 'connection idle', idleTimeout, 'idle'));
       });
     }
     const run = (async () => {
@@ -270,42 +335,57 @@ export class TCPServer implements AsyncDisposable {
   }
 
   /**
-   * Stops accepting at once, waits up to `timeout` ms for running handlers, then destroys the
-   * connections that remain. Resolves when the listening socket and every connection are closed.
+   * Stops accepting at once, waits up to `timeout` ms (0 or Infinity: no limit) for running
+   * handlers, then destroys the connections that remain. Resolves when the listening socket is
+   * closed — by `timeout` at the latest, even when a handler never returns (its connection is
+   * destroyed, so its pending reads and sends reject). `signal` ends the wait early, as the
+   * timeout would, and rejects with AbortError once everything is closed.
    */
-  close(options: { timeout?: number } = {}): Promise<void> {
+  close(options?: CloseOptions): Promise<void> {
     let timeout: number;
+    let signal: AbortSignal | undefined;
     try {
-      timeout = checkDuration(
-        'timeout',
-        checkOptions<{ timeout: number }>('options', options).timeout ?? 5_000,
-      );
+      const opts = checkOptionKeys<CloseOptions>('options', options, CLOSE_OPTION_KEYS);
+      timeout = checkTimeout('timeout', opts.timeout, 5_000);
+      signal = checkSignal('signal', opts.signal);
     } catch (err) {
       return rejected(err);
     }
-    this.#closing ??= this.#shutdown(timeout);
-    return this.#closing;
+    this.#closing ??= this.#shutdown(timeout, signal);
+    if (!signal) return this.#closing;
+    return this.#closing.then(() => {
+      if (signal.aborted) throw new AbortError('close aborted', { cause: signal.reason });
+    });
   }
 
+  /** `close()` with its defaults, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 
-  async #shutdown(timeout: number): Promise<void> {
+  async #shutdown(timeout: number, signal: AbortSignal | undefined): Promise<void> {
     const server = this.#server;
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    if (this.#active.size > 0) {
+    if (this.#active.size > 0 && !signal?.aborted) {
       let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
       await Promise.race([
         Promise.allSettled(this.#active.values()),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, timeout))),
+        new Promise<void>((resolve) => {
+          if (hasTimeout(timeout)) timer = setTimeout(resolve, timeout);
+          onAbort = resolve;
+          signal?.addEventListener('abort', onAbort, { once: true });
+        }),
       ]);
       clearTimeout(timer);
-      this.#destroying = true;
-      for (const connection of this.#active.keys()) connection.destroy();
-      await Promise.allSettled(this.#active.values());
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
+    // Handlers may never return (user code): their connections are destroyed, which rejects
+    // their pending reads and sends, but the close does not wait for the handlers themselves.
+    this.#destroying = true;
+    for (const connection of this.#active.keys()) connection.destroy();
+    for (const socket of this.#sockets) socket.destroy();
     await closed;
   }
 }

@@ -17,7 +17,7 @@ import { PortScanner } from '../src/port-scanner.js';
 import { portScannerDefaults } from '../src/port-scanner-options.js';
 import type { ScanReport } from '../src/scan-report.js';
 import { toGreppable } from '../src/scan-report.js';
-import { loadTcpWrap } from '../src/tcp-handle-prober.js';
+import { loadTcpWrap } from '../src/tcp-wrap-binding.js';
 
 // Every scan in this file targets 127.0.0.0/8 or ::1 only, on ports chosen below the ephemeral
 // range so that other processes' listeners cannot disturb the exact assertions.
@@ -330,7 +330,8 @@ describe('PortScanner TCP', () => {
     expect(() => new PortScanner({ concurrency: 0 })).toThrow(RangeError);
     expect(() => new PortScanner({ retries: -1 })).toThrow(RangeError);
     expect(() => new PortScanner({ engine: 'raw' as never })).toThrow(TypeError);
-    expect(() => new PortScanner({ timeout: 0 })).toThrow(RangeError);
+    expect(() => new PortScanner({ timeout: -1 })).toThrow(RangeError);
+    expect(() => new PortScanner({ timout: 5 } as never)).toThrow(/Did you mean 'timeout'/);
     expect(() => new PortScanner({ workers: -1 })).toThrow(RangeError);
     expect(() => new PortScanner({ workers: 1.5 })).toThrow(RangeError);
   });
