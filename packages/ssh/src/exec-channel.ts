@@ -14,7 +14,9 @@ export interface OpenedChannel {
 /** Refusals of a channel open (MaxSessions reached, or a close not yet processed by sshd). */
 function isOpenRefusal(err: unknown): boolean {
   const message = err instanceof Error ? err.message : '';
-  return /Channel open failure|open failed|administratively prohibited/i.test(message);
+  return /Channel open failure|open failed|administratively prohibited|Unable to exec/i.test(
+    message,
+  );
 }
 
 /** Backing off when the server refuses with nothing else of ours open: about 10 s in all. */

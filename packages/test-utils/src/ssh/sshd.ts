@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -98,6 +99,9 @@ export async function startSshd(options: TestSshdOptions = {}): Promise<TestSshd
       '\n',
     ) + '\n',
   );
+  // sshd reads authorized_keys as the user logging in: a non-root test user must reach it.
+  chmodSync(dir, 0o711);
+  chmodSync(join(dir, 'authorized_keys'), 0o644);
   const logPath = join(dir, 'sshd.log');
   const username = userInfo().username;
 
