@@ -48,7 +48,13 @@ export async function runExec(
       }),
     onAbort: (s) => abortErrorFor(s, `exec on ${target}`),
   });
-  const killable = Number.isFinite(options.timeout) || signal !== undefined;
+  // The pid lets every abnormal end (timeout, abort, maxBuffer, a failed stdin) kill what the
+  // command started; only a command that can end no other way than by itself goes without it.
+  const killable =
+    Number.isFinite(options.timeout) ||
+    signal !== undefined ||
+    (Number.isFinite(options.maxBuffer) && (!options.onStdout || !options.onStderr)) ||
+    options.stdin !== undefined;
   let opened;
   try {
     opened = await openExecChannel(

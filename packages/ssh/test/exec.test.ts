@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { AbortError, NetworkTimeoutError, SSHError } from '@net/errors';
 import { hasSshd } from '@net/test-utils/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SSHClient } from '../src/index.js';
+import { quoteArgv, type SSHClient } from '../src/index.js';
 import { requireSshd, startFixture, type Fixture } from './fixtures.js';
 
 requireSshd();
@@ -189,4 +189,63 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
     );
     expect(results.every((r) => r.exitCode === 0)).toBe(true);
   });
+
+  it('maxBuffer bounds collected output: the command is ended and the error names the stream', async () => {
+    const marker = 'sleep 41.0704';
+    const error = await client
+      .exec(`head -c 50000000 /dev/zero; ${marker}`, { maxBuffer: 1024 * 1024 })
+      .catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(SSHError);
+    expect(error).toMatchObject({ code: 'ERR_NET_SSH_EXEC' });
+    expect((error as Error).message).toMatch(/stdout exceeded maxBuffer \(1048576 bytes\)/);
+    const stderrError = await client
+      .exec('head -c 3000000 /dev/zero >&2', { maxBuffer: 1024 * 1024 })
+      .catch((err: unknown) => err);
+    expect((stderrError as Error).message).toMatch(/stderr exceeded maxBuffer/);
+    expect(await waitGone(marker)).toBe(true);
+    // Streaming callbacks stay unbounded, and the client is still usable.
+    let bytes = 0;
+    await client.exec('head -c 3000000 /dev/zero', {
+      maxBuffer: 1024,
+      onStdout: (chunk) => (bytes += chunk.length),
+    });
+    expect(bytes).toBe(3_000_000);
+  });
+
+  it('a NUL byte in argv, env or cwd is a TypeError before any I/O; the client stays usable', async () => {
+    for (const [command, options] of [
+      [['echo', 'a\0b'], {}],
+      ['echo \0', {}],
+      ['true', { env: { X: 'a\0b' } }],
+      ['true', { cwd: '/tmp\0/x' }],
+    ] as const) {
+      await expect(client.exec(command as never, options)).rejects.toMatchObject({
+        name: 'TypeError',
+        code: 'ERR_INVALID_ARG_VALUE',
+      });
+    }
+    expect((await client.exec('echo alive')).stdout).toBe('alive\n');
+  });
+
+  it('unknown option keys and bad timeouts are rejected; timeout 0 and Infinity mean no limit', async () => {
+    await expect(client.exec('true', { timout: 5 } as never)).rejects.toThrow(
+      /Did you mean 'timeout'/,
+    );
+    await expect(client.exec('true', { timeout: -1 })).rejects.toMatchObject({
+      name: 'RangeError',
+    });
+    expect((await client.exec('echo 0', { timeout: 0 })).stdout).toBe('0\n');
+    expect((await client.exec('echo inf', { timeout: Infinity })).stdout).toBe('inf\n');
+  });
+
+  it.each(['sh', 'bash', 'zsh'])(
+    'argv quoting delivers every element literally under %s, =word and ~ included',
+    async (shell) => {
+      const args = ['=ls', '~', '~root', 'a=b', '%1', '^x', '#c', '!!', '{a,b}', '[x]', "'", '-n'];
+      const inner = quoteArgv(['printf', '%s|', ...args]);
+      const { stdout, exitCode } = await client.exec([shell, '-c', inner]);
+      expect(exitCode).toBe(0);
+      expect(stdout).toBe(args.map((a) => `${a}|`).join(''));
+    },
+  );
 });
