@@ -62,6 +62,13 @@ function totalTimeout(call: Call, cause: unknown): NetworkTimeoutError {
   );
 }
 
+function attemptTimeout(call: Call): NetworkTimeoutError {
+  return new NetworkTimeoutError(
+    `Request timed out after ${call.attemptMs} ms (its HTTP/2 streams kept being refused): ${call.method} ${redactUrl(call.href)}`,
+    { timeoutMs: call.attemptMs, phase: 'response' },
+  );
+}
+
 /**
  * Runs attempts until one succeeds or the policy says stop. The rules, in order:
  * a stream the HTTP/2 server refused unprocessed is replayed at once (any method, not counted
@@ -84,10 +91,20 @@ export async function runWithRetries<T>(
   const fail = (response: Response, retryAfterMs?: number) =>
     httpError(response, host.secretsOf(call), retryAfterMs);
   let replays = 0;
+  // Replays of refused streams share the budget of the attempt they replay.
+  let attemptStarted = 0;
+  let replaying = false;
   for (let retryCount = 0; ; retryCount++) {
     if (call.signal?.aborted) throw abortError(call);
     if (host.closing.aborted) throw closedError(call);
     let attemptMs = call.attemptMs;
+    if (replaying && Number.isFinite(attemptMs)) {
+      attemptMs -= performance.now() - attemptStarted;
+      if (attemptMs < 1) throw attemptTimeout(call);
+    } else if (!replaying && Number.isFinite(attemptMs)) {
+      attemptStarted = performance.now();
+    }
+    replaying = false;
     let totalMs: number | undefined;
     const left = remaining();
     if (left <= 0) throw totalTimeout(call, undefined);
@@ -109,6 +126,7 @@ export async function runWithRetries<T>(
         // Never processed by the server (RFC 9113 §8.7): not a failed attempt.
         replays++;
         retryCount--;
+        replaying = true;
         continue;
       }
       const final =
