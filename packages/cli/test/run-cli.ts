@@ -20,14 +20,19 @@ function newestSource(dir: string): number {
  * The built `net` (what users run, and ~10× faster to start) when every package's dist/ is
  * newer than its sources, as after `pnpm test`'s build; otherwise the sources through tsx.
  */
+/** The packages `net` is made of (its workspace dependencies and itself). */
+export const CLI_PACKAGES = ['errors', 'http', 'ws', 'ssh', 'sockets', 'test-utils', 'cli'];
+
+/** Whether every package's dist/ is at least as new as its sources. */
+export function distIsFresh(): boolean {
+  return CLI_PACKAGES.every((name) => {
+    const dist = join(packagesDir, name, 'dist');
+    return existsSync(dist) && newestSource(dist) >= newestSource(join(packagesDir, name, 'src'));
+  });
+}
+
 function commandLine(): string[] {
-  const fresh = ['errors', 'http', 'ws', 'ssh', 'sockets', 'all', 'cli', 'test-utils'].every(
-    (name) => {
-      const dist = join(packagesDir, name, 'dist');
-      return existsSync(dist) && newestSource(dist) >= newestSource(join(packagesDir, name, 'src'));
-    },
-  );
-  if (fresh) return [join(packagesDir, 'cli/dist/bin.js')];
+  if (distIsFresh()) return [join(packagesDir, 'cli/dist/bin.js')];
   const tsxLoader = createRequire(import.meta.url).resolve('tsx');
   return ['--conditions=@net/source', '--import', tsxLoader, join(packagesDir, 'cli/src/bin.ts')];
 }
