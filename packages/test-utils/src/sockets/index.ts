@@ -11,3 +11,5 @@ export {
   hasNmap,
 } from './scan-fixtures.js';
 export type { FixedListener } from './scan-fixtures.js';
+export { hasCommand, runPeerClient, startListeningPeer } from './peer-processes.js';
+export type { ListeningPeer } from './peer-processes.js';
