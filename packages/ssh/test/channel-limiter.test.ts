@@ -50,4 +50,40 @@ describe('ChannelLimiter', () => {
     await expect(waiting).rejects.toThrow('gone');
     hold();
   });
+
+  it('learns a lower limit from a refusal, queues, and raises it again after clean opens', async () => {
+    const limiter = new ChannelLimiter(8);
+    const held = await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
+    // The third open was refused: the server allows two.
+    expect(limiter.refused()).toBe(true);
+    expect(limiter.limit).toBe(2);
+    held[2]!();
+    let granted = false;
+    const waiting = limiter.acquire(undefined, true).then((release) => {
+      granted = true;
+      return release;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(granted).toBe(false);
+    held[0]!();
+    (await waiting)();
+    for (let i = 0; i < 8; i++) limiter.opened();
+    expect(limiter.limit).toBe(3);
+    // Alone and refused: waiting for a release would not help.
+    const single = new ChannelLimiter(4);
+    const only = await single.acquire();
+    expect(single.refused()).toBe(false);
+    only();
+  });
+
+  it('keeps the SFTP reservation out of what a refusal can take away', async () => {
+    const limiter = new ChannelLimiter(2);
+    limiter.reserve();
+    const exec = await limiter.acquire();
+    expect(limiter.refused()).toBe(false);
+    expect(limiter.limit).toBe(2);
+    exec();
+    limiter.unreserve();
+    expect(limiter.active).toBe(0);
+  });
 });

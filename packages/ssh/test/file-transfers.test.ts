@@ -176,6 +176,9 @@ describe.runIf(hasSshd())('transfers interrupted by the server dying', () => {
         .catch((err: unknown) => err);
       expect(killed).toBe(true);
       expect(error).toBeInstanceOf(SSHError);
+      // The README's promise: a transfer that fails is ERR_NET_SFTP with the path.
+      expect(error).toMatchObject({ code: 'ERR_NET_SFTP', path: `${remote}/dest` });
+      expect((error as Error).cause).toMatchObject({ code: 'ERR_NET_SSH' });
       expect(existsSync(join(remote, 'dest'))).toBe(false);
       // The server could not be asked to delete the temporary file: it stays, hidden, under a
       // name that marks it as partial (documented in the README).
@@ -208,6 +211,7 @@ describe.runIf(hasSshd())('transfers interrupted by the server dying', () => {
         .catch((err: unknown) => err);
       expect(killed).toBe(true);
       expect(error).toBeInstanceOf(SSHError);
+      expect(error).toMatchObject({ code: 'ERR_NET_SFTP', path: `${remote}/src` });
       expect(readdirSync(local)).toEqual(['src']);
     } finally {
       await fx.stop();

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { closedPort } from '@net/test-utils';
 import { hasSshd } from '@net/test-utils/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,5 +80,37 @@ describe.runIf(hasSshd())('forwardLocal and jump hosts against OpenSSH sshd', ()
       hostKey: { knownHostsPath: bastion.knownHostsPath },
     });
     await expect(client.connect()).rejects.toMatchObject({ code: 'ERR_NET_SSH_HOST_KEY' });
+  });
+
+  it('propagates half-close both ways: a client that shuts down its side still gets the reply', async () => {
+    // Like `nc -N`: send the request, FIN, then read. The server answers only after our FIN.
+    const upper = createNetServer({ allowHalfOpen: true }, (socket) => {
+      const parts: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => parts.push(chunk));
+      socket.on('end', () => socket.end(Buffer.concat(parts).toString().toUpperCase()));
+    });
+    await new Promise<void>((resolve) => upper.listen(0, '127.0.0.1', resolve));
+    await using client = fx.client();
+    const forward = await client.forwardLocal({
+      remoteHost: '127.0.0.1',
+      remotePort: (upper.address() as AddressInfo).port,
+    });
+    try {
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: forward.port, allowHalfOpen: true });
+        const parts: Buffer[] = [];
+        socket.on('data', (chunk: Buffer) => parts.push(chunk));
+        socket.on('end', () => {
+          socket.end();
+          resolve(Buffer.concat(parts).toString());
+        });
+        socket.on('error', reject);
+        socket.end('half closed request');
+      });
+      expect(reply).toBe('HALF CLOSED REQUEST');
+    } finally {
+      await forward.close();
+      await new Promise((resolve) => upper.close(resolve));
+    }
   });
 });

@@ -118,4 +118,43 @@ describe.runIf(hasSshd())('SFTP file operations against OpenSSH sshd', () => {
       message: expect.stringContaining(`(permission denied) for ${path}`),
     });
   });
+
+  it('every operation takes a signal: an aborted one rejects with AbortError before any request', async () => {
+    const signal = AbortSignal.abort(new Error('stop'));
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['list', () => client.list(root, { signal })],
+      ['stat', () => client.stat(root, { signal })],
+      ['exists', () => client.exists(root, { signal })],
+      ['mkdir', () => client.mkdir(`${root}/never`, { signal })],
+      ['rmdir', () => client.rmdir(`${root}/never`, { signal })],
+      ['remove', () => client.remove(`${root}/never`, { signal })],
+      ['rename', () => client.rename(`${root}/a`, `${root}/b`, { signal })],
+      ['chmod', () => client.chmod(root, 0o755, { signal })],
+      ['realpath', () => client.realpath(root, { signal })],
+    ];
+    for (const [name, call] of calls) {
+      const error = await call().catch((err: unknown) => err);
+      expect(error, name).toMatchObject({ code: 'ERR_NET_ABORTED' });
+    }
+    expect(await client.exists(`${root}/never`)).toBe(false);
+    await expect(client.stat(root, { sigal: signal } as never)).rejects.toThrow(
+      /Did you mean 'signal'/,
+    );
+  });
+
+  it('a signal ends a call the server does not answer', async () => {
+    await client.stat(root);
+    fx.sshd.freeze();
+    try {
+      const started = Date.now();
+      const error = await client
+        .stat(root, { signal: AbortSignal.timeout(300) })
+        .catch((err: unknown) => err);
+      expect(error).toMatchObject({ code: 'ERR_NET_ABORTED' });
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      fx.sshd.thaw();
+    }
+    expect((await client.stat(root)).type).toBe('directory');
+  });
 });

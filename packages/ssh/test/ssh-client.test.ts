@@ -108,6 +108,8 @@ describe.runIf(hasSshd())('SSHClient connect and authentication against OpenSSH 
       const started = Date.now();
       const error = await client.connect().catch((err: unknown) => err);
       expect(error).toBeInstanceOf(NetworkTimeoutError);
+      // TCP was accepted: the time ran out in the SSH handshake, not in connecting.
+      expect(error).toMatchObject({ phase: 'handshake', timeoutMs: 400 });
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       for (const socket of sockets) socket.destroy();
