@@ -55,8 +55,9 @@ function buildGot(options: ResolvedOptions, agents: AgentPool): Got {
     followRedirect: options.followRedirects,
     maxRedirects: options.maxRedirects,
     decompress: options.decompress,
-    // A body shorter than its Content-Length is a broken transfer, not a success.
-    strictContentLength: true,
+    // A body shorter than its Content-Length is a broken transfer, not a success. (got 14 never
+    // ends a response with both this and a cookie jar on: readAll checks the length then.)
+    strictContentLength: options.cookieJar === undefined,
     http2: options.http2,
     ...(options.lookup ? { dnsLookup: options.lookup } : {}),
     ...(options.cookieJar ? { cookieJar: options.cookieJar } : {}),
@@ -83,6 +84,8 @@ export class AttemptEngine {
   readonly options: ResolvedOptions;
   /** The retry loop's view of this engine. */
   readonly loop: LoopHost;
+  /** got's strict Content-Length check is off (see buildGot): buffered reads check it. */
+  readonly verifyLength: boolean;
   /** The source of back-off jitter; tests replace it. */
   random: () => number = Math.random;
   private readonly agents: AgentPool;
@@ -93,6 +96,7 @@ export class AttemptEngine {
 
   constructor(options: ResolvedOptions) {
     this.options = options;
+    this.verifyLength = options.cookieJar !== undefined;
     const { timeout } = options;
     // A proxy that never answers must not hold a connection open past any budget we have.
     const proxyConnect = Math.min(timeout.connect, timeout.attempt, timeout.total);

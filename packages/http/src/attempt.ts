@@ -41,10 +41,15 @@ export function limitBody(stream: GotRequest, limit: number): void {
 
 /**
  * Resolves with the response and its whole body, at most `limit` decoded bytes (else rejects
- * with ResponseTooLarge at once); rejects with got's error. Every listener is added here,
+ * with ResponseTooLarge at once); rejects with got's error, and when `verifyLength` is set
+ * (got's own check is off) with a length mismatch. Every listener is added here,
  * before the stream can emit.
  */
-export function readAll(stream: GotRequest, limit: number): Promise<Buffered> {
+export function readAll(
+  stream: GotRequest,
+  limit: number,
+  verifyLength = false,
+): Promise<Buffered> {
   return new Promise((resolve, reject) => {
     stream.once('error', reject);
     stream.once('response', (response: PlainResponse) => {
@@ -66,10 +71,28 @@ export function readAll(stream: GotRequest, limit: number): Promise<Buffered> {
       stream.once('end', () => {
         const body =
           chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks);
+        if (verifyLength && isShort(response, size)) {
+          reject(
+            Object.assign(new Error('Response body shorter than its Content-Length'), {
+              code: 'ERR_HTTP_CONTENT_LENGTH_MISMATCH',
+            }),
+          );
+          return;
+        }
         resolve({ response, body });
       });
     });
   });
+}
+
+/** Whether an unencoded body ended before the length its head announced. */
+function isShort(response: PlainResponse, size: number): boolean {
+  const encoding = response.headers['content-encoding'];
+  if (encoding !== undefined && encoding !== 'identity') return false;
+  const status = response.statusCode;
+  if (status === 204 || status === 304 || response.request.options.method === 'HEAD') return false;
+  const length = Number(response.headers['content-length']);
+  return Number.isFinite(length) && size < length;
 }
 
 /**

@@ -12,7 +12,7 @@ function plainAttempt(
 ): Promise<AttemptOutcome<Response>> {
   // The hot path: no async function frames, one promise from got's stream to the outcome.
   const attempt = engine.start(call, budget);
-  return readAll(attempt.stream, call.maxResponseSize).then(
+  return readAll(attempt.stream, call.maxResponseSize, engine.verifyLength).then(
     ({ response: raw, body }) => {
       engine.settle(attempt);
       const refusal = raw.statusCode >= 401 ? engine.proxyRefusal(raw) : undefined;
@@ -36,7 +36,7 @@ async function hookedAttempt(
   const attempt = engine.start(call, budget, headers);
   let buffered;
   try {
-    buffered = await readAll(attempt.stream, call.maxResponseSize);
+    buffered = await readAll(attempt.stream, call.maxResponseSize, engine.verifyLength);
   } catch (err) {
     throw engine.fail(attempt, err);
   } finally {

@@ -43,9 +43,7 @@ describe.skipIf(skip)('HTTP/2 against nginx rotating connections (GOAWAY)', () =
         : client.get(`${nginx.httpsUrl}/json`),
     );
     const failures = results.filter((r) => r.status === 'rejected');
-    expect(failures.map((f) => String((f).reason)).slice(0, 3)).toEqual(
-      [],
-    );
+    expect(failures.map((f) => String(f.reason)).slice(0, 3)).toEqual([]);
     for (const r of results) {
       const response = (r as PromiseFulfilledResult<Awaited<ReturnType<HTTPClient['get']>>>).value;
       expect(response.json()).toEqual({ ok: true, server: 'nginx' });

@@ -13,15 +13,20 @@ export interface NginxOptions {
   files?: Record<string, string | Buffer>;
   /** More directives inside the `server` block (locations), with `{http}`/`{https}` replaced by the ports. @default '' */
   serverConfig?: string;
+  /** The loopback address to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** Fixed ports (e.g. 80 and 443, as root, for default-port tests). @default free ports */
+  httpPort?: number;
+  httpsPort?: number;
 }
 
 /** nginx on loopback: HTTP/1.1 on `httpUrl`, HTTP/1.1 and HTTP/2 over TLS on `httpsUrl`. */
 export interface NginxServer extends PeerProcess {
   readonly httpPort: number;
   readonly httpsPort: number;
-  /** `http://127.0.0.1:PORT` */
+  /** `http://HOST:PORT` (no port when 80) */
   readonly httpUrl: string;
-  /** `https://127.0.0.1:PORT`, certificate from `testCertificates()` (trust its `ca`). */
+  /** `https://HOST:PORT` (no port when 443); certificate from `testCertificates()` (trust its `ca`). */
   readonly httpsUrl: string;
 }
 
@@ -37,8 +42,13 @@ export function hasNginx(): boolean {
  */
 export async function startNginx(options: NginxOptions = {}): Promise<NginxServer> {
   const dir = peerDir('nginx');
-  const httpPort = await closedPort();
-  const httpsPort = await closedPort();
+  const host = options.host ?? '127.0.0.1';
+  const httpPort = options.httpPort ?? (await closedPort());
+  const httpsPort = options.httpsPort ?? (await closedPort());
+  const origin = (scheme: string, port: number, fallback: number) =>
+    `${scheme}://${host}${port === fallback ? '' : `:${port}`}`;
+  const httpUrl = origin('http', httpPort, 80);
+  const httpsUrl = origin('https', httpsPort, 443);
   const certs = testCertificates();
   writeFileSync(join(dir, 'cert.pem'), certs.cert);
   writeFileSync(join(dir, 'key.pem'), certs.key);
@@ -71,8 +81,8 @@ http {
   gzip_min_length 0;
   gzip_types application/json text/plain;
   server {
-    listen 127.0.0.1:${httpPort};
-    listen 127.0.0.1:${httpsPort} ssl http2;
+    listen ${host}:${httpPort};
+    listen ${host}:${httpsPort} ssl http2;
     ssl_certificate ${dir}/cert.pem;
     ssl_certificate_key ${dir}/key.pem;
     root ${dir}/www;
@@ -84,8 +94,8 @@ http {
       return 500 '{"method":"$request_method","scheme":"$scheme","authorization":"$http_authorization","cookie":"$http_cookie","apiKey":"$http_x_api_key"}';
     }
     location = /redirect { return 302 $arg_to; }
-    location = /to-http { return 302 http://127.0.0.1:${httpPort}/echo; }
-    location = /to-https { return 302 https://127.0.0.1:${httpsPort}/echo; }
+    location = /to-http { return 302 ${httpUrl}/echo; }
+    location = /to-https { return 302 ${httpsUrl}/echo; }
     ${extra}
   }
 }
@@ -97,11 +107,12 @@ http {
     ['-p', dir, '-c', join(dir, 'nginx.conf')],
     dir,
     [httpPort, httpsPort],
+    host,
   );
   return Object.assign(peer, {
     httpPort,
     httpsPort,
-    httpUrl: `http://127.0.0.1:${httpPort}`,
-    httpsUrl: `https://127.0.0.1:${httpsPort}`,
+    httpUrl,
+    httpsUrl,
   });
 }

@@ -28,13 +28,18 @@ export function peerDir(prefix: string): string {
   return dir;
 }
 
-async function waitForPort(port: number, child: ChildProcess, deadline: number): Promise<void> {
+async function waitForPort(
+  port: number,
+  host: string,
+  child: ChildProcess,
+  deadline: number,
+): Promise<void> {
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`exited before listening (code ${child.exitCode}, ${child.signalCode})`);
     }
     const accepted = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
+      const socket = connect(port, host);
       socket.once('connect', () => {
         socket.destroy();
         resolve(true);
@@ -57,6 +62,7 @@ export async function startPeer(
   args: string[],
   dir: string,
   ports: number[],
+  host = '127.0.0.1',
 ): Promise<PeerProcess> {
   const child = spawn(binary, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: Buffer[] = [];
@@ -79,7 +85,7 @@ export async function startPeer(
   };
   try {
     const deadline = Date.now() + 15_000;
-    for (const port of ports) await waitForPort(port, child, deadline);
+    for (const port of ports) await waitForPort(port, host, child, deadline);
   } catch (err) {
     await close();
     const text = Buffer.concat(output).toString('utf8').slice(-2000);
