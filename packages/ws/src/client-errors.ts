@@ -2,14 +2,16 @@ import { AbortError, ConnectionError, ErrorCodes, WebSocketError, redactUrl } fr
 
 /** The errors the client raises itself (the ones it maps from sockets are in map-error.ts). */
 
-export function hostPort(url: URL): { host: string; port: number; protocol: string } {
+/** The ConnectionError fields of a (checked) WebSocket URL; parsed only when an error needs them. */
+export function hostPort(href: string): { host: string; port: number; protocol: string } {
+  const url = new URL(href);
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port === '' ? (url.protocol === 'wss:' ? 443 : 80) : Number(url.port);
   return { host, port, protocol: url.protocol.slice(0, -1) };
 }
 
 /** An attempt's socket closed before the upgrade completed, without any error of its own. */
-export function closedBeforeOpenError(url: URL, code: number): ConnectionError {
+export function closedBeforeOpenError(url: string, code: number): ConnectionError {
   return new ConnectionError(
     `WebSocket connection closed (${code}) before it opened: ${redactUrl(url)}`,
     {
@@ -20,7 +22,7 @@ export function closedBeforeOpenError(url: URL, code: number): ConnectionError {
 }
 
 /** An open connection ended without a close frame (close code 1006). */
-export function droppedError(url: URL): ConnectionError {
+export function droppedError(url: string): ConnectionError {
   return new ConnectionError(
     `WebSocket connection closed without a close frame: ${redactUrl(url)}`,
     {
@@ -31,7 +33,7 @@ export function droppedError(url: URL): ConnectionError {
 }
 
 export function clientClosedError(
-  url: URL,
+  url: string,
   operation: string,
   finalClose: { code: number; reason: string } | undefined,
   cause?: unknown,
@@ -53,7 +55,7 @@ export function clientClosedError(
  * total (queue plus the open socket's unwritten bytes) and `bytes` more would pass a bound.
  */
 export function queueFullError(
-  url: URL,
+  url: string,
   used: { queued: number; buffered: number; bytes: number },
   limits: { maxMessages: number; maxBytes: number },
 ): WebSocketError {
@@ -65,7 +67,7 @@ export function queueFullError(
 
 /** A browser's messages() iterator reached a bound while messages kept arriving (it cannot pause the socket). */
 export function iteratorOverflowError(
-  url: URL,
+  url: string,
   unread: number,
   bytes: number,
   limits: { highWaterMark: number; highWaterBytes: number },
@@ -76,7 +78,7 @@ export function iteratorOverflowError(
   );
 }
 
-export function abortedError(url: URL, operation: string, signal: AbortSignal): AbortError {
+export function abortedError(url: string, operation: string, signal: AbortSignal): AbortError {
   return new AbortError(`WebSocket ${operation} aborted: ${redactUrl(url)}`, {
     cause: signal.reason,
   });

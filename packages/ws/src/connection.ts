@@ -5,13 +5,23 @@ import { mapSocketError } from './map-error.js';
 import type { ResolvedOptions } from './options.js';
 import { Transport, type TransportEvents } from './transport.js';
 
-/** What a connection reports to the client; nothing arrives after `close` or `drop()`. */
-export interface ConnectionEvents {
-  open(connection: Connection): void;
-  message(data: string | Uint8Array, isBinary: boolean): void;
-  pong(): void;
+/**
+ * What a connection reports to its owner (the client); nothing arrives after `close` or
+ * `drop()`. One object serves every client: the owner is passed in, so a connection costs no
+ * bound closures.
+ */
+export interface ConnectionEvents<Owner> {
+  open(owner: Owner, connection: Connection<Owner>): void;
+  message(owner: Owner, data: string | Uint8Array, isBinary: boolean): void;
+  pong(owner: Owner): void;
   /** The connection ended (closed, dropped, timed out, or failed to open); see `opened` and `error`. */
-  close(connection: Connection, code: number, reason: string, wasClean: boolean): void;
+  close(
+    owner: Owner,
+    connection: Connection<Owner>,
+    code: number,
+    reason: string,
+    wasClean: boolean,
+  ): void;
 }
 
 /**
@@ -20,10 +30,11 @@ export interface ConnectionEvents {
  * object, so a late event or timer of an abandoned socket cannot touch the one that replaced it.
  * It listens to its transport through its own `on*` methods (see TransportEvents).
  */
-export class Connection implements TransportEvents {
+export class Connection<Owner = unknown> implements TransportEvents {
   readonly transport: Transport;
-  readonly #url: URL;
-  readonly #events: ConnectionEvents;
+  readonly #url: string;
+  readonly #events: ConnectionEvents<Owner>;
+  readonly #owner: Owner;
   #opened = false;
   #ended = false;
   #error: NetworkError | undefined;
@@ -31,9 +42,15 @@ export class Connection implements TransportEvents {
   #deadline: Deadline | undefined;
 
   /** Throws what the transport's constructor throws (e.g. a header ws rejects). */
-  constructor(options: ResolvedOptions, target: string, events: ConnectionEvents) {
+  constructor(
+    options: ResolvedOptions,
+    target: string,
+    events: ConnectionEvents<Owner>,
+    owner: Owner,
+  ) {
     this.#url = options.url;
     this.#events = events;
+    this.#owner = owner;
     this.transport = new Transport(options, this);
     const timeout = options.connectTimeout;
     if (hasTimeout(timeout)) {
@@ -123,15 +140,15 @@ export class Connection implements TransportEvents {
     if (this.#ended) return;
     this.#stopTimers();
     this.#opened = true;
-    this.#events.open(this);
+    this.#events.open(this.#owner, this);
   }
 
   onMessage(data: string | Uint8Array, isBinary: boolean): void {
-    if (!this.#ended) this.#events.message(data, isBinary);
+    if (!this.#ended) this.#events.message(this.#owner, data, isBinary);
   }
 
   onPong(): void {
-    this.#events.pong();
+    this.#events.pong(this.#owner);
   }
 
   onError(err: unknown, statusCode: number | undefined): void {
@@ -144,7 +161,7 @@ export class Connection implements TransportEvents {
     if (this.#ended) return;
     this.#ended = true;
     this.#stopTimers();
-    this.#events.close(this, code, reason, wasClean);
+    this.#events.close(this.#owner, this, code, reason, wasClean);
   }
 
   #stopTimers(): void {

@@ -53,6 +53,11 @@ export function ownFrame(frame: Frame): Frame {
   return new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength).slice();
 }
 
+/** The largest UTF-8 size a frame can have, without scanning it: 3 bytes per UTF-16 unit. */
+export function maxFrameBytes(frame: Frame): number {
+  return typeof frame === 'string' ? frame.length * 3 : frame.byteLength;
+}
+
 /** The frame's payload size in bytes (UTF-8 for text), counted without allocating. */
 export function frameBytes(frame: Frame): number {
   if (typeof frame !== 'string') return frame.byteLength;

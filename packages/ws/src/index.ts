@@ -1,5 +1,5 @@
 export { WebSocketClient } from './websocket-client.js';
-export type { WebSocketState } from './websocket-client.js';
+export type { WebSocketState } from './client-state.js';
 export type { WebSocketClientDefaults } from './defaults.js';
 export type {
   WebSocketClientEvents,

@@ -12,7 +12,7 @@ import { hostPort } from './client-errors.js';
 /** Where in the life of a connection an error happened. */
 export type ErrorPhase = 'connect' | 'open';
 
-function errorContext(url: URL): ErrorContext {
+function errorContext(url: string): ErrorContext {
   return { operation: 'WebSocket', url, ...hostPort(url) };
 }
 
@@ -26,7 +26,7 @@ function errorContext(url: URL): ErrorContext {
  */
 export function mapSocketError(
   err: unknown,
-  url: URL,
+  url: string,
   phase: ErrorPhase,
   statusCode?: number,
 ): NetworkError {

@@ -19,7 +19,8 @@ import type {
 import { checkBoolean, checkFunction, checkInteger, checkNumber } from './value-checks.js';
 
 export interface ResolvedOptions {
-  url: URL;
+  /** The checked URL's href (a string is smaller than a URL object; errors parse it when needed). */
+  url: string;
   protocols: readonly string[];
   headers: Readonly<Record<string, string>>;
   /** ms; Infinity for none. */
@@ -33,6 +34,8 @@ export interface ResolvedOptions {
   perMessageDeflate: boolean;
   /** ms; Infinity for none. */
   closeTimeout: number;
+  /** What ws's constructor gets in Node, built once per client rather than per attempt. */
+  nodeOptions: object;
 }
 
 const CLIENT_KEYS = [
@@ -58,6 +61,9 @@ const TLS_KEYS = ['ca', 'cert', 'key', 'rejectUnauthorized', 'servername'];
 const MAX_DELAY = 2 ** 31 - 1;
 /** RFC 9110 token: subprotocols are tokens. */
 const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** ws's options for an all-defaults client, shared (ws copies what it keeps). */
+const DEFAULT_NODE_OPTIONS = Object.freeze({ perMessageDeflate: false });
 
 /** Parses and checks the URL: only ws: and wss: are WebSocket URLs. */
 export function parseWebSocketUrl(value: unknown): URL {
@@ -171,21 +177,28 @@ export function resolveOptions(options: WebSocketClientOptions): ResolvedOptions
   if (options === undefined) throw invalidArgType('options', 'of type object', options);
   const o = checkOptionKeys<WebSocketClientOptions>('options', options, CLIENT_KEYS);
   const d = clientDefaults;
+  const headers = checkHeaders('headers', o.headers) ?? d.headers;
+  const tls = resolveTls(o.tls);
+  const perMessageDeflate = checkBoolean(
+    'perMessageDeflate',
+    o.perMessageDeflate ?? d.perMessageDeflate,
+  );
   return {
-    url: parseWebSocketUrl(o.url),
+    url: parseWebSocketUrl(o.url).href,
     protocols: resolveProtocols(o.protocols),
-    headers: checkHeaders('headers', o.headers) ?? d.headers,
+    headers,
     connectTimeout: checkTimeout('connectTimeout', o.connectTimeout, d.connectTimeout),
     reconnect: resolveReconnect(o.reconnect),
     heartbeat: resolveHeartbeat(o.heartbeat),
     queue: resolveQueue(o.queue),
     acks: resolveAcks(o.acks),
-    tls: resolveTls(o.tls),
-    perMessageDeflate: checkBoolean(
-      'perMessageDeflate',
-      o.perMessageDeflate ?? d.perMessageDeflate,
-    ),
+    tls,
+    perMessageDeflate,
     closeTimeout: checkTimeout('closeTimeout', o.closeTimeout, d.closeTimeout),
+    nodeOptions:
+      headers === d.headers && tls === d.tls && !perMessageDeflate
+        ? DEFAULT_NODE_OPTIONS
+        : { headers, perMessageDeflate, ...tls },
   };
 }
 

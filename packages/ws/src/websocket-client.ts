@@ -5,12 +5,13 @@ import {
   type NetworkError,
   type WebSocketError,
 } from '@net/errors';
-import { checkOptionKeys } from '@net/errors/internal';
+import { callSignal } from './call-options.js';
+import type { WebSocketState } from './client-state.js';
 import { checkClose } from './close-code.js';
 import { Connection, type ConnectionEvents } from './connection.js';
 import { ConnectionHeartbeat } from './connection-heartbeat.js';
 import { clientDefaults, type WebSocketClientDefaults } from './defaults.js';
-import { encodeFrame, frameBytes, ownFrame, type Frame, type SendData } from './encode-frame.js';
+import { encodeFrame, frameBytes, maxFrameBytes, ownFrame, type SendData } from './encode-frame.js';
 import { EventHub } from './event-hub.js';
 import { mapSocketError } from './map-error.js';
 import { Message } from './message.js';
@@ -36,29 +37,9 @@ import {
 import type { WebSocketClientEvents } from './events.js';
 import { FlushWatch } from './flush-watch.js';
 import { Waiters } from './waiters.js';
-import { checkSignal, rejected } from './value-checks.js';
-
-/**
- * `idle` (not connected yet, or the first connect failed) → `connecting` → `open` →
- * `reconnecting` (after a drop: back-off and attempts) → `open` … → `closing` → `closed` (final).
- */
-export type WebSocketState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
+import { rejected } from './value-checks.js';
 
 const EVENTS = new Set(['open', 'message', 'close', 'reconnecting', 'error']);
-const SIGNAL_KEYS = ['signal'];
-
-/** The signal of a per-call options object; throws TypeError for an unknown key or a non-signal. */
-function callSignal(options: unknown): AbortSignal | undefined {
-  return checkSignal(
-    'options.signal',
-    checkOptionKeys<SignalOptions>('options', options, SIGNAL_KEYS).signal,
-  );
-}
-
-/** The largest UTF-8 size a frame can have, without scanning it: 3 bytes per UTF-16 unit. */
-function maxFrameBytes(frame: Frame): number {
-  return typeof frame === 'string' ? frame.length * 3 : frame.byteLength;
-}
 
 /**
  * A WebSocket client that reconnects with back-off, queues what is sent while disconnected,
@@ -79,28 +60,28 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
 
   /** The URL, with credentials redacted. */
   readonly url: string;
+  /** One listener object for every connection of every client: the client is passed in. */
+  static readonly #connEvents: ConnectionEvents<WebSocketClient> = {
+    open: (client, conn) => client.#onOpen(conn),
+    message: (client, data, isBinary) => client.#onMessage(data, isBinary),
+    pong: (client) => client.#heartbeat?.seen(),
+    close: (client, conn, code, reason, wasClean) =>
+      client.#onSocketClose(conn, code, reason, wasClean),
+  };
+
   readonly #o: ResolvedOptions;
-  readonly #hub = new EventHub<WebSocketClientEvents>();
-  readonly #outbox: Outbox;
-  readonly #fanout = new MessageFanout(
-    (full) => this.#onPressure(full),
-    !browserSocket,
-    (unread, bytes, limits) => iteratorOverflowError(this.#o.url, unread, bytes, limits),
-  );
-  readonly #openWaiters = new Waiters();
-  readonly #flushes = new FlushWatch(() => this.#isFlushed());
-  readonly #reconnect: ReconnectSchedule;
-  readonly #heartbeat: ConnectionHeartbeat;
+  // The collaborators below are created when first needed, not per client: an idle connection
+  // of a process holding thousands should cost little more than ws's own socket.
+  #hub: EventHub<WebSocketClientEvents> | undefined;
+  #outbox: Outbox | undefined;
+  #fanout: MessageFanout | undefined;
+  #openWaiters: Waiters | undefined;
+  #flushes: FlushWatch | undefined;
+  #reconnect: ReconnectSchedule | undefined;
+  #heartbeat: ConnectionHeartbeat | undefined;
   #state: WebSocketState = 'idle';
   /** The current attempt or open connection; undefined between them. */
-  #conn: Connection | undefined;
-  /** One listener object for every attempt: a reconnect allocates no new closures. */
-  readonly #connEvents: ConnectionEvents = {
-    open: (conn) => this.#onOpen(conn),
-    message: (data, isBinary) => this.#onMessage(data, isBinary),
-    pong: () => this.#heartbeat.seen(),
-    close: (conn, code, reason, wasClean) => this.#onSocketClose(conn, code, reason, wasClean),
-  };
+  #conn: Connection<WebSocketClient> | undefined;
   #everOpened = false;
   #seq = 0;
   #closed: Promise<void> | undefined;
@@ -109,10 +90,10 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
 
   constructor(options: WebSocketClientOptions) {
     this.#o = resolveOptions(options);
-    this.url = redactUrl(this.#o.url);
-    this.#outbox = new Outbox(this.#o.queue.maxMessages, this.#o.queue.maxBytes);
-    this.#reconnect = new ReconnectSchedule(this.#o.reconnect);
-    this.#heartbeat = new ConnectionHeartbeat(this.#o.heartbeat, this.url);
+    const href = this.#o.url;
+    const redacted = redactUrl(href);
+    // The same string when there was nothing to redact: one copy per client, not two.
+    this.url = redacted === href ? href : redacted;
   }
 
   get state(): WebSocketState {
@@ -126,12 +107,12 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
 
   /** Messages buffered by the client: waiting for a connection and, with acks, unacknowledged. */
   get queued(): number {
-    return this.#outbox.size;
+    return this.#outbox?.size ?? 0;
   }
 
   /** Bytes buffered by the client plus bytes the open socket has not yet written. */
   get bufferedAmount(): number {
-    return this.#outbox.bytes + (this.#conn?.bufferedAmount ?? 0);
+    return (this.#outbox?.bytes ?? 0) + (this.#conn?.bufferedAmount ?? 0);
   }
 
   /** Subscribes to an event; returns the function that unsubscribes. */
@@ -141,7 +122,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   ): () => void {
     if (!EVENTS.has(event)) throw invalidArgValue('event', `Unknown event ${String(event)}.`);
     if (typeof listener !== 'function') throw invalidArgType('listener', 'a function', listener);
-    return this.#hub.on(event, listener);
+    return (this.#hub ??= new EventHub()).on(event, listener);
   }
 
   /**
@@ -163,9 +144,10 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
       this.#state = 'connecting';
       this.#startAttempt();
     }
-    return this.#openWaiters.wait(signal, () => {
+    const waiters = (this.#openWaiters ??= new Waiters());
+    return waiters.wait(signal, () => {
       // The caller gave up: a first attempt nobody else waits for is cancelled.
-      if (this.#state === 'connecting' && this.#openWaiters.size === 0) {
+      if (this.#state === 'connecting' && waiters.size === 0) {
         this.#dropConnection();
         this.#state = 'idle';
       }
@@ -190,7 +172,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     if (acks === false) {
       // The hot path: nothing queued ahead of this message, so it may go straight out. The
       // exact UTF-8 size is only counted when the cheap upper bound does not already fit.
-      if (this.#outbox.size === 0 && conn?.writable) {
+      if ((this.#outbox === undefined || this.#outbox.size === 0) && conn?.writable) {
         const max = this.#o.queue.maxBytes;
         if (socketBytes + maxFrameBytes(frame) > max) {
           const bytes = frameBytes(frame);
@@ -199,26 +181,30 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
         conn.send(frame);
         return;
       }
+      const outbox = this.#queue();
       const bytes = frameBytes(frame);
-      if (!this.#outbox.fits(bytes, socketBytes)) throw this.#queueFull(socketBytes, bytes);
-      this.#outbox.push({ frame: ownFrame(frame), bytes, seq: 0, data });
+      if (!outbox.fits(bytes, socketBytes)) throw this.#queueFull(socketBytes, bytes);
+      outbox.push({ frame: ownFrame(frame), bytes, seq: 0, data });
     } else {
+      const outbox = this.#queue();
       const seq = this.#seq + 1;
       const wrapped = encodeFrame(acks.wrap(seq, data), 'acks.wrap() result');
       const bytes = frameBytes(wrapped);
-      if (!this.#outbox.fits(bytes, socketBytes)) throw this.#queueFull(socketBytes, bytes);
+      if (!outbox.fits(bytes, socketBytes)) throw this.#queueFull(socketBytes, bytes);
       this.#seq = seq;
-      this.#outbox.push({ frame: ownFrame(wrapped), bytes, seq, data });
+      outbox.push({ frame: ownFrame(wrapped), bytes, seq, data });
     }
     this.#writeOutbox();
   }
 
+  #queue(): Outbox {
+    return (this.#outbox ??= new Outbox(this.#o.queue.maxMessages, this.#o.queue.maxBytes));
+  }
+
   #queueFull(socketBytes: number, bytes: number): WebSocketError {
-    return queueFullError(
-      this.#o.url,
-      { queued: this.#outbox.size, buffered: this.#outbox.bytes + socketBytes, bytes },
-      this.#o.queue,
-    );
+    const queued = this.#outbox?.size ?? 0;
+    const buffered = (this.#outbox?.bytes ?? 0) + socketBytes;
+    return queueFullError(this.#o.url, { queued, buffered, bytes }, this.#o.queue);
   }
 
   /**
@@ -234,6 +220,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     }
     if (this.#state === 'closed') return Promise.reject(this.#closedError('flush'));
     if (signal?.aborted) return Promise.reject(abortedError(this.#o.url, 'flush', signal));
+    this.#flushes ??= new FlushWatch(() => this.#isFlushed());
     return this.#flushes.wait(signal, () => abortedError(this.#o.url, 'flush', signal!));
   }
 
@@ -246,7 +233,13 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
    * ERR_NET_WS_QUEUE_FULL after the buffered messages, instead of growing without limit.
    */
   messages(options?: MessagesOptions): AsyncIterableIterator<Message> {
-    return this.#fanout.open(resolveMessagesOptions(options), this.#state === 'closed');
+    const limits = resolveMessagesOptions(options);
+    this.#fanout ??= new MessageFanout(
+      (full) => this.#onPressure(full),
+      !browserSocket,
+      (unread, bytes, bounds) => iteratorOverflowError(this.#o.url, unread, bytes, bounds),
+    );
+    return this.#fanout.open(limits, this.#state === 'closed');
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Message> {
@@ -279,7 +272,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
       this.#finalize(code, reason, true, undefined);
     } else {
       // A paused socket would never read the server's close frame.
-      if (this.#fanout.full) conn.transport.resume();
+      if (this.#fanout?.full) conn.transport.resume();
       conn.close(code, reason, this.#o.closeTimeout, signal, () => {
         this.#dropConnection();
         this.#finalize(1006, '', false, undefined);
@@ -294,7 +287,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
 
   #startAttempt(): void {
     try {
-      this.#conn = new Connection(this.#o, this.url, this.#connEvents);
+      this.#conn = new Connection(this.#o, this.url, WebSocketClient.#connEvents, this);
     } catch (err) {
       // The constructor can throw (e.g. a header ws rejects); report it like any failed attempt.
       const error = mapSocketError(err, this.#o.url, 'connect');
@@ -302,22 +295,30 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     }
   }
 
-  #onOpen(conn: Connection): void {
+  #onOpen(conn: Connection<WebSocketClient>): void {
     const reconnected = this.#everOpened;
     this.#everOpened = true;
-    this.#reconnect.reset();
+    this.#reconnect?.reset();
     this.#state = 'open';
-    this.#outbox.rewind();
-    this.#writeOutbox();
-    if (this.#fanout.full) conn.transport.pause();
-    else this.#heartbeat.start(conn);
-    this.#hub.emit('open', { protocol: conn.transport.protocol, reconnected });
-    this.#openWaiters.resolveAll();
-    this.#flushes.check();
+    if (this.#outbox !== undefined) {
+      this.#outbox.rewind();
+      this.#writeOutbox();
+    }
+    if (this.#fanout?.full) conn.transport.pause();
+    else this.#startHeartbeat(conn);
+    this.#hub?.emit('open', { protocol: conn.transport.protocol, reconnected });
+    this.#openWaiters?.resolveAll();
+    this.#flushes?.check();
+  }
+
+  #startHeartbeat(conn: Connection<WebSocketClient>): void {
+    const options = this.#o.heartbeat;
+    if (options === false) return;
+    (this.#heartbeat ??= new ConnectionHeartbeat(options, this.url)).start(conn);
   }
 
   #onMessage(data: string | Uint8Array, isBinary: boolean): void {
-    this.#heartbeat.seen();
+    this.#heartbeat?.seen();
     const message = new Message(data, isBinary);
     const acks = this.#o.acks;
     if (acks !== false) {
@@ -328,30 +329,35 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
         seq = undefined;
       }
       if (typeof seq === 'number') {
-        this.#outbox.acknowledge(seq);
-        if (this.#flushes.pending) this.#flushes.check();
+        this.#outbox?.acknowledge(seq);
+        if (this.#flushes?.pending) this.#flushes.check();
         if (!acks.deliverAcks) return;
       }
     }
-    this.#hub.emit('message', message);
-    this.#fanout.push(message);
+    this.#hub?.emit('message', message);
+    this.#fanout?.push(message);
   }
 
   #onPressure(full: boolean): void {
     const conn = this.#conn;
     if (full) {
       // Paused, the socket reads no pongs either: the heartbeat would see a dead peer.
-      this.#heartbeat.stop();
+      this.#heartbeat?.stop();
       if (conn?.live) conn.transport.pause();
     } else if (conn?.live) {
       conn.transport.resume();
-      if (this.#state === 'open') this.#heartbeat.start(conn);
+      if (this.#state === 'open') this.#startHeartbeat(conn);
     }
   }
 
-  #onSocketClose(conn: Connection, code: number, reason: string, wasClean: boolean): void {
+  #onSocketClose(
+    conn: Connection<WebSocketClient>,
+    code: number,
+    reason: string,
+    wasClean: boolean,
+  ): void {
     this.#conn = undefined;
-    this.#heartbeat.stop();
+    this.#heartbeat?.stop();
     if (this.#state === 'closing') {
       this.#finalize(code, reason, wasClean, undefined);
       return;
@@ -362,13 +368,13 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     }
     const error = conn.error ?? (code === 1006 ? droppedError(this.#o.url) : undefined);
     if (error) {
-      this.#hub.emit('error', error);
+      this.#hub?.emit('error', error);
       if (this.#state !== 'open') return; // a listener called close()
     }
-    if (this.#reconnect.allows(code)) {
+    if ((this.#reconnect ??= new ReconnectSchedule(this.#o.reconnect)).allows(code)) {
       // Listeners of this close already see the state they may act on (send() queues).
       this.#state = 'reconnecting';
-      this.#hub.emit('close', { code, reason, wasClean, willReconnect: true, discarded: [] });
+      this.#hub?.emit('close', { code, reason, wasClean, willReconnect: true, discarded: [] });
       if (this.#state !== 'reconnecting') return; // a listener called close()
       this.#scheduleReconnect(error);
     } else {
@@ -380,34 +386,37 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     if (this.#state === 'connecting') {
       // A first connect reports to its caller and leaves the client ready to try again.
       this.#state = 'idle';
-      this.#openWaiters.rejectAll(error);
+      this.#openWaiters?.rejectAll(error);
       return;
     }
     if (this.#state !== 'reconnecting') return;
-    this.#hub.emit('error', error);
+    this.#hub?.emit('error', error);
     if (this.#state !== 'reconnecting') return; // a listener called close()
     if (!error.retryable) this.#finalize(1006, '', false, error);
     else this.#scheduleReconnect(error);
   }
 
   #scheduleReconnect(error: NetworkError | undefined): void {
-    const next = this.#reconnect.next(() => this.#startAttempt());
+    const next = (this.#reconnect ??= new ReconnectSchedule(this.#o.reconnect)).next(() =>
+      this.#startAttempt(),
+    );
     if (next === undefined) {
       this.#finalize(1006, '', false, error);
       return;
     }
     this.#state = 'reconnecting';
-    this.#hub.emit('reconnecting', { attempt: next.attempt, delay: next.delay, error });
+    this.#hub?.emit('reconnecting', { attempt: next.attempt, delay: next.delay, error });
   }
 
   #writeOutbox(): void {
     const conn = this.#conn;
-    if (!conn?.writable || this.#outbox.unwritten === 0) return;
-    this.#outbox.writeAll((frame) => conn.send(frame), this.#o.acks !== false);
+    const outbox = this.#outbox;
+    if (!conn?.writable || outbox === undefined || outbox.unwritten === 0) return;
+    outbox.writeAll((frame) => conn.send(frame), this.#o.acks !== false);
   }
 
   #isFlushed(): boolean {
-    if (this.#outbox.size > 0) return false;
+    if (this.#outbox !== undefined && this.#outbox.size > 0) return false;
     return (this.#conn?.bufferedAmount ?? 0) === 0;
   }
 
@@ -418,8 +427,8 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   }
 
   #clearTimers(): void {
-    this.#reconnect.cancel();
-    this.#heartbeat.stop();
+    this.#reconnect?.cancel();
+    this.#heartbeat?.stop();
   }
 
   #finalize(
@@ -433,11 +442,11 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#finalClose = { code, reason };
     this.#clearTimers();
     this.#dropConnection();
-    const discarded = this.#outbox.drain();
-    this.#openWaiters.rejectAll(error ?? this.#closedError('connect'));
-    this.#flushes.rejectAll(this.#closedError('flush', error));
-    this.#fanout.end(error);
-    this.#hub.emit('close', { code, reason, wasClean, willReconnect: false, discarded });
+    const discarded = this.#outbox?.drain() ?? [];
+    this.#openWaiters?.rejectAll(error ?? this.#closedError('connect'));
+    this.#flushes?.rejectAll(this.#closedError('flush', error));
+    this.#fanout?.end(error);
+    this.#hub?.emit('close', { code, reason, wasClean, willReconnect: false, discarded });
     this.#closed ??= Promise.resolve();
     this.#resolveClosed?.();
   }

@@ -1,6 +1,7 @@
 import { NetworkTimeoutError } from '@net/errors';
 import { startRawWsPeer, startWsServer } from '@net/test-utils/ws';
 import { describe, expect, it } from 'vitest';
+import { clockStats } from '../src/heartbeat-clock.js';
 import { WebSocketClient, type ReconnectingEvent } from '../src/index.js';
 
 describe('heartbeat', () => {
@@ -93,5 +94,33 @@ describe('heartbeat', () => {
     await client.connect();
     await new Promise((r) => setTimeout(r, 100));
     expect(pings).toBe(0);
+  });
+
+  it('shares one timer among connections with the same interval, and each still detects its own dead peer', async () => {
+    await using server = await startWsServer();
+    await using silent = await startRawWsPeer('silent');
+    const heartbeat = { interval: 60, timeout: 150 };
+    expect(clockStats()).toEqual({ timers: 0, members: 0 });
+    const healthy = Array.from(
+      { length: 10 },
+      () => new WebSocketClient({ url: server.url, heartbeat, reconnect: false }),
+    );
+    await Promise.all(healthy.map((c) => c.connect()));
+    // One shared interval timer drives all ten heartbeats.
+    expect(clockStats()).toEqual({ timers: 1, members: 10 });
+    const dead = new WebSocketClient({
+      url: silent.url,
+      heartbeat,
+      reconnect: false,
+      closeTimeout: 50,
+    });
+    const deadError = new Promise<unknown>((resolve) => dead.on('error', resolve));
+    await dead.connect();
+    expect(await deadError).toBeInstanceOf(NetworkTimeoutError);
+    await expect.poll(() => dead.state).toBe('closed');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(healthy.map((c) => c.state)).toEqual(Array.from({ length: 10 }, () => 'open'));
+    await Promise.all(healthy.map((c) => c.close()));
+    expect(clockStats()).toEqual({ timers: 0, members: 0 });
   });
 });

@@ -3,7 +3,7 @@ import { Message, WebSocketClient, WebSocketError } from '../src/index.js';
 import { MessageFanout } from '../src/message-fanout.js';
 import { iteratorOverflowError } from '../src/client-errors.js';
 
-const url = new URL('ws://127.0.0.1:9/');
+const url = 'ws://127.0.0.1:9/';
 const overflow = (
   unread: number,
   bytes: number,
