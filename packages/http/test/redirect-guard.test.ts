@@ -67,10 +67,9 @@ describe('credentials across a redirect', () => {
       else res.end(JSON.stringify(req.headers));
     });
     await using client = new HTTPClient();
-    const echoed = (await client.get(server.url, { headers: secrets })).json() as Record<
-      string,
-      string
-    >;
+    const echoed = (await client.get(server.url, { headers: secrets })).json<
+      Record<string, string>
+    >();
     expect(echoed).toMatchObject(secrets);
   });
 
