@@ -202,7 +202,7 @@ export async function run(): Promise<void> {
         `| ${ours[0]} | ${(ours[1] / 1024).toFixed(1)} | ${(ours[1] / raw[1]).toFixed(2)}× |`,
         `| ${raw[0]} | ${(raw[1] / 1024).toFixed(1)} | 1.00× |`,
         '',
-        `heapUsed after gc, second of two rounds; server in a child process; ${machineLine()}`,
+        `heapUsed after gc, second of two rounds; server in a child process; target ≤ 1.50× (throughput ≥ 0.95×); ${machineLine()}`,
       ].join('\n'),
     );
   } finally {
