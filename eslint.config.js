@@ -8,6 +8,8 @@ export default tseslint.config(
       '**/dist/**',
       '**/node_modules/**',
       'bench/results/**',
+      // Consumer sources compiled by tarballs.test.ts against the installed tarballs.
+      'packages/all/test/fixtures/**',
       '**/*.js',
       '**/*.cjs',
       '**/*.mjs',
