@@ -68,6 +68,10 @@ async function streamAttempt(
     // afterResponse hooks see whole bodies only, so a streamed success skips them.
     const meta = makeResponse(call, raw, EMPTY_BODY, budget.retryCount);
     const body = new PassThrough();
+    // The body may fail before the caller starts reading it (a limit hit by the first chunks):
+    // that must not be an uncaught 'error' event. The error stays on the stream, so iterating,
+    // piping or `finished()` still report it.
+    body.on('error', () => undefined);
     stream.once('error', (err) => body.destroy(engine.fail(attempt, err)));
     // Read to the end or destroyed by the consumer: either way the attempt is over.
     body.once('close', () => engine.settle(attempt));
