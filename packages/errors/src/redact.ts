@@ -23,9 +23,16 @@ const SECRET_HEADERS = new Set([
 /** Query and form keys that carry credentials: password, token, api_key, signature … */
 const SECRET_KEY = /pass|pwd|secret|token|key|auth|sig|session|credential|cookie|jwt|bearer|otp/i;
 
+/**
+ * Short keys that are credentials only as whole names (a substring test would shred ordinary
+ * words): OAuth's authorization `code`, `pw`, and session ids (`sid`).
+ */
+const EXACT_SECRET_KEYS = new Set(['code', 'pw', 'sid']);
+
 /** True when a query, form or header key names a credential. */
 export function isSecretKey(key: string): boolean {
-  return SECRET_HEADERS.has(key.toLowerCase()) || SECRET_KEY.test(key);
+  const lower = key.toLowerCase();
+  return SECRET_HEADERS.has(lower) || EXACT_SECRET_KEYS.has(lower) || SECRET_KEY.test(key);
 }
 
 function redactQuery(query: string): string {
@@ -115,10 +122,27 @@ export function redactHeaders(
 }
 
 const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+// Credential header lines: the whole value to the end of the line (every cookie of a Cookie
+// line, every parameter of a Digest Authorization), or the whole quoted string in JSON-shaped
+// text (`"cookie": "a=1; b=2"`).
+const CREDENTIAL_LINE_IN_TEXT =
+  /\b(authorization|proxy-authorization|set-cookie|cookie)(["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\r\n]+)/gi;
 const HEADER_IN_TEXT =
-  /\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key|password|passphrase|secret)(\s*[:=]\s*)("[^"]*"|'[^']*'|[^\r\n,;}]+)/gi;
+  /\b(x-api-key|password|passphrase|secret)(["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\r\n,;}]+)/gi;
+// A Digest `response="…"` parameter, wherever the header name itself was not kept.
+const DIGEST_RESPONSE_IN_TEXT = /\bresponse="[^"]*"/gi;
 const BEARER_IN_TEXT = /\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
 const KEY_VALUE_IN_TEXT = /\b([A-Za-z_][A-Za-z0-9_.-]*)(=)("[^"]*"|'[^']*'|[^\s&,;"'}]+)/g;
+
+/**
+ * Whether `key=value` in free text is a credential. `code` counts only as a query or form
+ * parameter (after `?` or `&`): "exit code=1" is not an OAuth code.
+ */
+function isSecretInText(key: string, before: string | undefined): boolean {
+  const lower = key.toLowerCase();
+  if (lower === 'code') return before === '?' || before === '&';
+  return EXACT_SECRET_KEYS.has(lower) || SECRET_KEY.test(key);
+}
 
 /**
  * Removes secrets from free text such as an error message from a lower library: URLs are
@@ -128,11 +152,19 @@ const KEY_VALUE_IN_TEXT = /\b([A-Za-z_][A-Za-z0-9_.-]*)(=)("[^"]*"|'[^']*'|[^\s&
 export function redactText(text: string): string {
   return text
     .replace(URL_IN_TEXT, (url) => redactUrl(url))
+    .replace(
+      CREDENTIAL_LINE_IN_TEXT,
+      (_m, name: string, sep: string, value: string) =>
+        `${name}${sep}${value.startsWith('"') ? `"${REDACTED}"` : REDACTED}`,
+    )
     .replace(HEADER_IN_TEXT, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
+    .replace(DIGEST_RESPONSE_IN_TEXT, `response="${REDACTED}"`)
     .replace(BEARER_IN_TEXT, (m) => `${m.split(/\s+/)[0]} ${REDACTED}`)
-    .replace(KEY_VALUE_IN_TEXT, (m, key: string, sep: string, value: string) =>
-      value !== REDACTED && SECRET_KEY.test(key) && !SCHEME.test(value)
-        ? `${key}${sep}${REDACTED}`
-        : m,
+    .replace(
+      KEY_VALUE_IN_TEXT,
+      (m, key: string, sep: string, value: string, offset: number, whole: string) =>
+        value !== REDACTED && isSecretInText(key, whole[offset - 1]) && !SCHEME.test(value)
+          ? `${key}${sep}${REDACTED}`
+          : m,
     );
 }

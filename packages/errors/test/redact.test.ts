@@ -76,6 +76,59 @@ describe('redactText', () => {
   });
 });
 
+describe('redaction of the generic patterns of issue 10', () => {
+  it.each([
+    ['an OAuth code in a URL', 'GET http://h/cb?code=0authC0de&state=1', '0authC0de', 'state=1'],
+    [
+      'an OAuth code in a form body',
+      'grant_type=authorization_code&code=0authC0de',
+      '0authC0de',
+      'grant_type',
+    ],
+    ['pw', 'http://h/login?user=bob&pw=hunter22', 'hunter22', 'user=bob'],
+    ['sid', 'http://h/?sid=5e551on1d', '5e551on1d', 'http://h/'],
+    ['sid in text', 'sid=5e551on1d; path=/', '5e551on1d', 'path'],
+    [
+      'every cookie of a Cookie line',
+      'Cookie: a=first1; b=second2; c=third3\r\nAccept: */*',
+      'second2',
+      'Accept: */*',
+    ],
+    [
+      'JSON-shaped cookie',
+      '{"cookie": "a=first1; b=second2", "path": "/x"}',
+      'second2',
+      '"path": "/x"',
+    ],
+    [
+      'JSON-shaped authorization',
+      '{"authorization":"Basic Ym9iOnB3","ok":1}',
+      'Ym9iOnB3',
+      '"ok":1',
+    ],
+    [
+      'a Digest response',
+      'Digest username="bob", realm="r", nonce="n1", response="6629fae49393a05397450978507c4ef1"',
+      '6629fae4',
+      'realm',
+    ],
+    [
+      'a Digest Authorization line',
+      'Authorization: Digest username="bob", response="6629fae49393a05397450978507c4ef1"',
+      '6629fae4',
+      'Authorization',
+    ],
+  ])('%s', (_name, input, secretPart, kept) => {
+    const out = redactText(input);
+    expect(out).not.toContain(secretPart);
+    expect(out).toContain(kept);
+  });
+
+  it('does not treat "exit code=1" as an OAuth code', () => {
+    expect(redactText('process exit code=1')).toBe('process exit code=1');
+  });
+});
+
 // Secrets are distinctive so that a hit is never a coincidence.
 const secret = fc.stringMatching(/^[A-Za-z0-9]{8,24}$/).map((s) => `S3CR3T${s}`);
 const queryKey = fc.constantFrom(
