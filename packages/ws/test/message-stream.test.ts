@@ -37,19 +37,21 @@ describe('messages() backpressure', () => {
   it('stops reading at highWaterBytes: huge unread messages are not all held (issue 13)', async () => {
     await using server = await startWsServer({ onConnection: () => {} });
     await using client = new WebSocketClient({ url: server.url, heartbeat: false });
-    const iterator = client.messages({ highWaterBytes: 4 * 1024 * 1024 });
+    const iterator = client.messages({ highWaterBytes: 2 * 1024 * 1024 });
     await client.connect();
     await expect.poll(() => server.clients.size).toBe(1);
     const [socket] = server.clients;
-    const total = 12; // 12 × 3 MiB = 36 MiB offered, 4 MiB allowed unread
+    const total = 40; // 40 × 1 MiB offered, 2 MiB allowed unread
     for (let i = 0; i < total; i++) {
-      const payload = Buffer.alloc(3 * 1024 * 1024);
+      const payload = Buffer.alloc(1024 * 1024);
       payload.writeUInt32BE(i);
       socket!.send(payload);
     }
     await new Promise((r) => setTimeout(r, 500));
-    // The client stopped after passing 4 MiB; the rest waits on the server side.
-    expect(socket!.bufferedAmount).toBeGreaterThan(20 * 1024 * 1024);
+    // The client stopped after reaching 2 MiB unread; beyond what the loopback socket buffers
+    // hold (up to ~10 MiB), the rest waits on the server side. Without the byte bound the client
+    // would read everything (the count bound of 1000 is far away) and the server would hold 0.
+    expect(socket!.bufferedAmount).toBeGreaterThan(16 * 1024 * 1024);
     for (let i = 0; i < total; i++) {
       const { value } = await iterator.next();
       expect(Buffer.from(value!.data as Uint8Array).readUInt32BE(0)).toBe(i);
