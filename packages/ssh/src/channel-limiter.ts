@@ -10,6 +10,7 @@ const RAISE_AFTER = 8;
  * server refuses an open, the limit drops to what is open right now and the refused operation
  * queues again; after {@link RAISE_AFTER} clean opens it rises by one, up to `maxChannels`.
  * Slots taken with `reserve()` (the SFTP session) are held for the connection's life.
+ * @internal
  */
 export class ChannelLimiter {
   readonly #max: number;

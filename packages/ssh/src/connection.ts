@@ -11,14 +11,14 @@ import { connectError, sshError, type SSHTarget } from './ssh-errors.js';
 const { Client } = ssh2;
 type Ssh2Client = InstanceType<typeof Client>;
 
-/** The secrets of a client, kept apart from everything that may be logged. */
+/** The secrets of a client, kept apart from everything that may be logged. @internal */
 export interface Credentials {
   password: string | undefined;
   privateKey: string | Buffer | undefined;
   passphrase: string | undefined;
 }
 
-/** A stream to the target through a jump host, and how to let go of the jump connection. */
+/** A stream to the target through a jump host, and how to let go of the jump connection. @internal */
 export interface JumpTunnel {
   stream: Duplex;
   close(): Promise<void>;
@@ -36,6 +36,7 @@ const HOST_KEY_ALGORITHMS: Record<string, string[]> = {
 /**
  * One established SSH connection: the ssh2 client, its channel limiter, the SFTP session
  * (opened on first use, so exec-only servers work), and whether the connection is alive.
+ * @internal
  */
 export class Connection {
   readonly client: Ssh2Client;

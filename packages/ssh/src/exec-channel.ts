@@ -3,7 +3,7 @@ import type { Connection } from './connection.js';
 import type { ExecChannel } from './ssh2-adapter.js';
 import { sshError } from './ssh-errors.js';
 
-/** An exec channel and its exit status, which may arrive before any promise continuation runs. */
+/** An exec channel and its exit status, which may arrive before any promise continuation runs. @internal */
 export interface OpenedChannel {
   channel: ExecChannel;
   exit: { seen: boolean; code: number | null; signal: string | null };
@@ -52,6 +52,7 @@ function execOnce(
  * another channel closes; with nothing else open it backs off briefly, since OpenSSH counts a
  * channel until its close is fully processed. `bypassLimiter` is for the kill helper, which
  * must run even while every slot is taken by the command it ends.
+ * @internal
  */
 export async function openExecChannel(
   connection: Connection,

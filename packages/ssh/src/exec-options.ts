@@ -50,7 +50,7 @@ export interface ExecOptions {
   onStderr?: (chunk: Buffer) => void;
 }
 
-/** Defaults of {@link ExecOptions}. */
+/** Defaults of {@link ExecOptions}. @internal */
 export const execDefaults = Object.freeze({
   timeout: 0,
   pty: false,
@@ -73,7 +73,7 @@ const EXEC_KEYS = [
   'onStderr',
 ] as const satisfies ReadonlyArray<keyof ExecOptions>;
 
-/** Exec options after validation. */
+/** Exec options after validation. @internal */
 export interface ResolvedExecOptions {
   line: string;
   stdin: Buffer | Readable | undefined;
@@ -94,6 +94,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * Validates exec input synchronously (no I/O) and builds the command line. A NUL byte in the
  * command, an argument, an env value or cwd is refused here: sshd drops the connection when
  * one arrives in a command, which would fail every later call on the client.
+ * @internal
  */
 export function resolveExec(
   command: string | readonly string[],

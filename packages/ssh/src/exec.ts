@@ -31,7 +31,7 @@ class Collector {
   }
 }
 
-/** Runs one command on `connection` (which must be open) under the channel limiter. */
+/** Runs one command on `connection` (which must be open) under the channel limiter. @internal */
 export async function runExec(
   connection: Connection,
   options: ResolvedExecOptions,
@@ -76,6 +76,11 @@ export async function runExec(
     let settled = false;
     let pid: number | undefined;
     let head: Buffer | undefined = killable ? Buffer.alloc(0) : undefined;
+    // The marker may still be on its way when the end comes (the command started, its output
+    // not yet here): the kill waits for it a little rather than leaving the command running.
+    let pidSettled!: () => void;
+    const pidKnown = new Promise<void>((resolve) => (pidSettled = resolve));
+    if (!killable) pidSettled();
 
     const cleanup = () => {
       settled = true;
@@ -90,6 +95,14 @@ export async function runExec(
       if (settled) return;
       cleanup();
       void (async () => {
+        if (killable && head !== undefined && !connection.lostError) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            pidKnown,
+            new Promise((resolve) => (timer = setTimeout(resolve, 3_000))),
+          ]);
+          clearTimeout(timer);
+        }
         const killed = pid !== undefined && (await killRemoteTree(connection, pid));
         sendChannelSignal(channel, 'KILL');
         channel.close();
@@ -127,6 +140,7 @@ export async function runExec(
         chunk = head; // a shell that did not print it: deliver everything unchanged
       }
       head = undefined;
+      pidSettled();
       deliver(chunk);
     });
     channel.stderr.on('data', (chunk: Buffer) => {
@@ -138,6 +152,7 @@ export async function runExec(
       end(sshError(connection.target, 'ERR_NET_SSH_CHANNEL', 'SSH channel failed', { cause: err })),
     );
     channel.on('close', () => {
+      pidSettled();
       // The server counts the channel against its session limit until now.
       release();
       if (settled) return;

@@ -14,7 +14,7 @@ import {
 import { sshError } from './ssh-errors.js';
 import { transferDefaults, type ResolvedTransferOptions } from './transfer-options.js';
 
-/** Local file system failures (a missing source, an unwritable folder) as ERR_NET_SFTP with the path. */
+/** Local file system failures (a missing source, an unwritable folder) as ERR_NET_SFTP with the path. @internal */
 export function localError(
   connection: Connection,
   operation: string,
@@ -34,7 +34,7 @@ export function localError(
 /** Local reads for uploads happen in blocks of this size. */
 const BLOCK = 1024 * 1024;
 
-/** Upload of a local file. Reads it in 1 MiB blocks, handing out request-sized slices. */
+/** Upload of a local file. Reads it in 1 MiB blocks, handing out request-sized slices. @internal */
 export async function uploadFile(
   connection: Connection,
   localPath: string,
@@ -90,7 +90,7 @@ export async function uploadFile(
   }
 }
 
-/** Upload of a Buffer (writeFile). */
+/** Upload of a Buffer (writeFile). @internal */
 export async function uploadBuffer(
   connection: Connection,
   data: Buffer,
@@ -139,7 +139,7 @@ function assertSameDigest(
   }
 }
 
-/** Download into a local file: a temporary sibling renamed into place when complete. */
+/** Download into a local file: a temporary sibling renamed into place when complete. @internal */
 export async function downloadFile(
   connection: Connection,
   remotePath: string,
@@ -224,7 +224,7 @@ export async function downloadFile(
   }
 }
 
-/** Download into memory (readFile). */
+/** Download into memory (readFile). @internal */
 export async function downloadBuffer(
   connection: Connection,
   remotePath: string,

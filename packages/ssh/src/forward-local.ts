@@ -35,6 +35,7 @@ export interface LocalForward {
 
 const FORWARD_KEYS = ['localPort', 'localHost', 'remoteHost', 'remotePort', 'signal'] as const;
 
+/** @internal */
 export function checkForwardOptions(input: ForwardLocalOptions): ForwardLocalOptions {
   if (input === undefined) throw invalidArgType('options', 'of type object', input);
   const options = checkOptionKeys<ForwardLocalOptions>('options', input, FORWARD_KEYS);
@@ -49,6 +50,7 @@ export function checkForwardOptions(input: ForwardLocalOptions): ForwardLocalOpt
 }
 
 /**
+ * @internal
  * Listens locally and tunnels each accepted connection through a `direct-tcpip` channel.
  * These channels are not sessions (OpenSSH's MaxSessions does not count them), so they do
  * not take slots from exec.

@@ -11,7 +11,7 @@ import {
   type KnownHostEntry,
 } from './known-hosts.js';
 
-/** Why a host key was refused, or how it was accepted. */
+/** Why a host key was refused, or how it was accepted. @internal */
 export interface HostKeyDecision {
   accepted: boolean;
   /** 'known', 'pinned', 'added', 'unchecked' when accepted; 'unknown', 'changed', 'revoked', 'not-pinned', 'write-failed' when not. */
@@ -21,7 +21,7 @@ export interface HostKeyDecision {
   cause?: unknown;
 }
 
-/** Host-key state for one connection attempt: known_hosts loaded, and the decision kept. */
+/** Host-key state for one connection attempt: known_hosts loaded, and the decision kept. @internal */
 export interface HostKeyVerifier {
   /** For ssh2's `hostVerifier` (two-argument, asynchronous form). */
   verify(key: Buffer, done: (accept: boolean) => void): void;
@@ -48,6 +48,7 @@ function serialised<T>(path: string, work: () => Promise<T>): Promise<T> {
  * Loads known_hosts (unless fingerprints are pinned or the policy is off). ssh2 calls the
  * verifier during key exchange, before it sends any user-authentication request, so a refusal
  * here means no credential ever leaves the process.
+ * @internal
  */
 export async function createHostKeyVerifier(
   host: string,

@@ -7,6 +7,7 @@ const { utils } = ssh2;
  * Parses a private key with ssh2's own parser so that a mangled key or a wrong passphrase is
  * reported before any connection, and never as part of a message that could echo the key.
  * The reason from ssh2 is kept (it names the problem, never the key material).
+ * @internal
  */
 export function parseKey(key: string | Buffer, passphrase: string | undefined, name: string): void {
   let parsed: unknown;

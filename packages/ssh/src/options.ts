@@ -109,7 +109,7 @@ const HOST_KEY_KEYS = ['policy', 'knownHostsPath', 'fingerprints'] as const;
 
 const DEFAULT_POLICY: HostKeyPolicy = 'strict';
 
-/** Defaults of {@link SSHClientOptions}, exported as `SSHClient.defaults`. */
+/** Defaults of {@link SSHClientOptions}, exported as `SSHClient.defaults`. @internal */
 export const clientDefaults = deepFreeze({
   port: 22,
   hostKey: {
@@ -131,7 +131,7 @@ function deepFreeze<T extends object>(value: T): T {
   return Object.freeze(value);
 }
 
-/** Options after validation, with defaults applied. Secrets live elsewhere (see ssh-client.ts). */
+/** Options after validation, with defaults applied. Secrets live elsewhere (see ssh-client.ts). @internal */
 export interface ResolvedOptions {
   host: string;
   port: number;
@@ -162,7 +162,7 @@ function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
 }
 
-/** Validates `options` (synchronously, no I/O) and applies the defaults. */
+/** Validates `options` (synchronously, no I/O) and applies the defaults. @internal */
 export function resolveOptions(
   input: SSHClientOptions,
   username: () => string,

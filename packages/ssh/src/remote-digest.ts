@@ -41,6 +41,7 @@ async function probe(connection: Connection): Promise<HashCommand | undefined> {
  * undefined when the server offers neither over exec; the caller then reads the file back
  * over SFTP. The file goes to the command's standard input, so names with a newline or a
  * backslash (which sha256sum would print escaped) need no parsing.
+ * @internal
  */
 export async function remoteSha256(
   connection: Connection,

@@ -1,13 +1,14 @@
 import type { Connection } from './connection.js';
 import { openExecChannel } from './exec-channel.js';
 
-/** Record separator: brackets the shell's pid at the start of stdout (see withPidMarker). */
+/** Record separator: brackets the shell's pid at the start of stdout (see withPidMarker). @internal */
 export const PID_MARK = 0x1e;
 
 /**
  * Makes the remote shell print its pid first, bracketed by \x1e, so a timed-out or aborted
  * command can be ended through a second exec. Only used when the command can be ended
  * (timeout or signal given); the marker is stripped before output is delivered.
+ * @internal
  */
 export function withPidMarker(line: string): string {
   return `printf '\\036%s\\036' "$$"; ${line}`;
@@ -39,6 +40,7 @@ function killScript(pid: number): string {
  * requests for root logins ("session signalling requires privilege separation") and Dropbear
  * signals only the shell, not what it started. It bypasses the channel limiter (the channels
  * it would wait for are the ones being ended). Bounded to 5 s; returns whether it ran.
+ * @internal
  */
 export async function killRemoteTree(connection: Connection, pid: number): Promise<boolean> {
   if (connection.lostError) return false;

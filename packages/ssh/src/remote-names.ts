@@ -5,6 +5,7 @@ import { join, relative, resolve, sep } from 'node:path';
  * onto a local directory without leaving it: not empty, not `.` or `..`, no `/`, no NUL (and
  * on Windows no `\` or `:`, which are separators or stream names there). A hostile server can
  * list anything; the names are never trusted.
+ * @internal
  */
 export function isSafeEntryName(name: string): boolean {
   if (name === '' || name === '.' || name === '..') return false;
@@ -13,7 +14,7 @@ export function isSafeEntryName(name: string): boolean {
   return true;
 }
 
-/** `root` joined with `name`, or undefined when the result would not be strictly inside `root`. */
+/** `root` joined with `name`, or undefined when the result would not be strictly inside `root`. @internal */
 export function childInside(root: string, parent: string, name: string): string | undefined {
   if (!isSafeEntryName(name)) return undefined;
   const child = join(parent, name);

@@ -36,6 +36,7 @@ export interface DirectoryTransferResult {
   skipped: string[];
 }
 
+/** @internal */
 export type ResolvedDirectoryOptions = ResolvedTransferOptions & {
   symlinks: 'skip' | 'follow';
   parallelFiles: number;
@@ -69,6 +70,7 @@ function joinRemote(dir: string, name: string): string {
   return `${dir.replace(/\/+$/, '')}/${name}`;
 }
 
+/** @internal */
 export async function uploadDir(
   connection: Connection,
   localDir: string,
@@ -132,6 +134,7 @@ export async function uploadDir(
  * transfer with ERR_NET_SFTP naming it, and every local path is checked to lie inside
  * `localDir`. Symlinks are followed (with 'follow') only when their target, as the server
  * resolves it, lies inside the remote tree.
+ * @internal
  */
 export async function downloadDir(
   connection: Connection,

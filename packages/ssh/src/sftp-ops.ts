@@ -25,9 +25,10 @@ export interface FileEntry extends FileStats {
   name: string;
 }
 
-/** SFTP status: no such file. */
+/** SFTP status: no such file. @internal */
 export const NO_SUCH_FILE = 2;
 
+/** @internal */
 export function typeOf(stats: Stats): FileType {
   if (stats.isFile()) return 'file';
   if (stats.isDirectory()) return 'directory';
@@ -35,6 +36,7 @@ export function typeOf(stats: Stats): FileType {
   return 'other';
 }
 
+/** @internal */
 export function toFileStats(stats: Stats): FileStats {
   return {
     type: typeOf(stats),
@@ -52,6 +54,7 @@ export function toFileStats(stats: Stats): FileStats {
  * SSHError ERR_NET_SFTP with the path, a connection lost meanwhile settles the promise instead
  * of leaving it pending, and `signal` rejects it with AbortError (the request itself cannot be
  * recalled from the server; its answer is ignored).
+ * @internal
  */
 export async function sftpCall<T>(
   connection: Connection,
@@ -91,6 +94,7 @@ export async function sftpCall<T>(
   });
 }
 
+/** @internal */
 export function stat(
   connection: Connection,
   path: string,
@@ -101,6 +105,7 @@ export function stat(
   );
 }
 
+/** @internal */
 export function lstat(
   connection: Connection,
   path: string,
@@ -115,6 +120,7 @@ export function lstat(
   ).then(toFileStats);
 }
 
+/** @internal */
 export async function exists(
   connection: Connection,
   path: string,
@@ -129,7 +135,7 @@ export async function exists(
   }
 }
 
-/** Raw directory entries, `.` and `..` left out, unsorted. Names are the server's, unchecked. */
+/** Raw directory entries, `.` and `..` left out, unsorted. Names are the server's, unchecked. @internal */
 export async function readdir(
   connection: Connection,
   path: string,
@@ -147,6 +153,7 @@ export async function readdir(
     .map((entry) => ({ name: entry.filename, ...toFileStats(entry.attrs) }));
 }
 
+/** @internal */
 export async function list(
   connection: Connection,
   path: string,
@@ -157,6 +164,7 @@ export async function list(
   );
 }
 
+/** @internal */
 export async function mkdir(
   connection: Connection,
   path: string,
@@ -197,6 +205,7 @@ export async function mkdir(
   }
 }
 
+/** @internal */
 export async function rmdir(
   connection: Connection,
   path: string,
@@ -221,6 +230,7 @@ export async function rmdir(
   await sftpCall(connection, 'rmdir', path, (sftp, cb) => sftp.rmdir(path, cb), signal);
 }
 
+/** @internal */
 export async function remove(
   connection: Connection,
   path: string,
@@ -232,6 +242,7 @@ export async function remove(
 /**
  * Renames `from` to `to`. With `overwrite`, an existing target is replaced — atomically through
  * posix-rename@openssh.com when the server has it, otherwise by removing the target first.
+ * @internal
  */
 export async function rename(
   connection: Connection,
@@ -253,6 +264,7 @@ export async function rename(
   await sftpCall(connection, 'rename', to, (s, cb) => s.rename(from, to, cb), signal);
 }
 
+/** @internal */
 export async function chmod(
   connection: Connection,
   path: string,
@@ -262,6 +274,7 @@ export async function chmod(
   await sftpCall(connection, 'chmod', path, (sftp, cb) => sftp.chmod(path, mode, cb), signal);
 }
 
+/** @internal */
 export function realpath(
   connection: Connection,
   path: string,

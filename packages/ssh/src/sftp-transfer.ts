@@ -6,7 +6,7 @@ import { sftpCall } from './sftp-ops.js';
 import { sftpRequestLimits } from './ssh2-adapter.js';
 import { describeTarget, sftpError, sshError } from './ssh-errors.js';
 
-/** Where upload bytes come from: a local file or a Buffer. */
+/** Where upload bytes come from: a local file or a Buffer. @internal */
 export interface UploadSource {
   size: number;
   /**
@@ -16,14 +16,14 @@ export interface UploadSource {
   read(position: number, length: number): Promise<Buffer>;
 }
 
-/** Where download bytes go: a local file or a Buffer. */
+/** Where download bytes go: a local file or a Buffer. @internal */
 export interface DownloadSink {
   write(data: Buffer, position: number): Promise<void>;
   /** True when the sink keeps the buffers it is given (so they must not be reused). */
   retains?: boolean;
 }
 
-/** `dir/.name.<random>.part`: hidden, next to the destination, so the final rename stays on one file system. */
+/** `dir/.name.<random>.part`: hidden, next to the destination, so the final rename stays on one file system. @internal */
 export function temporaryName(path: string): string {
   const slash = path.lastIndexOf('/');
   const dir = slash === -1 ? '' : path.slice(0, slash + 1);
@@ -122,10 +122,10 @@ function closeRemote(connection: Connection, path: string, handle: Buffer): Prom
   return sftpCall<void>(connection, 'close', path, (sftp, cb) => sftp.close(handle, cb));
 }
 
-/** The remote file's SHA-256 computed by the server, or undefined when it cannot (then read back). */
+/** The remote file's SHA-256 computed by the server, or undefined when it cannot (then read back). @internal */
 export type RemoteDigest = (path: string, signal?: AbortSignal) => Promise<string | undefined>;
 
-/** Digest of a remote file by reading it back over SFTP: the fallback without remote hashing. */
+/** Digest of a remote file by reading it back over SFTP: the fallback without remote hashing. @internal */
 export async function digestOverSftp(
   connection: Connection,
   path: string,
@@ -182,6 +182,7 @@ async function verifyRemote(
 /**
  * Uploads `source` to `remotePath`. Atomic: the bytes go to a temporary name, are verified,
  * and the temporary file is renamed over the destination (posix-rename@openssh.com).
+ * @internal
  */
 export async function uploadFrom(
   connection: Connection,
@@ -265,6 +266,7 @@ export async function uploadFrom(
 /**
  * Downloads `remotePath` into `sink` with parallel reads; `hash` (when given) is fed the bytes
  * in file order. Returns the number of bytes and the SHA-256 when `verify` is 'sha256'.
+ * @internal
  */
 export async function downloadTo(
   connection: Connection,

@@ -7,18 +7,19 @@ import {
 } from '@net/errors';
 import { formatHostPort } from '@net/errors/internal';
 
-/** Who an error is about: the fields every SSHError carries. */
+/** Who an error is about: the fields every SSHError carries. @internal */
 export interface SSHTarget {
   host: string;
   port: number;
   username: string;
 }
 
-/** `host:port` (IPv6 in brackets), the target part of every message. */
+/** `host:port` (IPv6 in brackets), the target part of every message. @internal */
 export function describeTarget(target: SSHTarget): string {
   return formatHostPort(target.host, target.port);
 }
 
+/** @internal */
 export function sshError(
   target: SSHTarget,
   code: SSHErrorCode,
@@ -52,13 +53,13 @@ const SFTP_STATUS: Record<number, string> = {
   8: 'operation unsupported',
 };
 
-/** The numeric SFTP status of an ssh2 SFTP error, if it carries one. */
+/** The numeric SFTP status of an ssh2 SFTP error, if it carries one. @internal */
 export function sftpStatus(err: unknown): number | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'number' ? code : undefined;
 }
 
-/** A failed SFTP operation on `path`: SSHError ERR_NET_SFTP, reason from the status code. */
+/** A failed SFTP operation on `path`: SSHError ERR_NET_SFTP, reason from the status code. @internal */
 export function sftpError(
   target: SSHTarget,
   operation: string,
@@ -83,7 +84,7 @@ export function sftpError(
   });
 }
 
-/** Maps a failure during connect (ssh2's `level` tells the phase) to an @net error. */
+/** Maps a failure during connect (ssh2's `level` tells the phase) to an @net error. @internal */
 export function connectError(target: SSHTarget, err: unknown, timeoutMs: number): NetworkError {
   const level = (err as { level?: unknown } | null)?.level;
   if (level === 'client-authentication') {

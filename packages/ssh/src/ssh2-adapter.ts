@@ -16,13 +16,13 @@
  */
 import type { Duplex, Readable } from 'node:stream';
 
-/** The ssh2 version whose internals this file was written against. */
+/** The ssh2 version whose internals this file was written against. @internal */
 export const CHECKED_SSH2_VERSION = '1.17.0';
 
 /** Default request size when ssh2 does not say (what ssh2 uses for non-OpenSSH servers). */
 const FALLBACK_REQUEST_SIZE = 34_000 - 1024;
 
-/** The parts of an ssh2 client channel this package uses (public API). */
+/** The parts of an ssh2 client channel this package uses (public API). @internal */
 export interface ExecChannel extends Duplex {
   stderr: Readable;
   close(): void;
@@ -36,6 +36,7 @@ interface ChannelInternals {
 /**
  * Sends an SSH `signal` channel request (e.g. `'KILL'`) while the channel is open or
  * half-closed. Returns false when it could not be sent (channel closed, internals missing).
+ * @internal
  */
 export function sendChannelSignal(channel: object, name: string): boolean {
   const internal = channel as ChannelInternals;
@@ -53,7 +54,7 @@ export function sendChannelSignal(channel: object, name: string): boolean {
   }
 }
 
-/** Request sizes the SFTP session negotiated, for reads and writes. */
+/** Request sizes the SFTP session negotiated, for reads and writes. @internal */
 export function sftpRequestLimits(sftp: object): { read: number; write: number } {
   const fields = sftp as { _maxReadLen?: unknown; _maxWriteLen?: unknown };
   const valid = (value: unknown) =>
@@ -66,6 +67,7 @@ export function sftpRequestLimits(sftp: object): { read: number; write: number }
 /**
  * The extensions the SFTP server announced (name → version string), or undefined when ssh2
  * no longer exposes them: callers must then take the path that is safe without the extension.
+ * @internal
  */
 export function sftpExtensions(sftp: object): Readonly<Record<string, string>> | undefined {
   const extensions = (sftp as { _extensions?: unknown })._extensions;
@@ -74,7 +76,7 @@ export function sftpExtensions(sftp: object): Readonly<Record<string, string>> |
     : undefined;
 }
 
-/** True when the server announced OpenSSH's atomic, overwriting rename. */
+/** True when the server announced OpenSSH's atomic, overwriting rename. @internal */
 export function hasPosixRename(sftp: object): boolean {
   return sftpExtensions(sftp)?.['posix-rename@openssh.com'] === '1';
 }
@@ -83,6 +85,7 @@ export function hasPosixRename(sftp: object): boolean {
  * Checks that every internal this file relies on is present on a live channel and SFTP
  * session. Returns the list of problems (empty when the contract holds); used by the contract
  * test, which runs against a real OpenSSH server.
+ * @internal
  */
 export function adapterContractProblems(channel: object, sftp: object): string[] {
   const problems: string[] = [];

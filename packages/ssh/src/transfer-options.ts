@@ -45,7 +45,7 @@ export interface TransferOptions {
   mode?: number;
 }
 
-/** Defaults of {@link TransferOptions}. */
+/** Defaults of {@link TransferOptions}. @internal */
 export const transferDefaults = Object.freeze({
   atomic: true,
   verify: 'size',
@@ -54,6 +54,7 @@ export const transferDefaults = Object.freeze({
   mode: 0o644,
 });
 
+/** @internal */
 export const TRANSFER_KEYS = [
   'atomic',
   'verify',
@@ -64,6 +65,7 @@ export const TRANSFER_KEYS = [
   'mode',
 ] as const satisfies ReadonlyArray<keyof TransferOptions>;
 
+/** @internal */
 export interface ResolvedTransferOptions {
   atomic: boolean;
   verify: 'size' | 'sha256' | false;
@@ -75,7 +77,7 @@ export interface ResolvedTransferOptions {
   signal: AbortSignal | undefined;
 }
 
-/** Validates transfer options (no I/O); `keys` lists what this call accepts. */
+/** Validates transfer options (no I/O); `keys` lists what this call accepts. @internal */
 export function resolveTransferOptions(
   input: unknown,
   keys: readonly string[] = TRANSFER_KEYS,

@@ -57,7 +57,7 @@ describe('ChannelLimiter', () => {
     // The third open was refused: the server allows two.
     expect(limiter.refused()).toBe(true);
     expect(limiter.limit).toBe(2);
-    held[2]!();
+    held[2]();
     let granted = false;
     const waiting = limiter.acquire(undefined, true).then((release) => {
       granted = true;
@@ -65,7 +65,7 @@ describe('ChannelLimiter', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(granted).toBe(false);
-    held[0]!();
+    held[0]();
     (await waiting)();
     for (let i = 0; i < 8; i++) limiter.opened();
     expect(limiter.limit).toBe(3);

@@ -113,9 +113,12 @@ describe.runIf(runs)('against Dropbear', () => {
 
   it('30 concurrent exec calls all succeed with default options', async () => {
     await using client = new SSHClient(options());
-    const results = await Promise.all(
+    const settled = await Promise.allSettled(
       Array.from({ length: 30 }, (_, i) => client.exec(`sleep 0.05; echo ${i}`)),
     );
+    const failure = settled.find((s) => s.status === 'rejected');
+    expect(failure, String(failure?.reason?.cause ?? failure?.reason)).toBeUndefined();
+    const results = settled.map((s) => (s as PromiseFulfilledResult<{ stdout: string }>).value);
     expect(results.map((r) => r.stdout.trim())).toEqual(
       Array.from({ length: 30 }, (_, i) => String(i)),
     );
