@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectionError, HTTPError } from '@net/errors';
@@ -63,6 +63,20 @@ describe('download()', () => {
     await expect(client.download(peer.url, dest)).rejects.toBeInstanceOf(ConnectionError);
     expect(await readFile(dest, 'utf8')).toBe('previous version');
     expect(await readdir(dir)).toEqual(['keep.txt']);
+  });
+
+  it('keeps the mode of the file it replaces; a new file gets the default', async () => {
+    await using server = await startHttpServer((_req, res) => void res.end('new contents'));
+    await using client = new HTTPClient();
+    const dest = join(dir, 'secret.txt');
+    await writeFile(dest, 'old', { mode: 0o600 });
+    await chmod(dest, 0o600);
+    await client.download(server.url, dest);
+    expect(await readFile(dest, 'utf8')).toBe('new contents');
+    expect((await stat(dest)).mode & 0o777).toBe(0o600);
+    const fresh = join(dir, 'fresh.txt');
+    await client.download(server.url, fresh);
+    expect((await stat(fresh)).mode & 0o777).toBe(0o666 & ~process.umask());
   });
 
   it('throws HTTPError on 404 and writes nothing', async () => {

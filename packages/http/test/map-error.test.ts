@@ -6,7 +6,15 @@ import {
   ProtocolError,
   SSLError,
 } from '@net/errors';
-import { closedPort, startHttpServer, testCertificates, invalidLookup } from '@net/test-utils';
+import { createServer as createNetServer } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import {
+  closedPort,
+  invalidLookup,
+  listenOnLoopback,
+  startHttpServer,
+  testCertificates,
+} from '@net/test-utils';
 import { startMisbehavingServer, startUnacceptingListener } from '@net/test-utils/http';
 import { describe, expect, it } from 'vitest';
 import { engineOf } from '../src/http-client.js';
@@ -166,5 +174,50 @@ describe('errors from real failures', () => {
     await using client = new HTTPClient({ ...noRetry, maxRedirects: 3 });
     await expect(client.get(server.url)).rejects.toBeInstanceOf(ProtocolError);
     expect(server.requests).toHaveLength(4);
+  });
+
+  it('maps a TLS protocol-version refusal (EPROTO) to SSLError', async () => {
+    const { key, cert } = testCertificates();
+    // A server stuck on TLS 1.1: Node's client (TLS 1.2 at least) gets a protocol_version alert.
+    const server = createTlsServer({
+      key,
+      cert,
+      minVersion: 'TLSv1',
+      maxVersion: 'TLSv1.1',
+      ciphers: 'DEFAULT:@SECLEVEL=0',
+    });
+    server.on('tlsClientError', () => undefined);
+    const { port, close } = await listenOnLoopback(server);
+    try {
+      await using client = new HTTPClient({ ...noRetry, tls: { ca: testCertificates().ca } });
+      const err = await client.get(`https://127.0.0.1:${port}/`).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SSLError);
+      expect(err).toMatchObject({ code: 'ERR_NET_TLS', host: '127.0.0.1' });
+    } finally {
+      await close();
+    }
+  });
+
+  it.each([
+    [
+      'an oversized header block',
+      () => `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(100 * 1024)}\r\nContent-Length: 0\r\n\r\n`,
+    ],
+    ['a malformed status line', () => 'HTTP/1.1 OK-ish\r\nContent-Length: 0\r\n\r\n'],
+    ['a response that is not HTTP', () => 'SSH-2.0-OpenSSH_9.2\r\n'],
+  ])('maps %s to ProtocolError', async (_name, answer) => {
+    const server = createNetServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.end(answer()));
+    });
+    const { port, close } = await listenOnLoopback(server);
+    try {
+      await using client = new HTTPClient(noRetry);
+      const err = await client.get(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProtocolError);
+      expect((err as ProtocolError).code).toBe('ERR_NET_PROTOCOL');
+    } finally {
+      await close();
+    }
   });
 });

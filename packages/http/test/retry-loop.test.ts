@@ -145,6 +145,37 @@ describe('retries', () => {
   });
 });
 
+describe('RateLimit-Reset (when there is no Retry-After)', () => {
+  it('waits the reset time of RateLimit-Reset before retrying', async () => {
+    let n = 0;
+    const times: number[] = [];
+    await using server = await startHttpServer((_req, res) => {
+      times.push(performance.now());
+      if (++n === 1) res.writeHead(429, { 'ratelimit-reset': '1' }).end();
+      else res.end('ok');
+    });
+    await using client = new HTTPClient({ maxRetries: 1, retry: fast });
+    expect((await client.get(server.url)).text()).toBe('ok');
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+  });
+
+  it('gives RateLimitError.retryAfterMs from RateLimit-Reset or the RateLimit header', async () => {
+    await using server = await startHttpServer((req, res) => {
+      const headers: Record<string, string> =
+        req.url === '/combined'
+          ? { ratelimit: '"default";r=0;t=120' }
+          : { 'ratelimit-reset': '90' };
+      res.writeHead(429, headers).end();
+    });
+    await using client = new HTTPClient({ maxRetries: 0 });
+    const a = await client.get(server.url).catch((e: unknown) => e);
+    expect(a).toBeInstanceOf(RateLimitError);
+    expect((a as RateLimitError).retryAfterMs).toBe(90_000);
+    const b = await client.get(`${server.url}/combined`).catch((e: unknown) => e);
+    expect((b as RateLimitError).retryAfterMs).toBe(120_000);
+  });
+});
+
 describe('Retry-After', () => {
   it('waits the seconds given before retrying', async () => {
     let n = 0;

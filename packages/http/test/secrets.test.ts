@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { HTTPError, ProxyError, RateLimitError, type NetworkError } from '@net/errors';
 import { startHttpServer } from '@net/test-utils';
-import { startProxyServer } from '@net/test-utils/http';
+import { hasNginx, startNginx, startProxyServer } from '@net/test-utils/http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HTTPClient } from '../src/index.js';
@@ -71,6 +71,66 @@ describe('no secret from a real request reaches an error', () => {
     // (URL userinfo becomes Basic credentials, which take precedence over the header.)
     expect(server.requests.at(-1)?.headers.authorization).toMatch(/^Basic /);
     expect(server.requests.at(-1)?.headers.cookie).toMatch(/^sid=S3CR3T/);
+  });
+
+  it('HTTPError from a 500 page that echoes the whole request back', async () => {
+    // A debug error page: method, URL, every header and the body, verbatim.
+    await using server = await startHttpServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      res.writeHead(500, {
+        'content-type': 'text/plain',
+        'x-echo-cookie': req.headers.cookie ?? '',
+      });
+      res.end(
+        `${req.method} ${req.url}\n${JSON.stringify(req.headers, null, 1)}\n${Buffer.concat(chunks).toString()}`,
+      );
+    });
+    await using client = new HTTPClient({
+      maxRetries: 0,
+      headers: { 'x-api-key': 'K3Y-client-wide' },
+    });
+    await fc.assert(
+      fc.asyncProperty(secret, secret, secret, secret, async (user, pass, token, cookie) => {
+        const url = `http://${user}:${pass}@127.0.0.1:${server.port}/p?access_token=${token}`;
+        const err = await client
+          .post(url, {
+            headers: { cookie: `theme=dark; sid=${cookie}; other=${cookie}x` },
+            json: { note: 'no secret here' },
+          })
+          .catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(HTTPError);
+        const basic = Buffer.from(`${user}:${pass}`).toString('base64');
+        expectClean(err, [user, pass, token, cookie, basic, 'K3Y-client-wide']);
+        for (const value of Object.values(err as HTTPError)) {
+          expect(JSON.stringify(value) ?? '').not.toContain(cookie);
+        }
+        // Still useful: the page is there, scrubbed, and the raw response is kept out of sight.
+        expect((err as HTTPError).body).toContain('no secret here');
+        expect(Object.keys(err as object)).not.toContain('response');
+        const raw = (err as HTTPError).response as { body: Buffer };
+        expect(raw.body.toString()).toContain(cookie);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('HTTPError from nginx echoing the credentials it received', async () => {
+    if (!hasNginx()) return void console.log('skipped: nginx not installed');
+    await using nginx = await startNginx();
+    await using client = new HTTPClient({ maxRetries: 0 });
+    const err = await client
+      .get(`${nginx.httpUrl}/echo`, {
+        headers: {
+          authorization: 'Bearer nginx-t0ken-value',
+          cookie: 'a=1; session=nginx-c00kie',
+          'x-api-key': 'nginx-k3y-value',
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ statusCode: 500 });
+    expect((err as HTTPError).body).toContain('"method":"GET"');
+    expectClean(err, ['nginx-t0ken-value', 'nginx-c00kie', 'nginx-k3y-value']);
   });
 
   it('ProxyError (407 for wrong credentials)', async () => {

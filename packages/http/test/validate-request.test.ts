@@ -108,6 +108,30 @@ describe('bad input is refused before any I/O', () => {
       'ERR_INVALID_ARG_VALUE',
     ],
     [
+      'a misspelt per-call option (idempotencykey), which would silently not retry',
+      (c: HTTPClient) => c.post('http://127.0.0.1/', { idempotencykey: 'k' } as never),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a misspelt stream() option',
+      (c: HTTPClient) => c.stream('http://127.0.0.1/', { mehtod: 'POST' } as never),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a misspelt download() option',
+      (c: HTTPClient) => c.download('http://127.0.0.1/', '/tmp/x', { onProgres: () => 1 } as never),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a misspelt nested timeout key in a call',
+      (c: HTTPClient) => c.get('http://127.0.0.1/', { timeout: { totl: 5 } } as never),
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
       'a non-signal signal',
       (c: HTTPClient) => c.get('http://127.0.0.1/', { signal: {} as never }),
       TypeError,
@@ -133,6 +157,20 @@ describe('bad input is refused before any I/O', () => {
     await client.get(server.url, { timeout: -1 }).catch(() => undefined);
     await client.get(`${server.url.replace(/:\d+$/, ':99999')}/`).catch(() => undefined);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('names the closest known key', async () => {
+    await using client = new HTTPClient();
+    const err = await client
+      .post('http://127.0.0.1/', { idempotencykey: 'k' } as never)
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toContain("Did you mean 'idempotencyKey'?");
+    expect(() => new HTTPClient({ timout: 5 } as never)).toThrow("Did you mean 'timeout'?");
+  });
+
+  it('accepts 0 and Infinity as "no limit" (the @net timeout convention)', () => {
+    expect(() => new HTTPClient({ timeout: 0 })).not.toThrow();
+    expect(() => new HTTPClient({ timeout: { attempt: Infinity, total: 0 } })).not.toThrow();
   });
 
   it('does not echo a header value that may be a credential', async () => {
