@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { ExitCode } from './exit-codes.js';
 import { secretsInArgv } from './known-secrets.js';
-import { formatError, sanitizeLine } from './report-error.js';
+import type * as ReportError from './report-error.js';
 import {
   registerCompletion,
   registerCompletionHelp,
@@ -34,17 +34,23 @@ export interface CommandContext {
   note(text: string): void;
 }
 
+/** Redaction and escaping (they load @net/errors): loaded before an action runs or on an error. */
+type Diagnostics = typeof ReportError;
+let diagnostics: Diagnostics | undefined;
+const loadDiagnostics = async (): Promise<Diagnostics> =>
+  (diagnostics ??= await import('./report-error.js'));
+
 // The same relative path from src/ and dist/.
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /**
  * The command tree. Only flag definitions live here: every protocol package is imported by the
- * action that uses it, so `net --version` and `net --help` load none of them.
+ * action that uses it, so `net --version` and `net --help` load none of them. A usage error is
+ * handed to `onUsageError` instead of being printed with commander's usage dump.
  */
 export function buildProgram(
   context: CommandContext,
-  secrets: readonly string[] = [],
-  completionPlaceholder = true,
+  options: { completionPlaceholder?: boolean; onUsageError?: (message: string) => void } = {},
 ): Command {
   const program = new Command('net')
     .description('HTTP, WebSocket, SSH, SFTP, port scans and raw sockets from the shell')
@@ -54,14 +60,17 @@ export function buildProgram(
     .configureOutput({
       writeOut: (s) => context.io.stdout.write(s),
       writeErr: (s) => context.io.stderr.write(s),
-      // A usage error is one `net:` line (exit 2), never commander's message plus a usage dump.
       outputError: (s) => {
-        const text = s
+        const message = s
           .replace(/^error: /, '')
           .replace(/\s*\n\s*/g, ' ')
           .trim();
-        context.io.stderr.write(`${sanitizeLine(`net: ${text}`, secrets)}\n`);
+        if (options.onUsageError) options.onUsageError(message);
+        else context.io.stderr.write(`net: ${message}\n`);
       },
+    })
+    .hook('preAction', async () => {
+      await loadDiagnostics();
     });
   registerHttp(program, context);
   registerWs(program, context);
@@ -71,7 +80,7 @@ export function buildProgram(
   registerTcp(program, context);
   registerUdp(program, context);
   registerDemo(program, context);
-  if (completionPlaceholder) registerCompletionHelp(program);
+  if (options.completionPlaceholder !== false) registerCompletionHelp(program);
   return program;
 }
 
@@ -82,16 +91,26 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
   process.once('SIGINT', onSigint);
   const secrets = secretsInArgv(argv.slice(2));
   let exitCode: number = ExitCode.OK;
+  let usageError: string | undefined;
   const context: CommandContext = {
     io,
     signal: controller.signal,
     setExitCode: (code) => {
       exitCode = code;
     },
-    note: (text) => io.stderr.write(`${sanitizeLine(`net: ${text}`, secrets)}\n`),
+    note: (text) => {
+      // Actions run after the preAction hook has loaded the module.
+      const line = diagnostics?.sanitizeLine(`net: ${text}`, secrets) ?? `net: ${text}`;
+      io.stderr.write(`${line}\n`);
+    },
   };
   const completing = wantsCompletion(argv);
-  const program = buildProgram(context, secrets, !completing);
+  const program = buildProgram(context, {
+    completionPlaceholder: !completing,
+    onUsageError: (message) => {
+      usageError = message;
+    },
+  });
   try {
     if (completing) await registerCompletion(program);
     await program.parseAsync(argv);
@@ -99,9 +118,15 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end through here with exit code 0.
-      return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+      if (err.exitCode === 0) return ExitCode.OK;
+      // A usage error is one `net:` line (exit 2), never commander's message plus a usage dump.
+      const { sanitizeLine } = await loadDiagnostics();
+      io.stderr.write(`${sanitizeLine(`net: ${usageError ?? err.message}`, secrets)}\n`);
+      return ExitCode.USAGE;
     }
     const verbose = program.opts<{ verbose?: boolean }>().verbose === true;
+    const { formatError } = await loadDiagnostics();
+    const { exitCodeFor } = await import('./exit-code-for.js');
     io.stderr.write(`${formatError(err, verbose, secrets)}\n`);
     return exitCodeFor(err);
   } finally {

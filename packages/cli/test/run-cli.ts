@@ -42,6 +42,12 @@ const command = commandLine();
 /** The node arguments that start `net` (the built bin, or the sources through tsx). */
 export const cliCommand: readonly string[] = command;
 
+/**
+ * A bound for a test that runs `net` a few times: generous, because each run from the sources
+ * (through tsx) takes seconds on a loaded 2-core machine, and never a measure of speed.
+ */
+export const CLI_TEST_TIMEOUT = 120_000;
+
 export interface CliResult {
   code: number | null;
   stdout: string;
@@ -70,7 +76,7 @@ export function runCli(
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -1,9 +1,9 @@
 import { startTcpPeer, startUdpEcho } from '@net/test-utils/sockets';
 import { closedPort, startHttpServer } from '@net/test-utils';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { CLI_TEST_TIMEOUT, runCli } from './run-cli.js';
 
-describe.concurrent('net tcp, net udp and net scan', () => {
+describe.concurrent('net tcp, net udp and net scan', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('net tcp sends stdin and prints what comes back', async () => {
     await using peer = await startTcpPeer('echo');
     const r = await runCli(['tcp', '127.0.0.1', String(peer.port), '--wait', '300'], {
@@ -56,7 +56,7 @@ describe.concurrent('net tcp, net udp and net scan', () => {
   });
 });
 
-describe.concurrent('net scan flags', () => {
+describe.concurrent('net scan flags', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('--timeout 0 means no limit, as in the library: the scan runs', async () => {
     await using open = await startHttpServer();
     const r = await runCli(['scan', '127.0.0.1', '-p', String(open.port), '--timeout', '0']);

@@ -1,9 +1,9 @@
 import { startWsServer } from '@net/test-utils/ws';
 import { closedPort } from '@net/test-utils';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { CLI_TEST_TIMEOUT, runCli } from './run-cli.js';
 
-describe.concurrent('net ws', () => {
+describe.concurrent('net ws', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('sends stdin lines and prints the messages', async () => {
     await using server = await startWsServer();
     const r = await runCli(['ws', server.url], { stdin: 'first\nsecond\n' });
@@ -35,7 +35,7 @@ describe.concurrent('net ws', () => {
   });
 });
 
-describe.concurrent('net ws --json and diagnostics', () => {
+describe.concurrent('net ws --json and diagnostics', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('sends each stdin line as its JSON value, skips a line that is not JSON with a note', async () => {
     const received: string[] = [];
     await using server = await startWsServer({
