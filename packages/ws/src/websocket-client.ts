@@ -11,7 +11,7 @@ import { checkClose } from './close-code.js';
 import { Connection, type ConnectionEvents } from './connection.js';
 import { ConnectionHeartbeat } from './connection-heartbeat.js';
 import { clientDefaults, type WebSocketClientDefaults } from './defaults.js';
-import { encodeFrame, frameBytes, maxFrameBytes, ownFrame, type SendData } from './encode-frame.js';
+import { encodeFrame, type SendData } from './encode-frame.js';
 import { EventHub } from './event-hub.js';
 import { mapSocketError } from './map-error.js';
 import { Message } from './message.js';
@@ -23,7 +23,6 @@ import type {
   WebSocketClientOptions,
 } from './option-types.js';
 import { resolveMessagesOptions, resolveOptions, type ResolvedOptions } from './options.js';
-import { Outbox } from './outbox.js';
 import { ReconnectSchedule } from './reconnect-schedule.js';
 import { browserSocket } from './transport.js';
 import {
@@ -32,12 +31,12 @@ import {
   closedBeforeOpenError,
   droppedError,
   iteratorOverflowError,
-  queueFullError,
 } from './client-errors.js';
 import type { WebSocketClientEvents } from './events.js';
 import { FlushWatch } from './flush-watch.js';
 import { Waiters } from './waiters.js';
 import { rejected } from './value-checks.js';
+import { SendBuffer } from './send-buffer.js';
 
 const EVENTS = new Set(['open', 'message', 'close', 'reconnecting', 'error']);
 
@@ -70,10 +69,10 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   };
 
   readonly #o: ResolvedOptions;
+  readonly #sendBuffer: SendBuffer;
   // The collaborators below are created when first needed, not per client: an idle connection
   // of a process holding thousands should cost little more than ws's own socket.
   #hub: EventHub<WebSocketClientEvents> | undefined;
-  #outbox: Outbox | undefined;
   #fanout: MessageFanout | undefined;
   #openWaiters: Waiters | undefined;
   #flushes: FlushWatch | undefined;
@@ -83,13 +82,13 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   /** The current attempt or open connection; undefined between them. */
   #conn: Connection<WebSocketClient> | undefined;
   #everOpened = false;
-  #seq = 0;
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
   #finalClose: { code: number; reason: string } | undefined;
 
   constructor(options: WebSocketClientOptions) {
     this.#o = resolveOptions(options);
+    this.#sendBuffer = new SendBuffer(this.#o);
     const href = this.#o.url;
     const redacted = redactUrl(href);
     // The same string when there was nothing to redact: one copy per client, not two.
@@ -107,12 +106,12 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
 
   /** Messages buffered by the client: waiting for a connection and, with acks, unacknowledged. */
   get queued(): number {
-    return this.#outbox?.size ?? 0;
+    return this.#sendBuffer.size;
   }
 
   /** Bytes buffered by the client plus bytes the open socket has not yet written. */
   get bufferedAmount(): number {
-    return (this.#outbox?.bytes ?? 0) + (this.#conn?.bufferedAmount ?? 0);
+    return this.#sendBuffer.bytes + (this.#conn?.bufferedAmount ?? 0);
   }
 
   /** Subscribes to an event; returns the function that unsubscribes. */
@@ -166,45 +165,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
   send(data: SendData): void {
     const frame = encodeFrame(data);
     if (this.#state === 'closing' || this.#state === 'closed') throw this.#closedError('send');
-    const acks = this.#o.acks;
-    const conn = this.#conn;
-    const socketBytes = conn === undefined ? 0 : conn.bufferedAmount;
-    if (acks === false) {
-      // The hot path: nothing queued ahead of this message, so it may go straight out. The
-      // exact UTF-8 size is only counted when the cheap upper bound does not already fit.
-      if ((this.#outbox === undefined || this.#outbox.size === 0) && conn?.writable) {
-        const max = this.#o.queue.maxBytes;
-        if (socketBytes + maxFrameBytes(frame) > max) {
-          const bytes = frameBytes(frame);
-          if (socketBytes + bytes > max) throw this.#queueFull(socketBytes, bytes);
-        }
-        conn.send(frame);
-        return;
-      }
-      const outbox = this.#queue();
-      const bytes = frameBytes(frame);
-      if (!outbox.fits(bytes, socketBytes)) throw this.#queueFull(socketBytes, bytes);
-      outbox.push({ frame: ownFrame(frame), bytes, seq: 0, data });
-    } else {
-      const outbox = this.#queue();
-      const seq = this.#seq + 1;
-      const wrapped = encodeFrame(acks.wrap(seq, data), 'acks.wrap() result');
-      const bytes = frameBytes(wrapped);
-      if (!outbox.fits(bytes, socketBytes)) throw this.#queueFull(socketBytes, bytes);
-      this.#seq = seq;
-      outbox.push({ frame: ownFrame(wrapped), bytes, seq, data });
-    }
-    this.#writeOutbox();
-  }
-
-  #queue(): Outbox {
-    return (this.#outbox ??= new Outbox(this.#o.queue.maxMessages, this.#o.queue.maxBytes));
-  }
-
-  #queueFull(socketBytes: number, bytes: number): WebSocketError {
-    const queued = this.#outbox?.size ?? 0;
-    const buffered = (this.#outbox?.bytes ?? 0) + socketBytes;
-    return queueFullError(this.#o.url, { queued, buffered, bytes }, this.#o.queue);
+    this.#sendBuffer.send(data, frame, this.#conn);
   }
 
   /**
@@ -300,10 +261,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#everOpened = true;
     this.#reconnect?.reset();
     this.#state = 'open';
-    if (this.#outbox !== undefined) {
-      this.#outbox.rewind();
-      this.#writeOutbox();
-    }
+    this.#sendBuffer.reopened(conn);
     if (this.#fanout?.full) conn.transport.pause();
     else this.#startHeartbeat(conn);
     this.#hub?.emit('open', { protocol: conn.transport.protocol, reconnected });
@@ -321,18 +279,9 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#heartbeat?.seen();
     const message = new Message(data, isBinary);
     const acks = this.#o.acks;
-    if (acks !== false) {
-      let seq: number | undefined;
-      try {
-        seq = acks.ackOf(message);
-      } catch {
-        seq = undefined;
-      }
-      if (typeof seq === 'number') {
-        this.#outbox?.acknowledge(seq);
-        if (this.#flushes?.pending) this.#flushes.check();
-        if (!acks.deliverAcks) return;
-      }
+    if (acks !== false && this.#sendBuffer.acknowledgedBy(message)) {
+      if (this.#flushes?.pending) this.#flushes.check();
+      if (!acks.deliverAcks) return;
     }
     this.#hub?.emit('message', message);
     this.#fanout?.push(message);
@@ -408,15 +357,8 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#hub?.emit('reconnecting', { attempt: next.attempt, delay: next.delay, error });
   }
 
-  #writeOutbox(): void {
-    const conn = this.#conn;
-    const outbox = this.#outbox;
-    if (!conn?.writable || outbox === undefined || outbox.unwritten === 0) return;
-    outbox.writeAll((frame) => conn.send(frame), this.#o.acks !== false);
-  }
-
   #isFlushed(): boolean {
-    if (this.#outbox !== undefined && this.#outbox.size > 0) return false;
+    if (this.#sendBuffer.size > 0) return false;
     return (this.#conn?.bufferedAmount ?? 0) === 0;
   }
 
@@ -442,7 +384,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.#finalClose = { code, reason };
     this.#clearTimers();
     this.#dropConnection();
-    const discarded = this.#outbox?.drain() ?? [];
+    const discarded = this.#sendBuffer.drain();
     this.#openWaiters?.rejectAll(error ?? this.#closedError('connect'));
     this.#flushes?.rejectAll(this.#closedError('flush', error));
     this.#fanout?.end(error);
