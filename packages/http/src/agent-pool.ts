@@ -5,6 +5,7 @@ import { watchGoaway } from './http2-sessions.js';
 import { proxyFor, type ResolvedProxy } from './proxy-config.js';
 import { ForwardProxyAgent, TunnelProxyAgent } from './proxy-agents.js';
 
+/** @internal */
 export interface AgentSet {
   http: HttpAgent;
   https: HttpsAgent;
@@ -12,6 +13,7 @@ export interface AgentSet {
 }
 
 /**
+ * @internal
  * The sockets a client owns: keep-alive agents for direct connections, one pair per proxy, and
  * an HTTP/2 session pool when HTTP/2 is on. `destroy()` ends every one of them, in any state.
  */

@@ -35,7 +35,7 @@ function closedError(): Error {
   return Object.assign(new Error('HTTPClient closed'), { code: 'ERR_SOCKET_CLOSED' });
 }
 
-/** One attempt on the wire. */
+/** @internal One attempt on the wire. */
 export interface Attempt {
   readonly stream: GotRequest;
   readonly call: Call;
@@ -80,6 +80,7 @@ function buildGot(options: ResolvedOptions, agents: AgentPool): Got {
   return got.extend(settings);
 }
 
+/** @internal */
 export class AttemptEngine {
   readonly options: ResolvedOptions;
   /** The retry loop's view of this engine. */
@@ -264,6 +265,7 @@ function isTinyproxy(raw: PlainResponse): boolean {
   return typeof server === 'string' && /tinyproxy/i.test(server);
 }
 
+/** @internal */
 export function makeResponse(
   call: Call,
   raw: PlainResponse,

@@ -7,6 +7,7 @@
 import type { Got, OptionsInit, PlainResponse, Request as GotRequest } from 'got';
 import { ResponseTooLarge } from './size-limit.js';
 
+/** @internal */
 export interface Buffered {
   response: PlainResponse;
   body: Buffer;
@@ -15,6 +16,7 @@ export interface Buffered {
 const EMPTY = Buffer.alloc(0);
 
 /**
+ * @internal
  * Whether the announced length alone already breaks `limit` (only for an unencoded body: an
  * encoded one is limited by what it decodes to).
  */
@@ -27,6 +29,7 @@ export function announcedTooLarge(response: PlainResponse, limit: number): boole
 }
 
 /**
+ * @internal
  * Counts decoded bytes flowing out of `stream` and destroys it with ResponseTooLarge past
  * `limit`, so at most `limit` plus one chunk is ever held. No listener when unlimited.
  */
@@ -40,6 +43,7 @@ export function limitBody(stream: GotRequest, limit: number): void {
 }
 
 /**
+ * @internal
  * Resolves with the response and its whole body, at most `limit` decoded bytes (else rejects
  * with ResponseTooLarge at once); rejects with got's error, and when `verifyLength` is set
  * (got's own check is off) with a length mismatch. Every listener is added here,
@@ -96,6 +100,7 @@ function isShort(response: PlainResponse, size: number): boolean {
 }
 
 /**
+ * @internal
  * Resolves once the response head has arrived; the body is left in `stream`, paused. The error
  * listener stays attached (a late call is a no-op) so an error emitted before the caller
  * attaches its own cannot become an uncaught 'error' event.
@@ -108,6 +113,7 @@ export function readHead(stream: GotRequest): Promise<PlainResponse> {
 }
 
 /**
+ * @internal
  * Reads the start of what is left of a body, up to `limit` bytes (for an error's snippet), and
  * stops there: a huge error page is not read to its end.
  */
@@ -130,7 +136,7 @@ export function drain(stream: GotRequest, limit: number): Promise<Buffer> {
   });
 }
 
-/** Starts a request on `instance`. A body-capable method sent without a body is ended here. */
+/** @internal Starts a request on `instance`. A body-capable method sent without a body is ended here. */
 export function send(
   instance: Got,
   url: string,

@@ -53,7 +53,7 @@ async function hookedAttempt(
   return response.statusCode >= 400 ? { status: response } : { value: response };
 }
 
-/** Runs `call` to completion with retries. */
+/** @internal Runs `call` to completion with retries. */
 export function bufferedCall(engine: AttemptEngine, call: Call): Promise<Response> {
   const attempt = engine.hasRequestHooks || engine.hasResponseHooks ? hookedAttempt : plainAttempt;
   return engine.run(

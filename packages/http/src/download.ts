@@ -149,7 +149,7 @@ async function downloadAttempt(
   };
 }
 
-/** See `HTTPClient.download()`. */
+/** @internal See `HTTPClient.download()`. */
 export function downloadToFile(
   engine: AttemptEngine,
   url: unknown,

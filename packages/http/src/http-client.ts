@@ -11,7 +11,7 @@ const STREAM_KEYS = [...REQUEST_KEYS, 'method'];
 
 const engines = new WeakMap<HTTPClient, AttemptEngine>();
 
-/** Test seam (not exported from the package): the engine behind a client. */
+/** @internal Test seam (not exported from the package): the engine behind a client. */
 export function engineOf(client: HTTPClient): AttemptEngine {
   return engines.get(client)!;
 }

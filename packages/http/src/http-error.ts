@@ -24,6 +24,7 @@ function scrubHeaders(headers: IncomingHttpHeaders, secrets: string[]): Incoming
 }
 
 /**
+ * @internal
  * The error a 4xx/5xx response becomes: ky-style message, redacted URL, body snippet. 429 — or
  * any status whose `Retry-After` was too long to wait for (`retryAfterMs` given) — is a
  * RateLimitError.

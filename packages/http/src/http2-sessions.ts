@@ -13,12 +13,12 @@ import type { EventEmitter } from 'node:events';
 
 const GRACEFULLY_CLOSING = 'gracefullyClosing';
 
-/** The agent's private "gracefully closing" symbol on `session`, if it has one. */
+/** @internal The agent's private "gracefully closing" symbol on `session`, if it has one. */
 export function closingMark(session: object): symbol | undefined {
   return Object.getOwnPropertySymbols(session).find((s) => s.description === GRACEFULLY_CLOSING);
 }
 
-/** Makes `agent` stop choosing a session as soon as the session receives GOAWAY. */
+/** @internal Makes `agent` stop choosing a session as soon as the session receives GOAWAY. */
 export function watchGoaway(agent: EventEmitter): void {
   agent.on('session', (session: EventEmitter) => {
     session.once('goaway', () => {

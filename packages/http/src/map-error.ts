@@ -16,7 +16,7 @@ import { isRefusedStream, markRefused } from './refused-stream.js';
 import { ResponseTooLarge } from './size-limit.js';
 import { malformedUrl } from './validate-request.js';
 
-/** The client's own per-attempt timer fired; handed to `stream.destroy()`, found again in the cause chain. */
+/** @internal The client's own per-attempt timer fired; handed to `stream.destroy()`, found again in the cause chain. */
 export class AttemptTimeout extends Error {
   override readonly name = 'AttemptTimeout';
   readonly code = 'ETIMEDOUT';
@@ -39,7 +39,7 @@ function findInChain<T>(err: unknown, pick: (e: object) => T | undefined): T | u
   return undefined;
 }
 
-/** What the client knew about the attempt that failed. */
+/** @internal What the client knew about the attempt that failed. */
 export interface AttemptContext {
   method: string;
   /** The call; its `url` is parsed only here, on the error path. */
@@ -115,6 +115,7 @@ function proxyTimeout(proxyUrl: URL, timeoutMs: number, err: unknown): ProxyErro
 }
 
 /**
+ * @internal
  * Maps an error from got (a `RequestError` wrapping the system error) to the `@net/errors`
  * class that says what went wrong. The original is always the `cause`.
  */

@@ -144,7 +144,7 @@ export interface HTTPClientOptions {
   cookieJar?: CookieJar;
 }
 
-/** Client options with defaults applied, shorthands normalised and input checked. */
+/** @internal Client options with defaults applied, shorthands normalised and input checked. */
 export interface ResolvedOptions {
   baseUrl: string | undefined;
   headers: Record<string, string>;
@@ -166,7 +166,7 @@ export interface ResolvedOptions {
   cookieJar: CookieJar | undefined;
 }
 
-/** The client's defaults, as data (`HTTPClient.defaults` is this object, deep-frozen). */
+/** @internal The client's defaults, as data (`HTTPClient.defaults` is this object, deep-frozen). */
 export const CLIENT_DEFAULTS = deepFreeze({
   timeout: { attempt: 30_000, connect: Infinity, total: Infinity },
   maxRetries: 2,
@@ -178,7 +178,7 @@ export const CLIENT_DEFAULTS = deepFreeze({
   decompress: true,
   maxResponseSize: 64 * 1024 * 1024,
   maxSockets: 256,
-});
+} as const);
 
 function deepFreeze<T extends object>(value: T): T {
   for (const inner of Object.values(value)) {
@@ -210,7 +210,7 @@ const TIMEOUT_KEYS = ['attempt', 'connect', 'total'];
 const TLS_KEYS = ['ca', 'cert', 'key', 'rejectUnauthorized'];
 const HOOK_KEYS = ['beforeRequest', 'afterResponse', 'beforeRetry'] as const;
 
-/** Normalises `timeout: number | {…}` once, on top of `base`. */
+/** @internal Normalises `timeout: number | {…}` once, on top of `base`. */
 export function resolveTimeout(
   name: string,
   value: unknown,
@@ -228,7 +228,7 @@ export function resolveTimeout(
   };
 }
 
-/** A byte limit: a non-negative integer or Infinity. */
+/** @internal A byte limit: a non-negative integer or Infinity. */
 export function resolveSizeLimit(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   return checkInteger(name, value, { min: 0, max: Infinity });
@@ -295,7 +295,7 @@ function optionalBoolean(name: string, value: unknown, fallback: boolean): boole
   return value === undefined ? fallback : checkBoolean(name, value);
 }
 
-/** Applies defaults and validates every field of the client options, once. */
+/** @internal Applies defaults and validates every field of the client options, once. */
 export function resolveOptions(
   input: HTTPClientOptions = {},
   env: NodeJS.ProcessEnv = process.env,

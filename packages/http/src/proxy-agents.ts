@@ -14,9 +14,10 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 
-/** Marks an error raised while reaching a proxy (a non-enumerable property holding a {@link ProxyFailure}). */
+/** @internal Marks an error raised while reaching a proxy (a non-enumerable property holding a {@link ProxyFailure}). */
 export const PROXY_FAILURE = Symbol('proxyFailure');
 
+/** @internal */
 export interface ProxyFailure {
   proxyUrl: URL;
   /** The proxy's refusal status (to CONNECT, or a 407 to a forwarded request), when it answered. */
@@ -31,7 +32,7 @@ interface ConnectOptions {
   [key: string]: unknown;
 }
 
-/** Tags `err` as a failure of the proxy at `proxyUrl`. */
+/** @internal Tags `err` as a failure of the proxy at `proxyUrl`. */
 export function markProxyFailure<E extends object>(err: E, proxyUrl: URL, statusCode?: number): E {
   if (!(PROXY_FAILURE in err)) {
     const failure: ProxyFailure = { proxyUrl, statusCode };
@@ -117,7 +118,7 @@ const tlsOverTunnel = (options: ConnectOptions & { socket: Socket }): Socket => 
   });
 };
 
-/** Sends `http://` requests to the proxy in absolute form over keep-alive connections to it. */
+/** @internal Sends `http://` requests to the proxy in absolute form over keep-alive connections to it. */
 export class ForwardProxyAgent extends HttpAgent {
   private readonly authorization: string | undefined;
 
@@ -147,7 +148,7 @@ export class ForwardProxyAgent extends HttpAgent {
   }
 }
 
-/** Opens `https://` connections through a CONNECT tunnel, then TLS to the target inside it. */
+/** @internal Opens `https://` connections through a CONNECT tunnel, then TLS to the target inside it. */
 export class TunnelProxyAgent extends HttpsAgent {
   private readonly authorization: string | undefined;
   /** CONNECTs not yet answered, so `destroy()` can end them. */

@@ -20,7 +20,7 @@ interface NoProxyRule {
   port: string | undefined;
 }
 
-/** The proxy settings of a client, parsed once. */
+/** @internal The proxy settings of a client, parsed once. */
 export interface ResolvedProxy {
   http: URL | undefined;
   https: URL | undefined;
@@ -79,6 +79,7 @@ function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
 }
 
 /**
+ * @internal
  * Reads the proxy setting once: the explicit option, or HTTP_PROXY / HTTPS_PROXY / NO_PROXY
  * (lower case wins, as in curl). Returns undefined when no proxy applies at all.
  */
@@ -112,7 +113,7 @@ export function resolveProxy(
   return { http, https, noProxy: parsed.rules, all: false };
 }
 
-/** The proxy for `url`, or undefined to connect directly. */
+/** @internal The proxy for `url`, or undefined to connect directly. */
 export function proxyFor(proxy: ResolvedProxy, url: URL): URL | undefined {
   const target = url.protocol === 'https:' ? proxy.https : proxy.http;
   if (!target || proxy.noProxy.length === 0) return target;

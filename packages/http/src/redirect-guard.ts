@@ -16,7 +16,7 @@ function effectivePort(url: URL): string {
   return url.port || (url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : '');
 }
 
-/** Whether `a` and `b` differ in scheme, host or port. */
+/** @internal Whether `a` and `b` differ in scheme, host or port. */
 export function crossesOrigin(a: URL, b: URL): boolean {
   return (
     a.protocol !== b.protocol ||
@@ -25,6 +25,7 @@ export function crossesOrigin(a: URL, b: URL): boolean {
   );
 }
 
+/** @internal */
 export function redirectGuard(
   agents: AgentPool,
   http2: boolean,

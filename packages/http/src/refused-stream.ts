@@ -9,16 +9,18 @@
  */
 import type { NetworkError } from '@net/errors';
 
-/** A call replays refused streams at most this many times (a server refusing forever is a failure). */
+/** @internal A call replays refused streams at most this many times (a server refusing forever is a failure). */
 export const MAX_REFUSED_REPLAYS = 500;
 
 const refused = new WeakSet<object>();
 
+/** @internal */
 export function markRefused<E extends NetworkError>(err: E): E {
   refused.add(err);
   return err;
 }
 
+/** @internal */
 export function isRefusedStream(err: unknown): boolean {
   return typeof err === 'object' && err !== null && refused.has(err);
 }

@@ -76,7 +76,7 @@ export interface RequestOptions {
   maxResponseSize?: number;
 }
 
-/** The option names of one call (`request()` and friends). */
+/** @internal The option names of one call (`request()` and friends). */
 export const REQUEST_KEYS: readonly string[] = [
   'headers',
   'searchParams',
@@ -94,7 +94,7 @@ export const REQUEST_KEYS: readonly string[] = [
   'maxResponseSize',
 ];
 
-/** One call, resolved once before its first attempt. */
+/** @internal One call, resolved once before its first attempt. */
 export interface Call {
   method: string;
   /** The URL as handed to got. */
@@ -143,7 +143,7 @@ function isStreamBody(body: unknown): boolean {
   );
 }
 
-/** Validates a call and resolves its options against the client's, before any I/O. */
+/** @internal Validates a call and resolves its options against the client's, before any I/O. */
 export function prepareCall(
   client: ResolvedOptions,
   method: string,

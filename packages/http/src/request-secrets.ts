@@ -31,6 +31,7 @@ function addCredentialHeader(out: Set<string>, name: string, value: string): voi
 }
 
 /**
+ * @internal
  * The exact secret values a request carries: credential headers (client and call), URL
  * userinfo, credential-like query values and the proxy's userinfo. Computed only on the error
  * path, where a response that echoes them must be scrubbed.

@@ -10,6 +10,7 @@ function first(value: string | string[] | undefined): string | undefined {
 }
 
 /**
+ * @internal
  * Parses `Retry-After` (delay-seconds or an HTTP-date) into ms from `now`. Returns undefined
  * when absent or unparseable; a date in the past is 0.
  */
@@ -28,7 +29,7 @@ export function parseRetryAfter(
   return Math.max(0, at - now);
 }
 
-/** The reset delay of the RateLimit headers, in ms, or undefined. */
+/** @internal The reset delay of the RateLimit headers, in ms, or undefined. */
 export function parseRateLimitReset(headers: IncomingHttpHeaders): number | undefined {
   const reset = first(headers['ratelimit-reset'])?.trim();
   if (reset !== undefined && /^\d+$/.test(reset)) return Number(reset) * 1000;
@@ -41,7 +42,7 @@ export function parseRateLimitReset(headers: IncomingHttpHeaders): number | unde
   return undefined;
 }
 
-/** `Retry-After` when present, else the RateLimit reset, in ms. */
+/** @internal `Retry-After` when present, else the RateLimit reset, in ms. */
 export function serverRequestedDelay(headers: IncomingHttpHeaders): number | undefined {
   return parseRetryAfter(headers['retry-after']) ?? parseRateLimitReset(headers);
 }

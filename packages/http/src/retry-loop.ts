@@ -15,10 +15,10 @@ import type { Call } from './request-options.js';
 import type { Response } from './response.js';
 import { serverRequestedDelay } from './retry-after.js';
 
-/** What one attempt produced: a finished value, or a 4xx/5xx response for the loop to judge. */
+/** @internal What one attempt produced: a finished value, or a 4xx/5xx response for the loop to judge. */
 export type AttemptOutcome<T> = { value: T } | { status: Response };
 
-/** What the loop needs from its owner: plain data and functions, no back-reference to a client. */
+/** @internal What the loop needs from its owner: plain data and functions, no back-reference to a client. */
 export interface LoopHost {
   readonly beforeRetry: ReadonlyArray<(info: RetryInfo) => void | Promise<void>>;
   /** Set when the client is closed: no new attempt starts. */
@@ -29,7 +29,7 @@ export interface LoopHost {
   secretsOf(call: Call): string[];
 }
 
-/** Per-attempt facts handed to the attempt function. */
+/** @internal Per-attempt facts handed to the attempt function. */
 export interface AttemptBudget {
   retryCount: number;
   /** The budget of this attempt in ms (Infinity for none). */
@@ -70,6 +70,7 @@ function attemptTimeout(call: Call): NetworkTimeoutError {
 }
 
 /**
+ * @internal
  * Runs attempts until one succeeds or the policy says stop. The rules, in order:
  * a stream the HTTP/2 server refused unprocessed is replayed at once (any method, not counted
  * as a retry, bounded); a non-retryable failure, or the last allowed attempt, ends the call

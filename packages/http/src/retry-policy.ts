@@ -45,7 +45,7 @@ export interface RetryOptions {
   maxRetryAfter?: number;
 }
 
-/** {@link RetryOptions} with every field present. */
+/** @internal {@link RetryOptions} with every field present. */
 export interface RetryPolicy {
   methods: ReadonlySet<string>;
   statusCodes: ReadonlySet<number>;
@@ -54,10 +54,16 @@ export interface RetryPolicy {
   maxRetryAfter: number;
 }
 
-/** The default retry policy, as data. */
-export const RETRY_DEFAULTS = {
+/** @internal The default retry policy, as data. */
+export const RETRY_DEFAULTS: {
+  readonly methods: readonly string[];
+  readonly statusCodes: readonly number[];
+  readonly baseDelay: number;
+  readonly maxDelay: number;
+  readonly maxRetryAfter: number;
+} = {
   methods: IDEMPOTENT_METHODS,
-  statusCodes: [...RETRYABLE_STATUS_CODES] as readonly number[],
+  statusCodes: [...RETRYABLE_STATUS_CODES],
   baseDelay: 300,
   maxDelay: 30_000,
   maxRetryAfter: 60_000,
@@ -72,7 +78,7 @@ function checkList<T>(name: string, value: unknown, check: (v: unknown) => T): T
   return value.map((v) => check(v));
 }
 
-/** Merges retry options onto a policy (the default one when `base` is undefined), checking each field. */
+/** @internal Merges retry options onto a policy (the default one when `base` is undefined), checking each field. */
 export function resolveRetry(
   name: string,
   value: unknown,
@@ -115,6 +121,7 @@ export function resolveRetry(
 }
 
 /**
+ * @internal
  * Whether a method may be retried: listed in the policy, and for POST/PATCH only with an
  * idempotency key (a key makes a repeat safe on a server that honours it).
  */

@@ -1,4 +1,4 @@
-/** A response body passed its limit; handed to `stream.destroy()`, mapped to ProtocolError. */
+/** @internal A response body passed its limit; handed to `stream.destroy()`, mapped to ProtocolError. */
 export class ResponseTooLarge extends Error {
   override readonly name = 'ResponseTooLarge';
   constructor(readonly limit: number) {

@@ -90,7 +90,7 @@ function bodyStream(body: Buffer): Readable {
   return stream;
 }
 
-/** Runs `call` until a response head is accepted; its body is handed out as a stream. */
+/** @internal Runs `call` until a response head is accepted; its body is handed out as a stream. */
 export function streamedCall(engine: AttemptEngine, call: Call): Promise<StreamResponse> {
   return engine.run(
     call,

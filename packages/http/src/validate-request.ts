@@ -1,6 +1,6 @@
 import { invalidArgType, invalidArgValue } from '@net/errors/internal';
 
-/** The methods this client sends. CONNECT is a proxy's business, not a client call's. */
+/** @internal The methods this client sends. CONNECT is a proxy's business, not a client call's. */
 export const METHODS: ReadonlySet<string> = new Set([
   'GET',
   'HEAD',
@@ -12,7 +12,7 @@ export const METHODS: ReadonlySet<string> = new Set([
   'TRACE',
 ]);
 
-/** Upper-cases and checks a method name. */
+/** @internal Upper-cases and checks a method name. */
 export function validateMethod(method: unknown): string {
   if (typeof method !== 'string') throw invalidArgType('method', 'of type string', method);
   const upper = method.toUpperCase();
@@ -30,6 +30,7 @@ export function validateMethod(method: unknown): string {
 const PLAIN_HTTP_URL = /^https?:\/\/[\x21-\x7e]+$/i;
 
 /**
+ * @internal
  * Resolves `input` against `baseUrl` and checks it is an http(s) URL. Returns the string to
  * hand to got, and the parsed URL when parsing was needed to judge it. A string that passes the
  * cheap check but is still malformed (`http://h:99999/`) is refused by got's parse, before any
@@ -60,7 +61,7 @@ export function resolveUrl(
   return { href: url.href, parsed: url };
 }
 
-/** The TypeError for a URL that does not parse. */
+/** @internal The TypeError for a URL that does not parse. */
 export function malformedUrl(): TypeError {
   return invalidArgValue('url', 'It must be an absolute http(s) URL (or relative to baseUrl).');
 }

@@ -62,6 +62,24 @@ describe('tls', () => {
   });
 });
 
+describe('HTTPClient.defaults', () => {
+  it('is plain data, deep-frozen, and what an empty options object resolves to', () => {
+    const d = HTTPClient.defaults;
+    expect(Object.isFrozen(d)).toBe(true);
+    expect(Object.isFrozen(d.timeout)).toBe(true);
+    expect(Object.isFrozen(d.retry)).toBe(true);
+    expect(Object.isFrozen(d.retry.methods)).toBe(true);
+    expect(() => {
+      (d as { maxRetries: number }).maxRetries = 9;
+    }).toThrow(TypeError);
+    const o = resolveOptions({}, {});
+    expect(o.timeout).toEqual(d.timeout);
+    expect(o.maxRetries).toBe(d.maxRetries);
+    expect(o.maxResponseSize).toBe(d.maxResponseSize);
+    expect([...o.retry.statusCodes]).toEqual(d.retry.statusCodes);
+  });
+});
+
 describe('resolveOptions', () => {
   it('applies the documented defaults', () => {
     const o = resolveOptions({}, {});
