@@ -1,6 +1,5 @@
-import { checkOptionKeys } from '@net/errors/internal';
+import { checkOptionKeys, checkSignal } from '@net/errors/internal';
 import type { SignalOptions } from './option-types.js';
-import { checkSignal } from './value-checks.js';
 
 const SIGNAL_KEYS = ['signal'];
 

@@ -1,5 +1,9 @@
 import {
+  checkBoolean,
+  checkFunction,
   checkHeaders,
+  checkInteger,
+  checkNumber,
   checkOptionKeys,
   checkTimeout,
   invalidArgType,
@@ -16,7 +20,6 @@ import type {
   TlsOptions,
   WebSocketClientOptions,
 } from './option-types.js';
-import { checkBoolean, checkFunction, checkInteger, checkNumber } from './value-checks.js';
 
 export interface ResolvedOptions {
   /** The checked URL's href (a string is smaller than a URL object; errors parse it when needed). */

@@ -35,7 +35,7 @@ import {
 import type { WebSocketClientEvents } from './events.js';
 import { FlushWatch } from './flush-watch.js';
 import { Waiters } from './waiters.js';
-import { rejected } from './value-checks.js';
+import { rejected } from '@net/errors/internal';
 import { SendBuffer } from './send-buffer.js';
 
 const EVENTS = new Set(['open', 'message', 'close', 'reconnecting', 'error']);

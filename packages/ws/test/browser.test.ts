@@ -26,10 +26,6 @@ async function bundlePage() {
     platform: 'browser',
     target: 'chrome120',
     conditions: ['@net/source', 'browser'],
-    // @net/errors/internal's index re-exports a value check that imports node:net (checkHost),
-    // which esbuild cannot resolve for a browser even when nothing uses it. Marked external here,
-    // it must then be tree-shaken away completely: the test below checks no node: import is left.
-    external: ['node:*'],
     write: false,
     metafile: true,
     logLevel: 'silent',
