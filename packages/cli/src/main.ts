@@ -47,6 +47,7 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
  * The command tree. Only flag definitions live here: every protocol package is imported by the
  * action that uses it, so `net --version` and `net --help` load none of them. A usage error is
  * handed to `onUsageError` instead of being printed with commander's usage dump.
+ * @internal
  */
 export function buildProgram(
   context: CommandContext,
