@@ -30,7 +30,7 @@ describe('TCPServer memory with its defaults', () => {
       { cwd: join(here, '..'), stdio: ['pipe', 'pipe', 'inherit'] },
     );
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const sockets: Socket[] = [];
     try {
       const { port } = JSON.parse((await lines.next()).value as string) as { port: number };
@@ -43,7 +43,7 @@ describe('TCPServer memory with its defaults', () => {
       }
       // Let the server take in all it will: its reads stop once every connection is paused.
       await new Promise((resolve) => setTimeout(resolve, 3_000));
-      child.stdin!.write('measure\n');
+      child.stdin.write('measure\n');
       const stats = JSON.parse((await lines.next()).value as string) as {
         connections: number;
         arrayBuffersGrowth: number;
