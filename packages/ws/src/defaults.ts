@@ -8,19 +8,29 @@ import type {
 
 /** The shape of `WebSocketClient.defaults` (see `WebSocketClientOptions` for each field's meaning). */
 export interface WebSocketClientDefaults {
+  /** No subprotocols offered. */
   readonly protocols: readonly string[];
+  /** No extra handshake headers. */
   readonly headers: Readonly<Record<string, string>>;
+  /** 10 000 ms per connection attempt. */
   readonly connectTimeout: number;
+  /** Reconnect with full-jitter back-off from 1 s up to 30 s, without limit, unless the close code says not to. */
   readonly reconnect: Readonly<Required<ReconnectOptions>>;
+  /** A ping every 30 s; dead after 10 s without an answer. */
   readonly heartbeat: Readonly<Required<Omit<HeartbeatOptions, 'message'>>> & {
     readonly message: undefined;
   };
+  /** 1 000 messages and 1 MiB buffered for sending (queue plus socket). */
   readonly queue: Readonly<Required<QueueOptions>>;
-  /** Bounds of each `messages()` iterator. */
+  /** Bounds of each `messages()` iterator: 1 000 messages, 16 MiB. */
   readonly messages: Readonly<Required<MessagesOptions>>;
+  /** Acknowledgements off. */
   readonly acks: false;
+  /** Node's trust store, certificates verified. */
   readonly tls: Readonly<TlsOptions>;
+  /** Compression not offered. */
   readonly perMessageDeflate: boolean;
+  /** 5 000 ms for the server's close frame. */
   readonly closeTimeout: number;
 }
 

@@ -14,6 +14,7 @@ export interface WebSocketOpenEvent {
 export interface WebSocketCloseEvent {
   /** The close code (1006 when the connection ended without a close frame). */
   code: number;
+  /** The close reason ('' when none was given). */
   reason: string;
   /** Whether a close frame was received. */
   wasClean: boolean;
@@ -35,9 +36,13 @@ export interface ReconnectingEvent {
 
 /** Event names of `client.on()` and their payloads. */
 export interface WebSocketClientEvents {
+  /** A connection opened (the first, or one that replaced a dropped one). */
   open: WebSocketOpenEvent;
+  /** A message arrived. */
   message: Message;
+  /** A connection closed; with `willReconnect: false` the client closed for good (once). */
   close: WebSocketCloseEvent;
+  /** A reconnect attempt is scheduled. */
   reconnecting: ReconnectingEvent;
   /** Background failures: a dropped connection, a failed reconnect, a heartbeat timeout, a protocol error. */
   error: NetworkError;

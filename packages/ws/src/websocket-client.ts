@@ -95,6 +95,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     this.url = redacted === href ? href : redacted;
   }
 
+  /** Where the client is in its life (see `WebSocketState`). */
   get state(): WebSocketState {
     return this.#state;
   }
@@ -203,6 +204,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     return this.#fanout.open(limits, this.#state === 'closed');
   }
 
+  /** `for await (const m of client)`: the same as `messages()` with the default bounds. */
   [Symbol.asyncIterator](): AsyncIterator<Message> {
     return this.messages();
   }
@@ -242,6 +244,7 @@ export class WebSocketClient implements AsyncIterable<Message>, AsyncDisposable 
     return this.#closed;
   }
 
+  /** `await using client = new WebSocketClient(…)`: `close()` with code 1000. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
