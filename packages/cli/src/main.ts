@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from './exit-codes.js';
 import { secretsInArgv } from './known-secrets.js';
+import { version } from './version.js';
 import type * as ReportError from './report-error.js';
 import {
   registerCompletion,
@@ -39,9 +39,6 @@ type Diagnostics = typeof ReportError;
 let diagnostics: Diagnostics | undefined;
 const loadDiagnostics = async (): Promise<Diagnostics> =>
   (diagnostics ??= await import('./report-error.js'));
-
-// The same relative path from src/ and dist/.
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /**
  * The command tree. Only flag definitions live here: every protocol package is imported by the
