@@ -123,4 +123,22 @@ describe('heartbeat', () => {
     await Promise.all(healthy.map((c) => c.close()));
     expect(clockStats()).toEqual({ timers: 0, members: 0 });
   });
+
+  it('with timeout 0 keeps pinging a silent peer but never declares it dead', async () => {
+    await using peer = await startRawWsPeer('silent');
+    await using client = new WebSocketClient({
+      url: peer.url,
+      heartbeat: { interval: 20, timeout: 0 },
+      closeTimeout: 50,
+    });
+    const errors: unknown[] = [];
+    client.on('error', (e) => errors.push(e));
+    await client.connect();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(errors).toEqual([]);
+    expect(client.state).toBe('open');
+    // Masked client frames start with 0x89 for a ping: several went out.
+    const pings = [...peer.received[0]!].filter((b) => b === 0x89).length;
+    expect(pings).toBeGreaterThanOrEqual(3);
+  });
 });
