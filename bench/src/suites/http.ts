@@ -1,6 +1,6 @@
 /**
- * `pnpm bench http`: HTTPClient against raw got (same settings), axios, Node's fetch,
- * undici.request and node:http, on one keep-alive loopback server in a child process (so the
+ * `pnpm bench http`: HTTPClient against a bare `got.stream()` loop, raw got's promise API (same
+ * settings), axios, Node's fetch, undici.request and node:http, on one keep-alive loopback server in a child process (so the
  * server does not share the client's event loop), 50 requests in flight.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -40,8 +40,24 @@ server.listen(0, '127.0.0.1', () => process.send(server.address().port));
 process.on('disconnect', () => process.exit(0));
 `;
 
+/** The bench server in a child process (so it does not share the client's event loop). */
+export async function startBenchServer(): Promise<{ url: string; close(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'net-bench-http-'));
+  const script = join(dir, 'server.cjs');
+  writeFileSync(script, SERVER);
+  const child: ChildProcess = fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [port] = (await once(child, 'message')) as [number];
+  return {
+    url: `http://127.0.0.1:${port}/user`,
+    close: () => {
+      child.disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Runs `total` calls of `one`, `IN_FLIGHT` at a time; resolves with `total`. */
-async function saturate(total: number, one: () => Promise<unknown>): Promise<number> {
+export async function saturate(total: number, one: () => Promise<unknown>): Promise<number> {
   let started = 0;
   const worker = async () => {
     while (started < total) {
@@ -80,14 +96,26 @@ function ratioLine(result: ComparisonResult): string {
   return `${result.title} — HTTPClient vs ${parts.join(', ')}`;
 }
 
+/**
+ * A bare `got.stream()` call buffered by hand: the floor of any client driving got, so
+ * HTTPClient's own per-request cost is its distance from this.
+ */
+function gotStreamLoop(instance: typeof got, url: string, body?: Buffer): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const stream = body ? instance.stream.post(url, { body }) : instance.stream(url);
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.once('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+    stream.once('error', reject);
+  });
+}
+
+const ROUNDS = Number(process.env.NET_BENCH_HTTP_ROUNDS ?? 7);
+
 export async function run(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'net-bench-http-'));
-  const script = join(dir, 'server.cjs');
-  writeFileSync(script, SERVER);
-  const child: ChildProcess = fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const server = await startBenchServer();
   try {
-    const [port] = (await once(child, 'message')) as [number];
-    const url = `http://127.0.0.1:${port}/user`;
+    const url = server.url;
     const parsed = new URL(url);
 
     const client = new HTTPClient({ maxSockets: IN_FLIGHT });
@@ -98,6 +126,10 @@ export async function run(): Promise<void> {
       retry: { limit: 0 },
       timeout: { request: 30_000 },
     });
+    // The loop gets the same agent settings and no retries (got's stream API never retries a
+    // stream that has been read from anyway).
+    const loopAgent = new HttpAgent({ keepAlive: true, maxSockets: IN_FLIGHT, scheduling: 'lifo' });
+    const loopGot = got.extend({ agent: { http: loopAgent }, retry: { limit: 0 } });
     const axiosAgent = new HttpAgent({ keepAlive: true, maxSockets: IN_FLIGHT });
     const ax = axios.create({ httpAgent: axiosAgent, timeout: 30_000 });
     const undici = new UndiciAgent({ connections: IN_FLIGHT });
@@ -105,6 +137,7 @@ export async function run(): Promise<void> {
 
     const getCases: Record<string, BenchCase> = {
       HTTPClient: () => saturate(GETS_PER_ROUND, async () => (await client.get(url)).json()),
+      'got.stream loop': () => saturate(GETS_PER_ROUND, () => gotStreamLoop(loopGot, url)),
       'raw got': () => saturate(GETS_PER_ROUND, () => rawGot(url).json()),
       axios: () => saturate(GETS_PER_ROUND, async () => (await ax.get(url)).data),
       fetch: () => saturate(GETS_PER_ROUND, async () => (await fetch(url)).json()),
@@ -117,6 +150,7 @@ export async function run(): Promise<void> {
     const postCases: Record<string, BenchCase> = {
       HTTPClient: () =>
         saturate(POSTS_PER_ROUND, async () => (await client.post(url, { body: MIB })).json()),
+      'got.stream loop': () => saturate(POSTS_PER_ROUND, () => gotStreamLoop(loopGot, url, MIB)),
       'raw got': () => saturate(POSTS_PER_ROUND, () => rawGot.post(url, { body: MIB }).json()),
       axios: () =>
         saturate(
@@ -142,25 +176,25 @@ export async function run(): Promise<void> {
         unit: 'req',
         cases: getCases,
         baseline: 'raw got',
-        rounds: 7,
+        rounds: ROUNDS,
       }),
       await compare({
         title: `POST 1 MiB body, ${IN_FLIGHT} in flight, keep-alive`,
         unit: 'req',
         cases: postCases,
         baseline: 'raw got',
-        rounds: 7,
+        rounds: ROUNDS,
       }),
     ];
     report('http', results);
     for (const result of results) console.log(ratioLine(result));
     await client.close();
     gotAgent.destroy();
+    loopAgent.destroy();
     axiosAgent.destroy();
     nodeAgent.destroy();
     await undici.close();
   } finally {
-    child.disconnect();
-    rmSync(dir, { recursive: true, force: true });
+    server.close();
   }
 }

@@ -136,7 +136,24 @@ export class AttemptEngine {
     attempt: (budget: AttemptBudget) => Promise<AttemptOutcome<T>>,
     settle: (response: Response) => T,
   ): Promise<T> {
-    return runWithRetries(this.loop, call, attempt, settle);
+    if (call.signal !== undefined || this.closer.signal.aborted || Number.isFinite(call.totalMs)) {
+      return runWithRetries(this.loop, call, attempt, settle);
+    }
+    // The common case, a first attempt that succeeds, without the retry loop's async frame:
+    // the loop takes over with this attempt's result only when it did not simply succeed.
+    const budget = {
+      retryCount: 0,
+      attemptMs: call.attemptMs,
+      totalMs: undefined,
+      mayRetry: call.maxRetries > 0,
+    };
+    return attempt(budget).then(
+      (outcome) =>
+        'value' in outcome
+          ? outcome.value
+          : runWithRetries(this.loop, call, attempt, settle, { outcome }),
+      (error: unknown) => runWithRetries(this.loop, call, attempt, settle, { error }),
+    );
   }
 
   /** Whether beforeRequest hooks run (then `beforeAttempt` must be awaited before `start`). */

@@ -151,6 +151,7 @@ export function prepareCall(
   given: unknown,
   limits: { keys: readonly string[]; maxResponseSize: number },
 ): Call {
+  if (given === undefined) return plainCall(client, method, input, limits.maxResponseSize);
   const options = checkOptionKeys<RequestOptions>('options', given, limits.keys);
   let { href, parsed } = resolveUrl(input, client.baseUrl);
   if (options.searchParams !== undefined) {
@@ -238,25 +239,71 @@ export function prepareCall(
     got.timeout = Number.isFinite(timeout.connect) ? { connect: timeout.connect } : {};
   }
   if (signal) got.signal = signal;
-  return {
-    method,
-    href,
-    get url() {
-      parsed ??= new URL(href);
-      return parsed;
-    },
-    got,
-    plain: Object.keys(got).length === 0,
-    headers,
-    attemptMs: timeout.attempt,
-    totalMs: timeout.total,
-    maxRetries,
-    policy,
-    throwHttpErrors,
-    signal,
-    onUploadProgress: options.onUploadProgress,
-    onDownloadProgress: options.onDownloadProgress,
-    endEmpty: got.body === undefined && !NO_BODY_METHODS.has(method),
-    maxResponseSize,
-  };
+  const call = new PreparedCall(method, href, parsed, got, headers, policy, signal);
+  call.attemptMs = timeout.attempt;
+  call.totalMs = timeout.total;
+  call.maxRetries = maxRetries;
+  call.throwHttpErrors = throwHttpErrors;
+  call.onUploadProgress = options.onUploadProgress;
+  call.onDownloadProgress = options.onDownloadProgress;
+  call.endEmpty = got.body === undefined && !NO_BODY_METHODS.has(method);
+  call.maxResponseSize = maxResponseSize;
+  return call;
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_OPTIONS: Readonly<OptionsInit> = Object.freeze({});
+
+/**
+ * A call without options (`client.get(url)`), the common case: nothing to check but the URL,
+ * so the client's resolved values are taken as they are.
+ */
+function plainCall(
+  client: ResolvedOptions,
+  method: string,
+  input: unknown,
+  maxResponseSize: number,
+): Call {
+  const { href, parsed } = resolveUrl(input, client.baseUrl);
+  // GET is got's default: leaving it out lets a plain GET skip got's per-call option merge.
+  const got = method === 'GET' ? NO_OPTIONS : { method: method as OptionsInit['method'] };
+  const call = new PreparedCall(method, href, parsed, got, NO_HEADERS, client.retry, undefined);
+  call.attemptMs = client.timeout.attempt;
+  call.totalMs = client.timeout.total;
+  call.maxRetries = isRetryableMethod(method, client.retry, false) ? client.maxRetries : 0;
+  call.throwHttpErrors = client.throwHttpErrors;
+  call.endEmpty = !NO_BODY_METHODS.has(method);
+  call.maxResponseSize = maxResponseSize;
+  return call;
+}
+
+/** One shape for every call (a class, not an object literal with a getter, for V8's sake). */
+class PreparedCall implements Call {
+  attemptMs = 0;
+  totalMs = Infinity;
+  maxRetries = 0;
+  throwHttpErrors = true;
+  onUploadProgress: ((progress: Progress) => void) | undefined = undefined;
+  onDownloadProgress: ((progress: Progress) => void) | undefined = undefined;
+  endEmpty = false;
+  maxResponseSize = Infinity;
+  readonly plain: boolean;
+
+  constructor(
+    readonly method: string,
+    readonly href: string,
+    private parsed: URL | undefined,
+    readonly got: Readonly<OptionsInit>,
+    readonly headers: Readonly<Record<string, string>>,
+    readonly policy: RetryPolicy,
+    readonly signal: AbortSignal | undefined,
+  ) {
+    this.plain = got === NO_OPTIONS || Object.keys(got).length === 0;
+  }
+
+  /** The URL parsed, on first use only: the plain path never needs it (got parses `href`). */
+  get url(): URL {
+    this.parsed ??= new URL(this.href);
+    return this.parsed;
+  }
 }

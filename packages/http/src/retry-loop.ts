@@ -85,6 +85,8 @@ export async function runWithRetries<T>(
   call: Call,
   attempt: (budget: AttemptBudget) => Promise<AttemptOutcome<T>>,
   settle: (response: Response) => T,
+  /** The result of a first attempt the caller already made (see AttemptEngine.run). */
+  first?: { outcome: AttemptOutcome<T> } | { error: unknown },
 ): Promise<T> {
   const bounded = Number.isFinite(call.totalMs);
   const started = bounded ? performance.now() : 0;
@@ -93,7 +95,8 @@ export async function runWithRetries<T>(
     httpError(response, host.secretsOf(call), retryAfterMs);
   let replays = 0;
   // Replays of refused streams share the budget of the attempt they replay.
-  let attemptStarted = 0;
+  // (When the caller made the first attempt, it began just before this.)
+  let attemptStarted = performance.now();
   let replaying = false;
   for (let retryCount = 0; ; retryCount++) {
     if (call.signal?.aborted) throw abortError(call);
@@ -120,7 +123,14 @@ export async function runWithRetries<T>(
     let retryAfterMs: number | undefined;
     let outcome: AttemptOutcome<T> | undefined;
     try {
-      outcome = await attempt({ retryCount, attemptMs, totalMs, mayRetry });
+      if (first === undefined) {
+        outcome = await attempt({ retryCount, attemptMs, totalMs, mayRetry });
+      } else {
+        const given = first;
+        first = undefined;
+        if ('error' in given) throw given.error;
+        outcome = given.outcome;
+      }
     } catch (err) {
       if (!(err instanceof NetworkError)) throw err;
       if (isRefusedStream(err) && replays < MAX_REFUSED_REPLAYS && !host.closing.aborted) {
