@@ -4,7 +4,10 @@
  *    `nmap -sT -p- -T4` vs evilscan — one run each, the same listeners, with the agreement of
  *    the open sets. As root the comparison runs in a private network namespace (unshare --net),
  *    where no other process's listener can appear or vanish between the three scans.
- * 2. TCP echo of 64 KiB chunks (send, then read the echo back): TCPClient ↔ TCPServer vs raw
+ * 2. A mostly-dead /24 (24 of 256 hosts live) and the same scan in 4 shards, beside
+ *    `nmap -sT -T4 --unprivileged` (connect-based host discovery, as nmap without root), in a
+ *    private namespace (root only; see ./sockets/subnet-scan.ts). NET_BENCH_SCAN_SUBNET=0 skips it.
+ * 3. TCP echo of 64 KiB chunks (send, then read the echo back): TCPClient ↔ TCPServer vs raw
  *    net.Socket ↔ net.Server.
  * Loopback only.
  */
@@ -14,6 +17,7 @@ import { createServer, connect as netConnect, type Server, type Socket } from 'n
 import { fileURLToPath } from 'node:url';
 import * as sockets from '@net/sockets';
 import { compare, report, type ComparisonResult } from '../harness.js';
+import { runSubnetInNamespace } from './sockets/subnet-scan.js';
 
 const HOST = '127.0.0.1';
 const LISTENERS = 20;
@@ -307,9 +311,15 @@ async function echoComparison(): Promise<ComparisonResult> {
 export async function run(): Promise<void> {
   const isolated = canUnshare();
   const outcome = isolated ? await scanInNamespace() : await scanComparison(false);
+  const subnet =
+    isolated && process.env.NET_BENCH_SCAN_SUBNET !== '0'
+      ? await runSubnetInNamespace(scanRounds)
+      : undefined;
   const echo = scanOnly ? undefined : await echoComparison();
-  report('sockets', echo ? [outcome.result, echo] : [outcome.result]);
+  report('sockets', [outcome.result, ...(subnet?.results ?? []), ...(echo ? [echo] : [])]);
   console.log(agreementLines(outcome).join('\n'));
+  if (subnet) console.log(`\n${subnet.notes.join('\n')}`);
+  else console.log('\nThe subnet comparisons need a private network namespace (root): skipped.');
 }
 
 if (process.env.NET_BENCH_SCAN_CHILD === '1') {

@@ -167,6 +167,7 @@ export function createParallelProber(binding: TcpWrapBinding, workers: number): 
       }
       const id = nextId++;
       remote.set(id, probe);
+      probe.remote = true;
       probe.handle = { lane: slot - 1, id } satisfies RemoteHandle;
       lane.attempts++;
       lane.starts.push(id, host, probe.port, probe.family);

@@ -6,6 +6,12 @@ export class ActiveProbe {
   /** The object the prober uses (a libuv handle, a net.Socket, a dgram socket). */
   handle: unknown = undefined;
   done = false;
+  /**
+   * Set by a prober that hands the attempt to another thread: its answer can be late for reasons
+   * of that thread's scheduling, not the network, so it gets the host's full configured timeout
+   * rather than the round-trip-time-based one (see RttEstimator).
+   */
+  remote = false;
   constructor(
     readonly owner: ProbeSink,
     readonly hostIndex: number,

@@ -61,6 +61,11 @@ export class RttEstimator {
     this.#global = update(this.#global, rtt);
   }
 
+  /** The configured timeout of `hostIndex`: for attempts whose answers may be late for other reasons. */
+  maxTimeout(hostIndex: number): number {
+    return this.#max[hostIndex]!;
+  }
+
   /** The current timeout of an attempt to `hostIndex`, in ms (Infinity: none). */
   timeout(hostIndex: number): number {
     const max = this.#max[hostIndex]!;

@@ -322,7 +322,7 @@ export class ScanEngine implements ProbeSink {
     if (this.#timer && this.#timerDue <= now + this.#o.rtt.minTimeout()) return;
     let next = MAX_CHECK_INTERVAL_MS;
     for (const probe of this.#live) {
-      const wait = probe.startedAt + this.#o.rtt.timeout(probe.hostIndex) - now;
+      const wait = probe.startedAt + this.#timeoutOf(probe) - now;
       if (wait < next) next = wait;
     }
     if (this.#timer) clearTimeout(this.#timer);
@@ -347,7 +347,7 @@ export class ScanEngine implements ProbeSink {
     const now = performance.now();
     const expired: EngineProbe[] = [];
     for (const probe of this.#live) {
-      if (probe.startedAt + this.#o.rtt.timeout(probe.hostIndex) <= now + 0.5) expired.push(probe);
+      if (probe.startedAt + this.#timeoutOf(probe) <= now + 0.5) expired.push(probe);
     }
     for (const probe of expired) {
       const prober = probe.discovery ? this.#o.discoveryProber! : this.#o.prober;
@@ -355,6 +355,17 @@ export class ScanEngine implements ProbeSink {
       prober.cancel(probe);
     }
     if (!this.#settled) this.#pump();
+  }
+
+  /**
+   * An attempt's timeout: its host's RTT-based one — checked only after the I/O already waiting
+   * in this thread was seen (see #armTimer) — or, for an attempt made by a worker thread, whose
+   * answer can be late for that thread's scheduling alone, the host's full configured timeout.
+   */
+  #timeoutOf(probe: EngineProbe): number {
+    return probe.remote
+      ? this.#o.rtt.maxTimeout(probe.hostIndex)
+      : this.#o.rtt.timeout(probe.hostIndex);
   }
 
   #succeed(): void {

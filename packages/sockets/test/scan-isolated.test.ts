@@ -68,7 +68,7 @@ function runChild(
     const proc = spawn(cmd, args, {
       cwd: join(here, '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 60_000,
+      timeout: 110_000,
     });
     let out = '';
     let err = '';
@@ -116,6 +116,8 @@ describe.each(matrix)(
         expect(result.filtered).toEqual([]);
         // Self-connects, if any happened, were reported closed: `open` equals the listeners.
       },
+      // A full-range scan (and a tsx start) in a child process, on a machine running other suites.
+      120_000,
     );
 
     it('backs off on EMFILE under a low descriptor limit and still finds exactly its listeners', async () => {
@@ -131,7 +133,7 @@ describe.each(matrix)(
       expect(result.stats.resourceErrors).toBeGreaterThan(0);
       expect(result.stats.lowestConcurrency).toBeLessThan(1_000);
       expect(result.stats.probes).toBe(5001 + result.stats.resourceErrors);
-    });
+    }, 120_000);
   },
 );
 
