@@ -8,7 +8,7 @@ import { requireSshd, startFixture, type Fixture } from './fixtures.js';
 
 requireSshd();
 
-describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
+describe('exec against OpenSSH sshd (or the in-process server without it)', () => {
   let fx: Fixture;
   let client: SSHClient;
   beforeAll(async () => {
@@ -130,7 +130,7 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
     });
   });
 
-  it('a timeout also ends a command running on a pty', async () => {
+  it.runIf(hasSshd())('a timeout also ends a command running on a pty', async () => {
     const marker = 'sleep 41.0703';
     const pending = client.exec(marker, { pty: true, timeout: 2_000 }).catch((err: unknown) => err);
     expect(await waitRunning(marker)).toBe(true);
@@ -173,7 +173,7 @@ describe.runIf(hasSshd())('exec against OpenSSH sshd', () => {
     expect([...result.stdout]).toEqual([0xff, 0xfe, 0x00, 0x80]);
   });
 
-  it('allocates a pseudo-terminal with pty: true', async () => {
+  it.runIf(hasSshd())('allocates a pseudo-terminal with pty: true', async () => {
     const { stdout } = await client.exec('tty', { pty: true });
     expect(stdout).toMatch(/\/dev\/pts\//);
     const { exitCode } = await client.exec('tty');

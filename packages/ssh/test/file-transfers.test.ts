@@ -11,7 +11,6 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbortError, SSHError } from '@net/errors';
-import { hasSshd } from '@net/test-utils/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SSHClient, TransferProgress } from '../src/index.js';
 import { requireSshd, startFixture, type Fixture } from './fixtures.js';
@@ -42,7 +41,7 @@ function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-describe.runIf(hasSshd())('upload and download against OpenSSH sshd', () => {
+describe('upload and download against OpenSSH sshd (or the in-process server without it)', () => {
   let fx: Fixture;
   let client: SSHClient;
   let local: string;
@@ -145,7 +144,7 @@ describe.runIf(hasSshd())('upload and download against OpenSSH sshd', () => {
   });
 });
 
-describe.runIf(hasSshd())('transfers interrupted by the server dying', () => {
+describe('transfers interrupted by the server dying', () => {
   let local: string;
   let remote: string;
   beforeAll(async () => {

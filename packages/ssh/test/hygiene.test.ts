@@ -10,7 +10,7 @@ import { requireSshd, startFixture, type Fixture } from './fixtures.js';
 requireSshd();
 
 /** Key files, known_hosts and file modes (issue 11, point 10). */
-describe.runIf(hasSshd())('key and known_hosts hygiene, kept modes', () => {
+describe('key and known_hosts hygiene, kept modes', () => {
   let fx: Fixture;
   beforeAll(async () => {
     fx = await startFixture();
@@ -29,46 +29,49 @@ describe.runIf(hasSshd())('key and known_hosts hygiene, kept modes', () => {
     expect((await allowed.exec('echo ok')).stdout).toBe('ok\n');
   });
 
-  it('two concurrent first connections meeting different keys under accept-new: one wins, one is refused', async () => {
-    // One port, two servers: a relay hands the first connection to one sshd, the second to
-    // the other, as a man in the middle racing the real server would.
-    await using other = await startSshd();
-    const sockets = new Set<Socket>();
-    let turn = 0;
-    const relay = createServer((socket) => {
-      const target = turn++ % 2 === 0 ? fx.sshd.port : other.port;
-      const upstream = tcpConnect({ host: '127.0.0.1', port: target });
-      sockets.add(socket).add(upstream);
-      socket.pipe(upstream).pipe(socket);
-      socket.on('error', () => upstream.destroy());
-      upstream.on('error', () => socket.destroy());
-    });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    try {
-      const port = (relay.address() as AddressInfo).port;
-      const knownHostsPath = join(fx.dir, 'race_known_hosts');
-      const client = (key: string) =>
-        new SSHClient({
-          ...fx.options(),
-          port,
-          privateKeyPath: key,
-          hostKey: { policy: 'accept-new', knownHostsPath },
-        });
-      await using a = client(fx.sshd.clientKey.privateKeyPath);
-      await using b = client(other.clientKey.privateKeyPath);
-      const outcomes = await Promise.allSettled([a.connect(), b.connect()]);
-      const refused = outcomes.filter((o) => o.status === 'rejected');
-      expect(refused).toHaveLength(1);
-      expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(SSHError);
-      expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({
-        code: 'ERR_NET_SSH_HOST_KEY',
+  it.runIf(hasSshd())(
+    'two concurrent first connections meeting different keys under accept-new: one wins, one is refused',
+    async () => {
+      // One port, two servers: a relay hands the first connection to one sshd, the second to
+      // the other, as a man in the middle racing the real server would.
+      await using other = await startSshd();
+      const sockets = new Set<Socket>();
+      let turn = 0;
+      const relay = createServer((socket) => {
+        const target = turn++ % 2 === 0 ? fx.sshd.port : other.port;
+        const upstream = tcpConnect({ host: '127.0.0.1', port: target });
+        sockets.add(socket).add(upstream);
+        socket.pipe(upstream).pipe(socket);
+        socket.on('error', () => upstream.destroy());
+        upstream.on('error', () => socket.destroy());
       });
-      expect(readFileSync(knownHostsPath, 'utf8').trim().split('\n')).toHaveLength(1);
-    } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => relay.close(resolve));
-    }
-  });
+      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (relay.address() as AddressInfo).port;
+        const knownHostsPath = join(fx.dir, 'race_known_hosts');
+        const client = (key: string) =>
+          new SSHClient({
+            ...fx.options(),
+            port,
+            privateKeyPath: key,
+            hostKey: { policy: 'accept-new', knownHostsPath },
+          });
+        await using a = client(fx.sshd.clientKey.privateKeyPath);
+        await using b = client(other.clientKey.privateKeyPath);
+        const outcomes = await Promise.allSettled([a.connect(), b.connect()]);
+        const refused = outcomes.filter((o) => o.status === 'rejected');
+        expect(refused).toHaveLength(1);
+        expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(SSHError);
+        expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({
+          code: 'ERR_NET_SSH_HOST_KEY',
+        });
+        expect(readFileSync(knownHostsPath, 'utf8').trim().split('\n')).toHaveLength(1);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => relay.close(resolve));
+      }
+    },
+  );
 
   it('a replaced file keeps its mode, on download and on upload; an explicit mode wins', async () => {
     await using client = fx.client();

@@ -10,7 +10,6 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasSshd } from '@net/test-utils/ssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SSHClient } from '../src/index.js';
 import { requireSshd, startFixture, type Fixture } from './fixtures.js';
@@ -31,7 +30,7 @@ function tree(dir: string, prefix = ''): string[] {
     });
 }
 
-describe.runIf(hasSshd())('uploadDir and downloadDir against OpenSSH sshd', () => {
+describe('uploadDir and downloadDir against OpenSSH sshd (or the in-process server without it)', () => {
   let fx: Fixture;
   let client: SSHClient;
   let work: string;

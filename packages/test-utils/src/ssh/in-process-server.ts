@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync, type Stats } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { connect as tcpConnect, type AddressInfo, type Socket } from 'node:net';
+import {
+  connect as tcpConnect,
+  type AddressInfo,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join, normalize } from 'node:path';
 import ssh2, { type Connection, type ServerChannel, type SFTPWrapper } from 'ssh2';
@@ -43,6 +48,8 @@ export interface InProcessSshServer {
   knownHostsLine: string;
   /** Authentication attempts seen, as `method:accepted|rejected`. */
   authAttempts: string[];
+  /** Drops every connection without a goodbye (as a crashing server would) and stops listening. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -182,7 +189,12 @@ function serveSftp(sftp: SFTPWrapper, root: string): void {
     const work = attrs.mode === undefined ? Promise.resolve() : fsp.chmod(local(path), attrs.mode);
     work.then(ok(reqid), fail(reqid));
   });
-  sftp.on('FSETSTAT', (reqid) => sftp.status(reqid, STATUS_CODE.OK));
+  sftp.on('FSETSTAT', (reqid, handle, attrs) => {
+    const h = get(handle);
+    if (h?.kind !== 'file') return sftp.status(reqid, STATUS_CODE.FAILURE);
+    const work = attrs.mode === undefined ? Promise.resolve() : h.fd.chmod(attrs.mode);
+    work.then(ok(reqid), fail(reqid));
+  });
   sftp.on('REALPATH', (reqid, path) => {
     const resolved = remote(local(path));
     sftp.name(reqid, [{ filename: resolved, longname: resolved, attrs: {} as never }]);
@@ -319,14 +331,28 @@ export async function startInProcessSshServer(
       });
     });
   });
+  const rawSockets = new Set<Socket>();
+  (server as unknown as { _srv: NetServer })._srv.on('connection', (socket) => {
+    rawSockets.add(socket);
+    socket.on('close', () => rawSockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= new Promise<void>((resolve) => server.close(() => resolve())));
+  const kill = async (): Promise<void> => {
+    // ssh2's Server keeps its net.Server (and so the raw sockets) private; a test server may
+    // reach it to simulate a crash.
+    for (const socket of rawSockets) socket.destroy();
+    await close();
+  };
   const stop = async (): Promise<void> => {
     for (const client of sockets) client.end();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of rawSockets) socket.destroy();
+    await close();
     rmSync(dir, { recursive: true, force: true });
   };
   console.info(`NOTICE: using the in-process ssh2 test server on 127.0.0.1:${port} (not OpenSSH)`);
@@ -340,6 +366,7 @@ export async function startInProcessSshServer(
     clientKey,
     knownHostsLine: `[127.0.0.1]:${port} ${hostKey.publicKey.split(' ').slice(0, 2).join(' ')}`,
     authAttempts,
+    kill,
     stop,
     [Symbol.asyncDispose]: stop,
   };
