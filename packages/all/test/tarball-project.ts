@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -55,6 +55,30 @@ export function publishablePackages(root: string): PublishablePackage[] {
     })
     .filter(({ pkg }) => pkg.private !== true)
     .map(({ name, short, dir, version }) => ({ name, short, dir, version }));
+}
+
+/** The newest modification time of any file under `dir`. */
+function newestFile(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile())
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** Throws unless each package has a dist/ built after its last source change. */
+export function assertBuilt(packages: PublishablePackage[]): void {
+  const stale = packages.filter(({ dir }) => {
+    const built = join(dir, 'dist/index.d.ts');
+    return !existsSync(built) || statSync(built).mtimeMs < newestFile(join(dir, 'src'));
+  });
+  if (stale.length > 0) {
+    throw new Error(
+      `dist/ missing or older than src/ in ${stale.map((p) => p.name).join(', ')}: ` +
+        'run `pnpm build` first (`pnpm test` does)',
+    );
+  }
 }
 
 /** `pnpm pack` of each package into `destination`; returns the tarball paths. */

@@ -11,8 +11,10 @@ import { startTcpPeer, startUdpEcho } from '@net/test-utils/sockets';
 import { startWsServer } from '@net/test-utils/ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  assertBuilt,
   installTarballs,
   packAll,
+  publishablePackages,
   packedManifest,
   run,
   tarballEntries,
@@ -46,8 +48,9 @@ let project: string;
 let packed: PackedPackage[];
 
 beforeAll(async () => {
-  // `pnpm test` built already: turbo answers from its cache in a few seconds.
-  await run('pnpm', ['build', '--output-logs=errors-only'], { cwd: root, timeout: 300_000 });
+  // `pnpm test` builds before running the tests; building here again would rewrite dist/
+  // under the feet of the test files running in parallel, so only check that it is current.
+  assertBuilt(publishablePackages(root));
   scratch = mkdtempSync(join(tmpdir(), 'net-tarballs-'));
   project = join(scratch, 'project');
   mkdirSync(project);
