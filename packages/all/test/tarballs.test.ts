@@ -38,10 +38,7 @@ const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/consume
  * errors are printed, not asserted; every other package must have none. Keep this list empty
  * unless a package's owner is fixing it.
  */
-const KNOWN_TYPE_FAILURES: Partial<Record<string, string>> = {
-  http: "its .d.ts imports got's types (TS2307 under node10); being replaced by its own types",
-  ssh: 'its .d.ts imports ssh2 and ssh2-sftp-client types (TS7016); being replaced by its own types',
-};
+const KNOWN_TYPE_FAILURES: Partial<Record<string, string>> = {};
 
 let scratch: string;
 let project: string;
