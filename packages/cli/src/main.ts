@@ -18,13 +18,17 @@ import { registerWs } from './commands/ws.js';
 
 /** Where a command writes; injectable so tests and the demo can capture output. */
 export interface Io {
+  /** Where data goes (bodies, messages, reports), byte-exact. */
   stdout: NodeJS.WritableStream;
+  /** Where diagnostics go: one `net:` line each, redacted and escaped. */
   stderr: NodeJS.WritableStream;
+  /** What `net ws`, `net tcp` and `net udp` send. */
   stdin: NodeJS.ReadableStream;
 }
 
 /** What every command receives besides its own arguments. */
 export interface CommandContext {
+  /** The streams of this run. */
   io: Io;
   /** Aborted on SIGINT, so every command stops cleanly and exits 130. */
   signal: AbortSignal;
