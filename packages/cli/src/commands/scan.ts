@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CommandContext } from '../main.js';
 import { integerIn, milliseconds } from './parse-number.js';
 
@@ -28,13 +28,6 @@ function shard(value: string): { index: number; count: number } {
   return { index, count };
 }
 
-function order(value: string): 'sequential' | 'random' {
-  if (value !== 'sequential' && value !== 'random') {
-    throw new InvalidArgumentError('expected sequential or random');
-  }
-  return value;
-}
-
 export function registerScan(program: Command, context: CommandContext): void {
   program
     .command('scan')
@@ -48,7 +41,12 @@ export function registerScan(program: Command, context: CommandContext): void {
     .option('--timeout <ms>', 'per-probe timeout in ms (0: no limit)', milliseconds)
     .option('--concurrency <n>', 'probes in flight', integerIn(1, 100_000))
     .option('--retries <n>', 'retries of unanswered probes', integerIn(0, 10))
-    .option('--order <order>', 'sequential | random (a seeded permutation of hosts × ports)', order)
+    .addOption(
+      new Option('--order <order>', 'the order of attempts over hosts × ports').choices([
+        'sequential',
+        'random',
+      ]),
+    )
     .option(
       '--seed <n>',
       "the permutation's seed for --order random (same for every shard)",

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { integerIn, milliseconds } from './parse-number.js';
 
 /** Flags shared by `net ssh` and `net sftp`. */
@@ -17,7 +17,11 @@ export function addSshOptions(command: Command): Command {
       'private key file (a passphrase is read from NET_SSH_PASSPHRASE)',
     )
     .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
-    .option('--host-key-policy <policy>', 'strict | accept-new | off (off is unsafe)', 'strict')
+    .addOption(
+      new Option('--host-key-policy <policy>', 'how host keys are checked (off is unsafe)')
+        .choices(['strict', 'accept-new', 'off'])
+        .default('strict'),
+    )
     .option('-p, --port <port>', 'port, when not given as host:port', integerIn(1, 65_535))
     .option(
       '--connect-timeout <ms>',
