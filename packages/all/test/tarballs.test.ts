@@ -247,10 +247,12 @@ describe.concurrent('tsc in a consumer project, skipLibCheck false', () => {
           timeout: 150_000,
         }),
       ).then(
-        (r) => r.stdout,
-        (err: { stdout?: string }) => err.stdout ?? String(err),
+        (r) => ({ failed: false, text: r.stdout }),
+        (err: Error & { stdout?: string }) => ({ failed: true, text: err.stdout || err.message }),
       );
-      const byPackage = errorsByPackage(output);
+      const byPackage = errorsByPackage(output.text);
+      // tsc failing without a single `error TS…` line (a crash, a bad config) is a failure too.
+      if (output.failed && byPackage.size === 0) expect.fail(`tsc under ${name}: ${output.text}`);
       for (const [pkg, lines] of byPackage) {
         const known = KNOWN_TYPE_FAILURES[pkg];
         if (known) {
