@@ -1,5 +1,5 @@
 import { HTTPError, RateLimitError, redactText, redactUrl } from '@net/errors';
-import { redactKnownSecrets } from '@net/errors/internal';
+import { escapeControlChars, redactKnownSecrets } from '@net/errors/internal';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Response } from './response.js';
 import { serverRequestedDelay } from './retry-after.js';
@@ -35,7 +35,9 @@ function scrubHeaders(headers: IncomingHttpHeaders, secrets: string[]): Incoming
  * reachable through the non-enumerable `response`.
  */
 export function httpError(response: Response, secrets: string[], retryAfterMs?: number): HTTPError {
-  const what = `${response.statusCode}${response.statusMessage ? ` ${response.statusMessage}` : ''}`;
+  // The reason phrase is the server's text: escaped, so it cannot drive a terminal.
+  const reason = escapeControlChars(response.statusMessage);
+  const what = `${response.statusCode}${reason ? ` ${reason}` : ''}`;
   const message = `Request failed with status code ${what}: ${response.method} ${redactUrl(response.url)}`;
   // Decode a little more than the snippet, so a secret cut at the boundary is still recognised.
   const head = response.body.subarray(0, SNIPPET_BYTES + 256).toString('utf8');

@@ -1,5 +1,6 @@
 import {
   AbortError,
+  HTTPError,
   ConnectionError,
   DNSResolutionError,
   NetworkTimeoutError,
@@ -216,6 +217,26 @@ describe('errors from real failures', () => {
       const err = await client.get(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ProtocolError);
       expect((err as ProtocolError).code).toBe('ERR_NET_PROTOCOL');
+    } finally {
+      await close();
+    }
+  });
+
+  it("never puts a server's control characters on the error's message line", async () => {
+    const server = createNetServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () =>
+        socket.end('HTTP/1.1 500 Bad\x1b[2J\x1b[31mNews\x07\r\nContent-Length: 0\r\n\r\n'),
+      );
+    });
+    const { port, close } = await listenOnLoopback(server);
+    try {
+      await using client = new HTTPClient(noRetry);
+      const err = await client.get(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
+      // llhttp may refuse the reason phrase (ProtocolError) or pass it on (HTTPError): either
+      // way no raw escape sequence reaches the message.
+      expect(err instanceof ProtocolError || err instanceof HTTPError).toBe(true);
+      expect((err as Error).message).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
     } finally {
       await close();
     }
