@@ -41,6 +41,7 @@ export async function uploadFile(
   remotePath: string,
   options: ResolvedTransferOptions,
   remoteDigest: RemoteDigest,
+  knownNew = false,
 ): Promise<void> {
   const file = await open(localPath, 'r').catch((err: unknown) => {
     throw localError(connection, 'upload', localPath, err);
@@ -84,6 +85,7 @@ export async function uploadFile(
       remoteDigest,
       (from, to) => renameRemote(connection, from, to, true),
       (path) => removeRemote(connection, path),
+      knownNew,
     );
   } finally {
     await file.close();

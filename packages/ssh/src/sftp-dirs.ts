@@ -24,7 +24,7 @@ export interface DirectoryTransferOptions extends TransferOptions {
    * @default 'skip'
    */
   symlinks?: 'skip' | 'follow';
-  /** Files transferred at once over the one SFTP session (each file also pipelines its own requests). @default 8 */
+  /** Files transferred at once over the one SFTP session (each file also pipelines its own requests). @default 16 */
   parallelFiles?: number;
 }
 
@@ -81,6 +81,8 @@ export async function uploadDir(
   const result: DirectoryTransferResult = { files: [], directories: [], skipped: [] };
   const files: Array<() => Promise<void>> = [];
   const dirs: string[] = [];
+  // Folders this transfer created: nothing in them to keep the mode of.
+  const fresh = new Set<string>();
   const visiting = new Set<string>();
   let root = '';
   const walk = async (local: string, remote: string, rel: string): Promise<void> => {
@@ -115,7 +117,9 @@ export async function uploadDir(
       if (stats.isDirectory()) await walk(childLocal, childRemote, childRel);
       else if (stats.isFile()) {
         result.files.push(childRel);
-        files.push(() => uploadFile(connection, childLocal, childRemote, options, remoteDigest));
+        files.push(() =>
+          uploadFile(connection, childLocal, childRemote, options, remoteDigest, fresh.has(remote)),
+        );
       } else result.skipped.push(childRel);
     }
     visiting.delete(real);
@@ -123,7 +127,8 @@ export async function uploadDir(
   await walk(localDir, remoteDir, '').catch((err: unknown) => {
     throw localError(connection, 'uploadDir', localDir, err);
   });
-  for (const dir of dirs) await mkdir(connection, dir, true, undefined, options.signal);
+  for (const dir of dirs)
+    if (await mkdir(connection, dir, true, undefined, options.signal)) fresh.add(dir);
   await runLimited(files, options.parallelFiles);
   return result;
 }

@@ -171,12 +171,14 @@ export async function mkdir(
   recursive: boolean,
   mode?: number,
   signal?: AbortSignal,
-): Promise<void> {
+): Promise<boolean> {
   const attrs = mode === undefined ? {} : { mode };
   if (!recursive) {
     await sftpCall(connection, 'mkdir', path, (sftp, cb) => sftp.mkdir(path, attrs, cb), signal);
-    return;
+    return true;
   }
+  // Whether the last folder was created by this call (so it held nothing before).
+  let created = false;
   // Create each missing ancestor in turn, like `mkdir -p`; an existing directory is fine.
   const absolute = path.startsWith('/');
   const parts = path.split('/').filter((p) => p !== '' && p !== '.');
@@ -188,6 +190,7 @@ export async function mkdir(
       if (sftpStatus(err.cause) === NO_SUCH_FILE) return undefined;
       throw err;
     });
+    created = false;
     if (existing?.type === 'directory') continue;
     if (existing)
       throw sftpError(connection.target, 'mkdir', here, new Error('a non-directory is in the way'));
@@ -197,12 +200,16 @@ export async function mkdir(
       here,
       (sftp, cb) => sftp.mkdir(here, attrs, cb),
       signal,
-    ).catch(async (err: Error) => {
-      // Another writer may have created it meanwhile.
-      if ((await lstat(connection, here, signal).catch(() => undefined))?.type !== 'directory')
-        throw err;
-    });
+    ).then(
+      () => (created = true),
+      async (err: Error) => {
+        // Another writer may have created it meanwhile.
+        if ((await lstat(connection, here, signal).catch(() => undefined))?.type !== 'directory')
+          throw err;
+      },
+    );
   }
+  return created;
 }
 
 /** @internal */

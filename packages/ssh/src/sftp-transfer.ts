@@ -149,20 +149,25 @@ async function verifyRemote(
   localDigest: string | undefined,
   remoteDigest: RemoteDigest,
   options: ResolvedTransferOptions,
+  knownSize?: number,
 ): Promise<void> {
   if (options.verify === false) return;
-  const stats = await sftpCall<{ size: number }>(
-    connection,
-    'stat',
-    path,
-    (sftp, cb) => sftp.stat(path, cb),
-    options.signal,
-  );
-  if (stats.size !== expectedSize) {
+  const size =
+    knownSize ??
+    (
+      await sftpCall<{ size: number }>(
+        connection,
+        'stat',
+        path,
+        (sftp, cb) => sftp.stat(path, cb),
+        options.signal,
+      )
+    ).size;
+  if (size !== expectedSize) {
     throw sshError(
       connection.target,
       'ERR_NET_SFTP',
-      `verification failed: ${path} has ${stats.size} bytes, expected ${expectedSize}`,
+      `verification failed: ${path} has ${size} bytes, expected ${expectedSize}`,
       { path },
     );
   }
@@ -192,13 +197,15 @@ export async function uploadFrom(
   remoteDigest: RemoteDigest,
   rename: (from: string, to: string) => Promise<void>,
   remove: (path: string) => Promise<void>,
+  knownNew = false,
 ): Promise<void> {
   const writePath = options.atomic ? temporaryName(remotePath) : remotePath;
   const sftp = await connection.sftp(options.signal);
   // A replaced file keeps its mode (a 0600 file stays 0600) unless `mode` says otherwise; asked
-  // for alongside the open. Without `atomic` the file is truncated in place and keeps it anyway.
+  // for alongside the open. Without `atomic` the file is truncated in place and keeps it anyway;
+  // in a folder this transfer created (`knownNew`) there is nothing to keep.
   const keptMode =
-    options.mode === undefined && options.atomic
+    options.mode === undefined && options.atomic && !knownNew
       ? sftpCall<{ mode: number }>(connection, 'stat', remotePath, (s, cb) =>
           s.stat(remotePath, cb),
         ).then(
@@ -217,6 +224,7 @@ export async function uploadFrom(
   const hash: Hash | undefined = options.verify === 'sha256' ? createHash('sha256') : undefined;
   let offset = 0;
   let transferred = 0;
+  let written: Promise<{ size: number }> | undefined;
   try {
     try {
       await pipeline(connection, remotePath, options.concurrency, options.signal, async (done) => {
@@ -237,10 +245,21 @@ export async function uploadFrom(
       });
       // Exact bits, whatever the server's umask did to the mode given at open.
       const mode = options.mode ?? (await keptMode);
-      if (mode !== undefined)
-        await sftpCall(connection, 'chmod', remotePath, (s, cb) =>
-          s.fsetstat(handle, { mode }, cb),
-        );
+      // fsetstat, fstat (the size check) and the close go out back to back: requests on one
+      // handle are answered in order, so one round trip serves all three.
+      const chmodded =
+        mode === undefined
+          ? undefined
+          : sftpCall(connection, 'chmod', remotePath, (s, cb) => s.fsetstat(handle, { mode }, cb));
+      chmodded?.catch(() => undefined);
+      written =
+        options.verify === false
+          ? undefined
+          : sftpCall<{ size: number }>(connection, 'fstat', remotePath, (s, cb) =>
+              s.fstat(handle, cb),
+            );
+      written?.catch(() => undefined);
+      await chmodded;
     } finally {
       if (!connection.lostError)
         await closeRemote(connection, writePath, handle).catch(() => undefined);
@@ -253,6 +272,7 @@ export async function uploadFrom(
       hash?.digest('hex'),
       remoteDigest,
       options,
+      written === undefined ? undefined : (await written).size,
     );
     if (options.atomic) await rename(writePath, remotePath);
   } catch (err) {
@@ -338,7 +358,9 @@ export async function downloadTo(
     if (size === 0) options.onProgress?.({ transferred: 0, total: 0 });
     return { size, digest: options.verify === 'sha256' ? hash?.digest('hex') : undefined };
   } finally {
+    // Nothing depends on a read handle's close: it is not waited for (one round trip less
+    // per file); the server answers it before any later request.
     if (!connection.lostError)
-      await closeRemote(connection, remotePath, handle).catch(() => undefined);
+      void closeRemote(connection, remotePath, handle).catch(() => undefined);
   }
 }

@@ -88,7 +88,7 @@ const DEFAULTS = Object.freeze({
   ...clientDefaults,
   exec: execDefaults,
   transfer: transferDefaults,
-  directoryTransfer: Object.freeze({ symlinks: 'skip' as const, parallelFiles: 8 }),
+  directoryTransfer: Object.freeze({ symlinks: 'skip' as const, parallelFiles: 16 }),
 });
 
 function resolveDirectoryOptions(input: unknown): ResolvedDirectoryOptions {

@@ -54,7 +54,10 @@ export interface InProcessSshServer {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-type Handle = { kind: 'file'; fd: fsp.FileHandle } | { kind: 'dir'; path: string; done: boolean };
+/** `last`: the latest operation on a file handle; a CLOSE waits for it (requests on one handle are answered in order). */
+type Handle =
+  | { kind: 'file'; fd: fsp.FileHandle; last?: Promise<unknown> }
+  | { kind: 'dir'; path: string; done: boolean };
 
 function statusFor(err: unknown): number {
   switch ((err as NodeJS.ErrnoException).code) {
@@ -117,7 +120,7 @@ function serveSftp(sftp: SFTPWrapper, root: string): void {
     const h = get(handle);
     if (h?.kind !== 'file') return sftp.status(reqid, STATUS_CODE.FAILURE);
     const buf = Buffer.alloc(length);
-    h.fd.read(buf, 0, length, offset).then(({ bytesRead }) => {
+    h.last = h.fd.read(buf, 0, length, offset).then(({ bytesRead }) => {
       if (bytesRead === 0) sftp.status(reqid, STATUS_CODE.EOF);
       else sftp.data(reqid, buf.subarray(0, bytesRead));
     }, fail(reqid));
@@ -125,18 +128,21 @@ function serveSftp(sftp: SFTPWrapper, root: string): void {
   sftp.on('WRITE', (reqid, handle, offset, data) => {
     const h = get(handle);
     if (h?.kind !== 'file') return sftp.status(reqid, STATUS_CODE.FAILURE);
-    h.fd.write(data, 0, data.length, offset).then(ok(reqid), fail(reqid));
+    h.last = h.fd.write(data, 0, data.length, offset).then(ok(reqid), fail(reqid));
   });
   sftp.on('FSTAT', (reqid, handle) => {
     const h = get(handle);
     if (h?.kind !== 'file') return sftp.status(reqid, STATUS_CODE.FAILURE);
-    h.fd.stat().then((s) => sftp.attrs(reqid, toAttrs(s)), fail(reqid));
+    h.last = (h.last ?? Promise.resolve()).then(() =>
+      h.fd.stat().then((s) => sftp.attrs(reqid, toAttrs(s)), fail(reqid)),
+    );
   });
   sftp.on('CLOSE', (reqid, handle) => {
     const h = get(handle);
     if (!h) return sftp.status(reqid, STATUS_CODE.FAILURE);
     handles.delete(handle.readUInt32BE(0));
-    if (h.kind === 'file') h.fd.close().then(ok(reqid), fail(reqid));
+    if (h.kind === 'file')
+      void (h.last ?? Promise.resolve()).then(() => h.fd.close()).then(ok(reqid), fail(reqid));
     else sftp.status(reqid, STATUS_CODE.OK);
   });
   sftp.on('OPENDIR', (reqid, path) => {
@@ -193,7 +199,7 @@ function serveSftp(sftp: SFTPWrapper, root: string): void {
     const h = get(handle);
     if (h?.kind !== 'file') return sftp.status(reqid, STATUS_CODE.FAILURE);
     const work = attrs.mode === undefined ? Promise.resolve() : h.fd.chmod(attrs.mode);
-    work.then(ok(reqid), fail(reqid));
+    h.last = work.then(ok(reqid), fail(reqid));
   });
   sftp.on('REALPATH', (reqid, path) => {
     const resolved = remote(local(path));
