@@ -24,7 +24,7 @@ export interface DemoServers extends AsyncDisposable {
   tcp: TcpPeer;
   udp: UdpPeer;
   /** The real OpenSSH server, or the in-process ssh2 server where none is installed. */
-  ssh: DemoSshServer;
+  ssh: DemoSshServer | undefined;
   sshNote: string;
 }
 
@@ -65,6 +65,32 @@ function demoApi() {
   };
 }
 
+/**
+ * OpenSSH's sshd when installed, ssh2's in-process server otherwise. A machine that can start
+ * neither (the in-process server needs `ssh-keygen`) still gets every other step of the demo:
+ * the SSH steps then fail with the reason instead of the whole demo.
+ */
+async function startSshServer(
+  started: AsyncDisposable[],
+): Promise<{ ssh: DemoSshServer | undefined; sshNote: string }> {
+  try {
+    if (hasSshd()) {
+      const sshd = await startSshd();
+      started.push(sshd);
+      return { ssh: sshd, sshNote: `OpenSSH sshd on 127.0.0.1:${sshd.port}` };
+    }
+    // No openssh-server here: ssh2's server inside this process stands in for it.
+    const server = await startInProcessSshServer();
+    started.push(server);
+    return {
+      ssh: { ...server, dir: server.root },
+      sshNote: `in-process ssh2 server on 127.0.0.1:${server.port} (no OpenSSH sshd installed)`,
+    };
+  } catch (err) {
+    return { ssh: undefined, sshNote: `none could start (${(err as Error).message})` };
+  }
+}
+
 export async function startDemoServers(): Promise<DemoServers> {
   const started: AsyncDisposable[] = [];
   try {
@@ -78,20 +104,7 @@ export async function startDemoServers(): Promise<DemoServers> {
     started.push(tcp);
     const udp = await startUdpEcho();
     started.push(udp);
-    let ssh: DemoSshServer;
-    let sshNote: string;
-    if (hasSshd()) {
-      const sshd = await startSshd();
-      started.push(sshd);
-      ssh = sshd;
-      sshNote = `OpenSSH sshd on 127.0.0.1:${sshd.port}`;
-    } else {
-      // No openssh-server here: ssh2's server inside this process stands in for it.
-      const server = await startInProcessSshServer();
-      started.push(server);
-      ssh = { ...server, dir: server.root };
-      sshNote = `in-process ssh2 server on 127.0.0.1:${server.port} (no OpenSSH sshd installed)`;
-    }
+    const { ssh, sshNote } = await startSshServer(started);
     return {
       http,
       https,

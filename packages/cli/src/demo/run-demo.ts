@@ -151,6 +151,12 @@ async function wsSteps(s: DemoServers, steps: Step[], out: Out): Promise<void> {
 
 async function sshSteps(s: DemoServers, steps: Step[], out: Out): Promise<void> {
   const sshd = s.ssh;
+  if (!sshd) {
+    await step(steps, out, 'ssh', 'start an SSH server', () =>
+      Promise.reject(new Error(`no SSH server: ${s.sshNote}`)),
+    );
+    return;
+  }
   const dir = await mkdtemp(join(tmpdir(), 'net-demo-'));
   const knownHosts = join(dir, 'known_hosts');
   await writeFile(knownHosts, `${sshd.knownHostsLine}\n`);
@@ -225,7 +231,8 @@ async function socketSteps(s: DemoServers, steps: Step[], out: Out): Promise<voi
 }
 
 async function scanStep(s: DemoServers, steps: Step[], out: Out): Promise<void> {
-  const ports = [s.http.port, s.https.port, s.ws.port, s.tcp.port, s.ssh.port];
+  const ports = [s.http.port, s.https.port, s.ws.port, s.tcp.port];
+  if (s.ssh) ports.push(s.ssh.port);
   await step(steps, out, 'scan', `TCP scan of the demo's own ports on 127.0.0.1`, async () => {
     const report = await new PortScanner({ timeout: 500 }).scan('127.0.0.1', {
       ports,
