@@ -51,7 +51,11 @@ export async function uploadFile(
     // One reused block buffer: ssh2 copies each WRITE's payload synchronously, so a view
     // handed to sftp.write() may be overwritten by the next read. Fewer, larger fs reads and
     // no per-chunk allocation keep the garbage collector out of the transfer.
-    const block = Buffer.allocUnsafe(Math.max(BLOCK, options.chunkSize));
+    // Never larger than the file: a 1 MiB block per 4 KiB file would keep the garbage
+    // collector busy in a directory transfer. Small ones come from Node's shared pool.
+    const block = Buffer.allocUnsafe(
+      Math.max(1, Math.min(size, Math.max(BLOCK, options.chunkSize))),
+    );
     let blockStart = 0;
     let blockEnd = 0;
     const source = {

@@ -330,7 +330,11 @@ export async function downloadTo(
       const [position, length] = range;
       // Buffers come back to a free list once written, unless the sink keeps them.
       const pooled = free.pop();
-      const buffer = pooled && pooled.length >= length ? pooled : Buffer.allocUnsafe(chunk);
+      // A read buffer is never larger than what is left of the file (small files, small buffers).
+      const buffer =
+        pooled && pooled.length >= length
+          ? pooled
+          : Buffer.allocUnsafe(Math.min(chunk, Math.max(length, size - position)));
       sftp.read(handle, buffer, 0, length, position, (err, bytesRead) => {
         if (err) return done(sftpError(connection.target, 'read', remotePath, err));
         if (bytesRead === 0) {
