@@ -121,6 +121,8 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     if (err instanceof CommanderError) {
       // --help and --version end through here with exit code 0.
       if (err.exitCode === 0) return ExitCode.OK;
+      // `net` or `net sftp` alone: the help was the answer (on stderr); nothing more to say.
+      if (err.code === 'commander.help') return ExitCode.USAGE;
       // A usage error is one `net:` line (exit 2), never commander's message plus a usage dump.
       const { sanitizeLine } = await loadDiagnostics();
       io.stderr.write(`${sanitizeLine(`net: ${usageError ?? err.message}`, secrets)}\n`);

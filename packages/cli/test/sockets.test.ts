@@ -78,6 +78,11 @@ describe.concurrent('net scan flags', { timeout: CLI_TEST_TIMEOUT }, () => {
       expect(r.stderr, args.join(' ')).toMatch(/^net: [^\n]+\n$/);
       expect(r.stdout).toBe('');
     }
+    // A command group without its subcommand answers with its help on stderr, exit 2.
+    const bare = await runCli(['sftp']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/^Usage: net sftp/);
+    expect(bare.stderr).not.toContain('net: ');
   });
 
   it('--shard I/N splits one seeded random-order scan: the shards together cover every port once', async () => {
