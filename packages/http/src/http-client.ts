@@ -1,7 +1,12 @@
 import { AttemptEngine } from './attempt-engine.js';
 import { bufferedCall } from './buffered-call.js';
 import { downloadToFile, type DownloadOptions, type DownloadResult } from './download.js';
-import { CLIENT_DEFAULTS, resolveOptions, type HTTPClientOptions } from './options.js';
+import {
+  CLIENT_DEFAULTS,
+  resolveOptions,
+  type HTTPClientDefaults,
+  type HTTPClientOptions,
+} from './options.js';
 import { REQUEST_KEYS, type RequestOptions } from './request-options.js';
 import type { Response } from './response.js';
 import { streamedCall, type StreamResponse } from './streamed-call.js';
@@ -28,7 +33,7 @@ export function engineOf(client: HTTPClient): AttemptEngine {
  */
 export class HTTPClient implements AsyncDisposable {
   /** The defaults every option falls back to (deep-frozen; read-only). */
-  static readonly defaults = CLIENT_DEFAULTS;
+  static readonly defaults: HTTPClientDefaults = CLIENT_DEFAULTS;
 
   readonly #engine: AttemptEngine;
 

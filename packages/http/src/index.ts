@@ -3,7 +3,12 @@ export type { StreamResponse } from './streamed-call.js';
 export { Response } from './response.js';
 export type { Timings } from './response.js';
 export { getHttpClient } from './shared-client.js';
-export type { HTTPClientOptions, TimeoutOptions, TlsOptions } from './options.js';
+export type {
+  HTTPClientDefaults,
+  HTTPClientOptions,
+  TimeoutOptions,
+  TlsOptions,
+} from './options.js';
 export type { RequestOptions, Progress } from './request-options.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { ProxyOptions } from './proxy-config.js';

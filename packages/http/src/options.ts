@@ -166,8 +166,38 @@ export interface ResolvedOptions {
   cookieJar: CookieJar | undefined;
 }
 
+/** The type of `HTTPClient.defaults`: every default, read-only. */
+export interface HTTPClientDefaults {
+  /** See {@link HTTPClientOptions.timeout}: 30000 per attempt, no connect or total cap. */
+  readonly timeout: { readonly attempt: number; readonly connect: number; readonly total: number };
+  /** See {@link HTTPClientOptions.maxRetries}: 2. */
+  readonly maxRetries: number;
+  /** See {@link RetryOptions}. */
+  readonly retry: {
+    readonly methods: readonly string[];
+    readonly statusCodes: readonly number[];
+    readonly baseDelay: number;
+    readonly maxDelay: number;
+    readonly maxRetryAfter: number;
+  };
+  /** See {@link HTTPClientOptions.throwHttpErrors}: true. */
+  readonly throwHttpErrors: boolean;
+  /** See {@link HTTPClientOptions.http2}: false. */
+  readonly http2: boolean;
+  /** See {@link HTTPClientOptions.followRedirects}: true. */
+  readonly followRedirects: boolean;
+  /** See {@link HTTPClientOptions.maxRedirects}: 10. */
+  readonly maxRedirects: number;
+  /** See {@link HTTPClientOptions.decompress}: true. */
+  readonly decompress: boolean;
+  /** See {@link HTTPClientOptions.maxResponseSize}: 64 MiB. */
+  readonly maxResponseSize: number;
+  /** See {@link HTTPClientOptions.maxSockets}: 256. */
+  readonly maxSockets: number;
+}
+
 /** @internal The client's defaults, as data (`HTTPClient.defaults` is this object, deep-frozen). */
-export const CLIENT_DEFAULTS = deepFreeze({
+export const CLIENT_DEFAULTS: HTTPClientDefaults = deepFreeze({
   timeout: { attempt: 30_000, connect: Infinity, total: Infinity },
   maxRetries: 2,
   retry: RETRY_DEFAULTS,
@@ -178,7 +208,7 @@ export const CLIENT_DEFAULTS = deepFreeze({
   decompress: true,
   maxResponseSize: 64 * 1024 * 1024,
   maxSockets: 256,
-} as const);
+});
 
 function deepFreeze<T extends object>(value: T): T {
   for (const inner of Object.values(value)) {
