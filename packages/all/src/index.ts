@@ -1,6 +1,7 @@
 // Re-exports only, no logic. Each package is available flat (the public names are distinct)
 // and as a namespace (`import { http } from '@net/all'`) for everything else, including the
-// few helper names two packages share (`defaults`, `backoffDelay`, `TlsOptions`).
+// few type names two packages share (`TlsOptions` in http and ws, `CloseOptions` and
+// `SignalOptions` in ws and sockets).
 
 export {
   ErrorCodes,
