@@ -40,8 +40,9 @@ export interface PortScannerOptions {
   engine?: 'auto' | 'handle' | 'socket';
   /**
    * Worker threads that make a share of the handle engine's TCP attempts, each on its own core,
-   * for scans of at least 4 096 attempts (a worker takes ~30 ms to start). The engine's decisions
-   * stay in the main thread. 0 = main thread only.
+   * for scans of one host with at least 4 096 attempts (a worker takes ~30 ms to start; scans of
+   * many hosts stay on the main thread, see the README). The engine's decisions stay in the main
+   * thread. 0 = main thread only.
    * @default 1 when the machine has more than one CPU, else 0
    */
   workers?: number;

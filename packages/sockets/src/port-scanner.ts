@@ -212,12 +212,9 @@ export class PortScanner {
       onSkipped: (_host, count) => (done += count),
     });
     const total = plan.sweepSize;
-    const prober = this.#prober(o, total);
-    const discoveryProber = !discovery
-      ? undefined
-      : o.protocol === 'tcp'
-        ? prober
-        : this.#tcpProber();
+    const prober = this.#prober(o, total, hosts.length);
+    // Discovery runs on the main thread: its timeouts are what gives up on dead hosts quickly.
+    const discoveryProber = discovery ? this.#tcpProber() : undefined;
     const progress = (force: boolean) => {
       if (!o.onProgress) return;
       const now = performance.now();
@@ -289,7 +286,7 @@ export class PortScanner {
       stats.workers = prober.workersUsed?.() ?? 0;
     } finally {
       await prober.dispose?.();
-      if (discoveryProber !== prober) await discoveryProber?.dispose?.();
+      await discoveryProber?.dispose?.();
     }
 
     if (wantBanner) await this.#grabBanners(scanned, o.banner!, stream, o.signal);
@@ -359,12 +356,18 @@ export class PortScanner {
     return binding ? createHandleProber(binding) : createSocketProber();
   }
 
-  #prober(o: ResolvedScanOptions, attempts: number): Prober {
+  /**
+   * The sweep's prober. Worker threads serve large scans of one host — the CPU-bound case, a
+   * full range on a fast network or loopback. Their attempts keep the full configured timeout
+   * (an answer can wait on the worker's scheduling), so scans of many hosts, where RTT-based
+   * timeouts on silent hosts and filtered ports matter more than CPU, stay on the main thread.
+   */
+  #prober(o: ResolvedScanOptions, attempts: number, hosts: number): Prober {
     if (o.protocol === 'udp') return createUdpProber(o.payload);
     const wanted = this.#o.engine;
     if (wanted === 'socket') return createSocketProber();
     const binding = loadTcpWrap();
-    if (binding && this.#o.workers > 0 && attempts >= PARALLEL_MIN_ATTEMPTS)
+    if (binding && this.#o.workers > 0 && hosts === 1 && attempts >= PARALLEL_MIN_ATTEMPTS)
       return createParallelProber(binding, this.#o.workers);
     if (binding) return createHandleProber(binding);
     if (wanted === 'handle')

@@ -195,3 +195,25 @@ describe('PortScanner on a mostly-dead /24 (private namespace) against nmap -sT'
     180_000,
   );
 });
+
+describe('IPv6 refusals by ICMPv6 (private namespace)', () => {
+  it.runIf(!skip)(
+    'reads a port refused with ICMPv6 port-unreachable on ::1 as closed with the default timeout',
+    async () => {
+      // Linux reports that refusal only at the SYN's retransmission, ~1.02 s in: the IPv6
+      // default (1 500 ms, never under 1 250 ms) must outlast it.
+      const child = join(here, 'fixtures', 'v6-reject-child.ts');
+      const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+      const command = [process.execPath, '--conditions=@net/source', '--import', 'tsx', child]
+        .map(quote)
+        .join(' ');
+      const out = execFileSync('unshare', ['--net', 'sh', '-c', `exec ${command}`], {
+        cwd: join(here, '..'),
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ '::1': 'closed', '127.0.0.1': 'closed' });
+    },
+    90_000,
+  );
+});
