@@ -23,6 +23,9 @@ export interface DownloadSink {
   retains?: boolean;
 }
 
+/** Files up to this size are verified by reading them back over SFTP rather than over exec. */
+const SMALL_FILE = 64 * 1024;
+
 /** `dir/.name.<random>.part`: hidden, next to the destination, so the final rename stays on one file system. @internal */
 export function temporaryName(path: string): string {
   const slash = path.lastIndexOf('/');
@@ -172,8 +175,11 @@ async function verifyRemote(
     );
   }
   if (options.verify !== 'sha256') return;
+  // A file that fits in one read request is cheaper to read back than to hash remotely (an exec
+  // channel and a process per file, which dominates a directory of small files).
   const digest =
-    (await remoteDigest(path, options.signal)) ?? (await digestOverSftp(connection, path, options));
+    (size <= SMALL_FILE ? undefined : await remoteDigest(path, options.signal)) ??
+    (await digestOverSftp(connection, path, options));
   if (digest !== localDigest) {
     throw sshError(
       connection.target,
