@@ -4,7 +4,7 @@ import type { Connection } from './connection.js';
 import { transferDefaults, type ResolvedTransferOptions } from './transfer-options.js';
 import { sftpCall } from './sftp-ops.js';
 import { sftpRequestLimits } from './ssh2-adapter.js';
-import { describeTarget, sftpError, sshError } from './ssh-errors.js';
+import { describeTarget, sftpError, sftpStatus, sshError } from './ssh-errors.js';
 
 /** Where upload bytes come from: a local file or a Buffer. @internal */
 export interface UploadSource {
@@ -22,6 +22,9 @@ export interface DownloadSink {
   /** True when the sink keeps the buffers it is given (so they must not be reused). */
   retains?: boolean;
 }
+
+/** Bytes asked for by the read sent together with a download's fstat. */
+const HEAD_READ = 64 * 1024;
 
 /** Files up to this size are verified by reading them back over SFTP rather than over exec. */
 const SMALL_FILE = 64 * 1024;
@@ -304,14 +307,28 @@ export async function downloadTo(
   const sftp = await connection.sftp(options.signal);
   const handle = await openRemote(connection, remotePath, 'r', 0);
   try {
+    const chunk = Math.min(options.chunkSize, sftpRequestLimits(sftp).read);
+    // The first read goes out with the fstat (one round trip for a small file, not two). Its
+    // size is a guess, kept small so that small files get small buffers.
+    const headLength = Math.min(chunk, HEAD_READ);
+    const headBuffer = Buffer.allocUnsafe(headLength);
+    const head = new Promise<number>((resolve, reject) =>
+      sftp.read(handle, headBuffer, 0, headLength, 0, (err, bytesRead) =>
+        // ssh2 reports end of file as an error with status 1 (EOF): an empty file.
+        err ? (sftpStatus(err) === 1 ? resolve(0) : reject(err)) : resolve(bytesRead),
+      ),
+    );
+    head.catch(() => undefined);
     const attrs = await sftpCall<{ size: number }>(connection, 'fstat', remotePath, (s, cb) =>
       s.fstat(handle, cb),
     );
     const size = attrs.size;
-    const chunk = Math.min(options.chunkSize, sftpRequestLimits(sftp).read);
+    const headRead = await head.catch((err: unknown) => {
+      throw sftpError(connection.target, 'read', remotePath, err);
+    });
     // Byte ranges still to fetch; a short read puts its remainder back at the front.
     const pending: Array<[number, number]> = [];
-    let next = 0;
+    let next = Math.min(headRead, size);
     const ordered = new Map<number, Buffer>();
     const free: Buffer[] = [];
     let hashed = 0;
@@ -326,6 +343,13 @@ export async function downloadTo(
         hashed += part.length;
       }
     };
+    if (next > 0) {
+      const data = headBuffer.subarray(0, next);
+      feed(0, data);
+      await sink.write(data, 0);
+      transferred = next;
+      options.onProgress?.({ transferred, total: size });
+    }
     await pipeline(connection, remotePath, options.concurrency, options.signal, (done) => {
       let range = pending.shift();
       if (!range) {
