@@ -240,6 +240,18 @@ async function main() {
     for (const [name, { pkg }] of after)
       if (pkg.private)
         check(pkg.version === before.get(name).version, `private ${name} keeps ${pkg.version}`);
+    for (const [name, { dir, pkg }] of after) {
+      if (pkg.version === before.get(name).version) continue;
+      const changelog = join(dir, 'CHANGELOG.md');
+      check(
+        existsSync(changelog) && readFileSync(changelog, 'utf8').includes(`## ${pkg.version}`),
+        `${name} CHANGELOG.md has a ${pkg.version} section`,
+      );
+    }
+    const left = readdirSync(join(repo, '.changeset')).filter(
+      (f) => f.endsWith('.md') && f !== 'README.md',
+    );
+    check(left.length === 0, 'changeset version consumed every changeset', left.join(', '));
 
     await run('pnpm', ['build', '--output-logs=errors-only'], { cwd: repo, env });
     await run('pnpm', ['changeset', 'publish'], { cwd: repo, env });
