@@ -46,6 +46,8 @@ export class Connection {
   #sftpTimeout = Infinity;
   /** Set once the connection is gone: the error every later operation fails with. */
   lostError: NetworkError | undefined;
+  /** Remote pids of exec commands still running (see remote-kill.ts), ended by `close()`. */
+  readonly runningPids = new Set<number>();
   readonly #lostListeners = new Set<(err: NetworkError) => void>();
   #socket: Socket | undefined;
   #jump: JumpTunnel | undefined;
@@ -59,6 +61,16 @@ export class Connection {
     this.target = target;
     this.limiter = new ChannelLimiter(maxChannels);
     this.client = new Client();
+  }
+
+  /** True once `close()` (or the client's close) has begun. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /** Marks the connection as closing: what ends now ends because of the close. */
+  beginClose(): void {
+    this.#closing = true;
   }
 
   /** Calls `fn` once if the connection is lost; returns an unsubscribe function. */

@@ -133,6 +133,7 @@ export async function runExec(
       if (head[0] === PID_MARK && close !== -1) {
         pid = Number(head.subarray(1, close).toString('latin1'));
         if (!Number.isSafeInteger(pid) || pid <= 1) pid = undefined;
+        else connection.runningPids.add(pid);
         chunk = head.subarray(close + 1);
       } else if (head[0] === PID_MARK && head.length < 32) {
         return; // the marker is still arriving
@@ -153,11 +154,20 @@ export async function runExec(
     );
     channel.on('close', () => {
       pidSettled();
+      if (pid !== undefined) connection.runningPids.delete(pid);
       // The server counts the channel against its session limit until now.
       release();
       if (settled) return;
       cleanup();
       if (!exit.seen && connection.lostError) return reject(connection.lostError);
+      // Ended by the client's close() (which kills what still runs): not a result.
+      if (connection.closing)
+        return reject(
+          connection.lostError ??
+            sshError(connection.target, 'ERR_NET_SSH', 'SSH connection closed', {
+              retryable: false,
+            }),
+        );
       const { code: exitCode, signal: exitSignal } = exit;
       const decode = (parts: Buffer[]) =>
         options.encoding === 'buffer'

@@ -30,6 +30,7 @@ import {
   type SSHClientOptions,
 } from './options.js';
 import { remoteSha256 } from './remote-digest.js';
+import { killRemoteTree } from './remote-kill.js';
 import {
   downloadDir,
   uploadDir,
@@ -254,6 +255,11 @@ export class SSHClient {
     if (connecting) await connecting.catch(() => undefined);
     const connection = this.#connection;
     this.#connection = undefined;
+    // Commands still running are ended first: closing the connection alone leaves them running
+    // on Dropbear (and on OpenSSH without a pty).
+    connection?.beginClose();
+    if (connection && !connection.lostError && connection.runningPids.size > 0)
+      await Promise.all([...connection.runningPids].map((pid) => killRemoteTree(connection, pid)));
     await connection?.close();
   }
 

@@ -111,6 +111,16 @@ describe.runIf(runs)('against Dropbear', () => {
     expect(await waitFor(marker2, false)).toBe(true);
   });
 
+  it('close() ends commands still running', async () => {
+    const client = new SSHClient(options());
+    const marker = 'sleep 44.0203';
+    const pending = client.exec(`${marker}; echo never`).catch((err: unknown) => err);
+    expect(await waitFor(marker, true)).toBe(true);
+    await client.close();
+    expect(await pending).toBeInstanceOf(SSHError);
+    expect(await waitFor(marker, false)).toBe(true);
+  });
+
   it('30 concurrent exec calls all succeed with default options', async () => {
     await using client = new SSHClient(options());
     const settled = await Promise.allSettled(
