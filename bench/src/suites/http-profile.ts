@@ -13,6 +13,7 @@ import { HTTPClient } from '@net/http';
 import { saturate, startBenchServer } from './http.js';
 
 const SECONDS = Number(process.env.NET_BENCH_PROFILE_SECONDS ?? 8);
+const MIB = Buffer.alloc(1024 * 1024, 'a');
 
 export async function run(): Promise<void> {
   const server = await startBenchServer();
@@ -20,23 +21,29 @@ export async function run(): Promise<void> {
   const agent = new HttpAgent({ keepAlive: true, maxSockets: 50, scheduling: 'lifo' });
   const loop = got.extend({ agent: { http: agent }, retry: { limit: 0 } });
   const useGot = process.env.NET_BENCH_PROFILE_CLIENT === 'got-stream';
+  // NET_BENCH_PROFILE_POST=1: POST 1 MiB bodies instead of small GETs.
+  const post = process.env.NET_BENCH_PROFILE_POST === '1';
   const one = useGot
     ? () =>
         new Promise((resolve, reject) => {
-          const stream = loop.stream(server.url);
+          const stream = post
+            ? loop.stream.post(server.url, { body: MIB })
+            : loop.stream(server.url);
           const chunks: Buffer[] = [];
           stream.on('data', (c: Buffer) => chunks.push(c));
           stream.once('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
           stream.once('error', reject);
         })
-    : async () => (await client.get(server.url)).json();
+    : post
+      ? async () => (await client.post(server.url, { body: MIB })).json()
+      : async () => (await client.get(server.url)).json();
   try {
-    await saturate(1_000, one); // warm-up
+    await saturate(post ? 50 : 1_000, one); // warm-up
     const until = performance.now() + SECONDS * 1000;
     let done = 0;
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
-    while (performance.now() < until) done += await saturate(2_000, one);
+    while (performance.now() < until) done += await saturate(post ? 100 : 2_000, one);
     const cpu = process.cpuUsage(cpuBefore);
     const rate = done / ((performance.now() - started) / 1000);
     // CPU time per request of this process (the server runs in another): far less sensitive to
