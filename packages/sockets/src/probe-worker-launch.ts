@@ -1,27 +1,58 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /**
  * Starts a probe worker (probe-worker.ts) as a module file. From the built package it is the
  * compiled `probe-worker.js` beside this file. From the TypeScript sources (the workspace's
- * tests and tools) it is `probe-worker.ts`, which a worker thread can load only after a
- * TypeScript loader is registered in that thread: a two-line bootstrap registers tsx's and then
- * imports the module. Without tsx no worker is started (undefined) and the main thread makes
- * every attempt.
+ * tests, tools and benchmarks) a worker thread cannot load `probe-worker.ts` by itself: the
+ * module and the adapter it imports are bundled to one script with the esbuild that tsx brings
+ * (once per process, a few milliseconds) — registering tsx's loader inside the worker instead
+ * works too, and is the fallback, but costs a scan up to a second of start-up on a busy machine.
+ * Without either no worker is started (undefined) and the main thread makes every attempt.
  */
 export function startProbeWorker(): Worker | undefined {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) {
-    return new Worker(new URL('./probe-worker.js', here), { stdout: false, stderr: false });
-  }
+  const options = { stdout: false, stderr: false } as const;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./probe-worker.js', here), options);
+  const bundled = bundledSource(here);
+  if (bundled) return new Worker(bundled, { ...options, eval: true, execArgv: [] });
   const api = tsxRegisterApi(here);
   if (!api) return undefined;
   const entry = new URL('./probe-worker.ts', here).href;
   const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, stdout: false, stderr: false, execArgv: [] });
+  return new Worker(bootstrap, { ...options, eval: true, execArgv: [] });
+}
+
+let bundleCache: string | null | undefined;
+
+interface Esbuild {
+  buildSync(options: object): { outputFiles: Array<{ text: string }> };
+}
+
+/** probe-worker.ts and its imports as one CommonJS script, or null without esbuild. */
+function bundledSource(here: string): string | null {
+  if (bundleCache !== undefined) return bundleCache;
+  bundleCache = null;
+  try {
+    const tsx = createRequire(here).resolve('tsx/package.json');
+    const esbuild = createRequire(tsx)('esbuild') as Esbuild;
+    const { outputFiles } = esbuild.buildSync({
+      entryPoints: [fileURLToPath(new URL('./probe-worker.ts', here))],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+    });
+    bundleCache = outputFiles[0]?.text ?? null;
+  } catch {
+    // No esbuild next to tsx: the tsx loader remains.
+  }
+  return bundleCache;
 }
 
 /** The file URL of tsx's ESM `register()` API, or undefined when tsx cannot be found. */
