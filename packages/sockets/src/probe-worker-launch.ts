@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -28,27 +29,27 @@ export function startProbeWorker(): Worker | undefined {
 
 let bundleCache: string | null | undefined;
 
-interface Esbuild {
-  buildSync(options: object): { outputFiles: Array<{ text: string }> };
-}
-
 /** probe-worker.ts and its imports as one CommonJS script, or null without esbuild. */
 function bundledSource(here: string): string | null {
   if (bundleCache !== undefined) return bundleCache;
   bundleCache = null;
   try {
+    // esbuild's command-line binary, run to completion: its JS API would leave a worker thread
+    // (for sync calls) or a service process running in this process.
     const tsx = createRequire(here).resolve('tsx/package.json');
-    const esbuild = createRequire(tsx)('esbuild') as Esbuild;
-    const { outputFiles } = esbuild.buildSync({
-      entryPoints: [fileURLToPath(new URL('./probe-worker.ts', here))],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      write: false,
-      logLevel: 'silent',
-    });
-    bundleCache = outputFiles[0]?.text ?? null;
+    const esbuild = createRequire(tsx).resolve('esbuild/bin/esbuild');
+    bundleCache = execFileSync(
+      esbuild,
+      [
+        fileURLToPath(new URL('./probe-worker.ts', here)),
+        '--bundle',
+        '--platform=node',
+        '--format=cjs',
+        '--target=node20',
+        '--log-level=error',
+      ],
+      { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
   } catch {
     // No esbuild next to tsx: the tsx loader remains.
   }
