@@ -64,3 +64,45 @@ describe.skipIf(reason !== undefined)('a black-holed proxy (SYN dropped, in a na
     40_000,
   );
 });
+
+describe.skipIf(reason !== undefined)(
+  'a lossy link (20 % of packets dropped, in a namespace)',
+  () => {
+    it('settles every call within its total budget, as a success or a typed error', async () => {
+      const setup = [
+        'set -e',
+        'ip link set lo up',
+        'ip addr add 10.77.0.1/24 dev lo',
+        'nft add table inet lossy',
+        "nft add chain inet lossy out '{ type filter hook output priority 0; }'",
+        'nft add rule inet lossy out ip daddr 10.77.0.1 numgen random mod 100 \\< 20 drop',
+        `exec "${tsx}" --conditions=@net/source fixtures/lossy-link.mts`,
+      ].join('\n');
+      const child = spawn('unshare', ['--net', 'sh', '-c', setup], {
+        cwd: here,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let errOut = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (errOut += c.toString()));
+      const killer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+      const [code] = (await once(child, 'exit')) as [number | null];
+      clearTimeout(killer);
+      expect(errOut.includes('Error') ? errOut : '').toBe('');
+      expect(code).toBe(0);
+      const { total, outcomes } = JSON.parse(out.trim().split('\n').at(-1)!) as {
+        total: number;
+        outcomes: Array<{ ms: number; result: string }>;
+      };
+      expect(outcomes).toHaveLength(40);
+      for (const { ms, result } of outcomes) {
+        expect(result).toMatch(/^(ok 200|NetworkTimeoutError|ConnectionError)/);
+        // Generous slack for a loaded machine: the point is that no call outlives its budget.
+        expect(ms).toBeLessThan(total + 1000);
+      }
+      // 20 % loss slows calls down but most still get through.
+      expect(outcomes.filter((o) => o.result === 'ok 200').length).toBeGreaterThan(10);
+    }, 60_000);
+  },
+);
