@@ -17,22 +17,14 @@ export const MIN_ADAPTIVE_TIMEOUT_MS = 250;
  */
 export const MIN_ADAPTIVE_TIMEOUT_IPV6_MS = 1_250;
 
-interface Estimate {
-  srtt: number;
-  rttvar: number;
-}
-
-function update(estimate: Estimate | undefined, rtt: number): Estimate {
-  if (!estimate) return { srtt: rtt, rttvar: rtt / 2 };
-  const rttvar = 0.75 * estimate.rttvar + 0.25 * Math.abs(estimate.srtt - rtt);
-  return { srtt: 0.875 * estimate.srtt + 0.125 * rtt, rttvar };
-}
-
 export class RttEstimator {
   readonly #max: number[];
   readonly #floor: number[];
-  readonly #hosts: Array<Estimate | undefined>;
-  #global: Estimate | undefined;
+  /** Per host: smoothed RTT and its variation; NaN until the first sample. Typed arrays, updated in place: a full scan takes tens of thousands of samples. */
+  readonly #srtt: Float64Array;
+  readonly #rttvar: Float64Array;
+  #globalSrtt = Number.NaN;
+  #globalRttvar = Number.NaN;
 
   readonly #minTimeout: number;
 
@@ -45,7 +37,8 @@ export class RttEstimator {
     this.#floor = maxTimeouts.map((max, i) =>
       Math.min(max, families[i] === 6 ? MIN_ADAPTIVE_TIMEOUT_IPV6_MS : MIN_ADAPTIVE_TIMEOUT_MS),
     );
-    this.#hosts = new Array<Estimate | undefined>(maxTimeouts.length);
+    this.#srtt = new Float64Array(maxTimeouts.length).fill(Number.NaN);
+    this.#rttvar = new Float64Array(maxTimeouts.length).fill(Number.NaN);
     let min = Infinity;
     for (const floor of this.#floor) if (floor < min) min = floor;
     this.#minTimeout = min;
@@ -57,8 +50,21 @@ export class RttEstimator {
   }
 
   sample(hostIndex: number, rtt: number): void {
-    this.#hosts[hostIndex] = update(this.#hosts[hostIndex], rtt);
-    this.#global = update(this.#global, rtt);
+    const srtt = this.#srtt[hostIndex]!;
+    if (Number.isNaN(srtt)) {
+      this.#srtt[hostIndex] = rtt;
+      this.#rttvar[hostIndex] = rtt / 2;
+    } else {
+      this.#rttvar[hostIndex] = 0.75 * this.#rttvar[hostIndex]! + 0.25 * Math.abs(srtt - rtt);
+      this.#srtt[hostIndex] = 0.875 * srtt + 0.125 * rtt;
+    }
+    if (Number.isNaN(this.#globalSrtt)) {
+      this.#globalSrtt = rtt;
+      this.#globalRttvar = rtt / 2;
+    } else {
+      this.#globalRttvar = 0.75 * this.#globalRttvar + 0.25 * Math.abs(this.#globalSrtt - rtt);
+      this.#globalSrtt = 0.875 * this.#globalSrtt + 0.125 * rtt;
+    }
   }
 
   /** The configured timeout of `hostIndex`: for attempts whose answers may be late for other reasons. */
@@ -69,9 +75,14 @@ export class RttEstimator {
   /** The current timeout of an attempt to `hostIndex`, in ms (Infinity: none). */
   timeout(hostIndex: number): number {
     const max = this.#max[hostIndex]!;
-    const estimate = this.#hosts[hostIndex] ?? this.#global;
-    if (!estimate || !Number.isFinite(max)) return max;
-    const adaptive = estimate.srtt + 4 * estimate.rttvar;
-    return Math.min(max, Math.max(this.#floor[hostIndex]!, adaptive));
+    if (!Number.isFinite(max)) return max;
+    let srtt = this.#srtt[hostIndex]!;
+    let rttvar = this.#rttvar[hostIndex]!;
+    if (Number.isNaN(srtt)) {
+      srtt = this.#globalSrtt;
+      rttvar = this.#globalRttvar;
+    }
+    if (Number.isNaN(srtt)) return max;
+    return Math.min(max, Math.max(this.#floor[hostIndex]!, srtt + 4 * rttvar));
   }
 }
