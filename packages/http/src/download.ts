@@ -5,14 +5,12 @@ import { chmod, open, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { BODY_SNIPPET_BYTES, checkFunction, invalidArgType } from '@net/errors/internal';
-import type { PlainResponse } from 'got';
-import { announcedTooLarge, drain, limitBody, readHead } from './attempt.js';
+import { checkFunction, invalidArgType } from '@net/errors/internal';
+import { limitBody } from './attempt.js';
 import type { Attempt, AttemptEngine } from './attempt-engine.js';
-import { REQUEST_KEYS, type Progress, type RequestOptions } from './request-options.js';
+import { attemptHead } from './head-attempt.js';
+import { REQUEST_KEYS, type Call, type Progress, type RequestOptions } from './request-options.js';
 import type { AttemptOutcome, AttemptBudget } from './retry-loop.js';
-import type { Call } from './request-options.js';
-import { ResponseTooLarge } from './size-limit.js';
 
 /** Options of `download()`: those of a GET, plus progress. */
 export interface DownloadOptions extends Omit<
@@ -112,25 +110,9 @@ async function downloadAttempt(
   budget: AttemptBudget,
   path: string,
 ): Promise<AttemptOutcome<DownloadResult>> {
-  const headers = await engine.beforeAttempt(call, budget);
-  const attempt = engine.start(call, budget, headers);
-  const { stream } = attempt;
-  let raw: PlainResponse;
-  try {
-    raw = await readHead(stream);
-    const refusal = engine.proxyRefusal(raw);
-    if (refusal) throw refusal;
-    if (raw.statusCode >= 400) {
-      const snippet = await drain(stream, BODY_SNIPPET_BYTES);
-      engine.settle(attempt);
-      return { status: await engine.toResponse(call, raw, snippet, budget.retryCount) };
-    }
-    if (announcedTooLarge(raw, call.maxResponseSize))
-      throw new ResponseTooLarge(call.maxResponseSize);
-  } catch (err) {
-    engine.settle(attempt);
-    throw engine.fail(attempt, err);
-  }
+  const outcome = await attemptHead(engine, call, budget);
+  if ('status' in outcome) return outcome;
+  const { head, attempt } = outcome;
   let bytes: number;
   try {
     bytes = await writeAtomically(engine, attempt, path);
@@ -141,9 +123,9 @@ async function downloadAttempt(
     value: {
       path,
       bytes,
-      statusCode: raw.statusCode,
-      headers: raw.headers,
-      url: raw.url,
+      statusCode: head.statusCode,
+      headers: head.headers,
+      url: head.url,
       retryCount: budget.retryCount,
     },
   };

@@ -1,13 +1,12 @@
 /** `stream()`: resolves at the response head, with the body as a stream. */
 import type { IncomingHttpHeaders } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
-import { BODY_SNIPPET_BYTES } from '@net/errors/internal';
-import { announcedTooLarge, drain, limitBody, readHead } from './attempt.js';
+import { limitBody } from './attempt.js';
 import { makeResponse, type AttemptEngine } from './attempt-engine.js';
+import { attemptHead } from './head-attempt.js';
 import type { Call } from './request-options.js';
 import type { Response, Timings } from './response.js';
 import type { AttemptBudget, AttemptOutcome } from './retry-loop.js';
-import { ResponseTooLarge } from './size-limit.js';
 
 /** A response whose body has not been read: `body` is a stream of it. */
 export interface StreamResponse {
@@ -48,40 +47,23 @@ async function streamAttempt(
   call: Call,
   budget: AttemptBudget,
 ): Promise<AttemptOutcome<StreamResponse>> {
-  const headers = await engine.beforeAttempt(call, budget);
-  const attempt = engine.start(call, budget, headers);
+  const outcome = await attemptHead(engine, call, budget);
+  if ('status' in outcome) return outcome;
+  const { head, attempt } = outcome;
   const { stream } = attempt;
-  try {
-    const raw = await readHead(stream);
-    const refusal = engine.proxyRefusal(raw);
-    if (refusal) throw refusal;
-    const judged =
-      raw.statusCode >= 400 &&
-      (call.throwHttpErrors || (budget.mayRetry && call.policy.statusCodes.has(raw.statusCode)));
-    if (judged) {
-      const snippet = await drain(stream, BODY_SNIPPET_BYTES);
-      engine.settle(attempt);
-      return { status: await engine.toResponse(call, raw, snippet, budget.retryCount) };
-    }
-    if (announcedTooLarge(raw, call.maxResponseSize))
-      throw new ResponseTooLarge(call.maxResponseSize);
-    // afterResponse hooks see whole bodies only, so a streamed success skips them.
-    const meta = makeResponse(call, raw, EMPTY_BODY, budget.retryCount);
-    const body = new PassThrough();
-    // The body may fail before the caller starts reading it (a limit hit by the first chunks):
-    // that must not be an uncaught 'error' event. The error stays on the stream, so iterating,
-    // piping or `finished()` still report it.
-    body.on('error', () => undefined);
-    stream.once('error', (err) => body.destroy(engine.fail(attempt, err)));
-    // Read to the end or destroyed by the consumer: either way the attempt is over.
-    body.once('close', () => engine.settle(attempt));
-    limitBody(stream, call.maxResponseSize);
-    stream.pipe(body);
-    return { value: { ...toStreamMeta(meta), body } };
-  } catch (err) {
-    engine.settle(attempt);
-    throw engine.fail(attempt, err);
-  }
+  // afterResponse hooks see whole bodies only, so a streamed success skips them.
+  const meta = makeResponse(call, head, EMPTY_BODY, budget.retryCount);
+  const body = new PassThrough();
+  // The body may fail before the caller starts reading it (a limit hit by the first chunks):
+  // that must not be an uncaught 'error' event. The error stays on the stream, so iterating,
+  // piping or `finished()` still report it.
+  body.on('error', () => undefined);
+  stream.once('error', (err) => body.destroy(engine.fail(attempt, err)));
+  // Read to the end or destroyed by the consumer: either way the attempt is over.
+  body.once('close', () => engine.settle(attempt));
+  limitBody(stream, call.maxResponseSize);
+  stream.pipe(body);
+  return { value: { ...toStreamMeta(meta), body } };
 }
 
 function bodyStream(body: Buffer): Readable {
