@@ -1,6 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, type TestKeyPair } from './ssh-keys.js';
@@ -18,6 +27,29 @@ export interface TestUser {
   /** Removes the account, its processes and its home. Idempotent. */
   remove(): void;
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+function uidOf(username: string): number | undefined {
+  try {
+    return Number(execFileSync('id', ['-u', username], { encoding: 'utf8' }).trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/** SIGKILLs every process whose real uid is `uid` (read from /proc), so userdel can proceed. */
+function killProcessesOf(uid: number | undefined): void {
+  if (uid === undefined || uid === 0) return;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) === uid)
+        process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // Gone meanwhile.
+    }
+  }
 }
 
 /** True when accounts can be created here (root, with useradd). */
@@ -49,20 +81,19 @@ export function createTestUser(shell = '/bin/sh'): TestUser {
   const base = mkdtempSync(join(tmpdir(), 'net-user-'));
   chmodSync(base, 0o755);
   const home = join(base, username);
+  // The private key stays where the test (root) reads it, outside the user's home.
+  const keys = mkdtempSync(join(tmpdir(), 'net-user-keys-'));
   run('useradd', ['-M', '-d', home, '-s', shell, username]);
   let removed = false;
   const remove = () => {
     if (removed) return;
     removed = true;
-    try {
-      execFileSync('pkill', ['-KILL', '-u', username], { stdio: 'ignore' });
-    } catch {
-      // No processes left.
-    }
+    killProcessesOf(uidOf(username));
     try {
       run('userdel', [username]);
     } finally {
       rmSync(base, { recursive: true, force: true });
+      rmSync(keys, { recursive: true, force: true });
       process.removeListener('exit', remove);
     }
   };
@@ -71,15 +102,12 @@ export function createTestUser(shell = '/bin/sh'): TestUser {
     run('chpasswd', [], `${username}:${password}\n`);
     const uid = Number(execFileSync('id', ['-u', username], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', username], { encoding: 'utf8' }).trim());
-    const keys = mkdtempSync(join(tmpdir(), 'net-user-keys-'));
     const clientKey = generateKeyPair(keys, 'client_ed25519');
-    // The private key stays where the test (root) reads it; remove it with the home.
     const sshDir = join(home, '.ssh');
     mkdirSync(sshDir, { recursive: true, mode: 0o700 });
     writeFileSync(join(sshDir, 'authorized_keys'), `${clientKey.publicKey}\n`, { mode: 0o600 });
     for (const path of [home, sshDir, join(sshDir, 'authorized_keys')]) chownSync(path, uid, gid);
     chmodSync(home, 0o755);
-    const cleanup = remove;
     return {
       username,
       password,
@@ -87,14 +115,8 @@ export function createTestUser(shell = '/bin/sh'): TestUser {
       gid,
       home,
       clientKey,
-      remove: () => {
-        cleanup();
-        rmSync(keys, { recursive: true, force: true });
-      },
-      [Symbol.asyncDispose]: async () => {
-        cleanup();
-        rmSync(keys, { recursive: true, force: true });
-      },
+      remove,
+      [Symbol.asyncDispose]: async () => remove(),
     };
   } catch (err) {
     remove();
