@@ -66,9 +66,9 @@ function demoApi() {
 }
 
 /**
- * OpenSSH's sshd when installed, ssh2's in-process server otherwise. A machine that can start
- * neither (the in-process server needs `ssh-keygen`) still gets every other step of the demo:
- * the SSH steps then fail with the reason instead of the whole demo.
+ * OpenSSH's sshd when installed, ssh2's in-process server otherwise (its keys come from
+ * ssh-keygen, or from ssh2's own generator where ssh-keygen is missing). Should neither start,
+ * every other step of the demo still runs: the SSH steps then fail with the reason.
  */
 async function startSshServer(
   started: AsyncDisposable[],
