@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
  * Starts a probe worker (probe-worker.ts) as a module file. From the built package it is the
  * compiled `probe-worker.js` beside this file. From the TypeScript sources (the workspace's
  * tests, tools and benchmarks) a worker thread cannot load `probe-worker.ts` by itself: the
- * module and the adapter it imports are bundled to one script with the esbuild that tsx brings
+ * module and the adapter it imports are bundled to one ES module with the esbuild that tsx brings
  * (once per process, a few milliseconds) — registering tsx's loader inside the worker instead
  * works too, and is the fallback, but costs a scan up to a second of start-up on a busy machine.
  * Without either no worker is started (undefined) and the main thread makes every attempt.
@@ -19,7 +19,11 @@ export function startProbeWorker(): Worker | undefined {
   const options = { stdout: false, stderr: false } as const;
   if (!here.endsWith('.ts')) return new Worker(new URL('./probe-worker.js', here), options);
   const bundled = bundledSource(here);
-  if (bundled) return new Worker(bundled, { ...options, eval: true, execArgv: [] });
+  // An ES module bundle (scope-hoisted: direct calls, no CommonJS export getters) from a data: URL.
+  if (bundled) {
+    const url = new URL(`data:text/javascript,${encodeURIComponent(bundled)}`);
+    return new Worker(url, { ...options, execArgv: [] });
+  }
   const api = tsxRegisterApi(here);
   if (!api) return undefined;
   const entry = new URL('./probe-worker.ts', here).href;
@@ -29,7 +33,7 @@ export function startProbeWorker(): Worker | undefined {
 
 let bundleCache: string | null | undefined;
 
-/** probe-worker.ts and its imports as one CommonJS script, or null without esbuild. */
+/** probe-worker.ts and its imports as one ES module, or null without esbuild. */
 function bundledSource(here: string): string | null {
   if (bundleCache !== undefined) return bundleCache;
   bundleCache = null;
@@ -44,7 +48,7 @@ function bundledSource(here: string): string | null {
         fileURLToPath(new URL('./probe-worker.ts', here)),
         '--bundle',
         '--platform=node',
-        '--format=cjs',
+        '--format=esm',
         '--target=node20',
         '--log-level=error',
       ],
