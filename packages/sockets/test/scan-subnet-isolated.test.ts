@@ -212,7 +212,10 @@ describe('IPv6 refusals by ICMPv6 (private namespace)', () => {
         encoding: 'utf8',
         timeout: 60_000,
       });
-      expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ '::1': 'closed', '127.0.0.1': 'closed' });
+      expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({
+        '::1': 'closed',
+        '127.0.0.1': 'closed',
+      });
     },
     90_000,
   );
