@@ -96,7 +96,11 @@ describe('PortScanner on a mostly-dead /24 (private namespace) against nmap -sT'
         lab,
         target: '10.77.0.0/24',
         ports: PORTS,
-        nmap: [['-sT', '-Pn', '-n', '-T4']],
+        nmap: [
+          ['-sT', '-Pn', '-n', '-T4'],
+          // Host discovery as nmap does it without root (TCP connects), over the whole /24.
+          { args: ['-sT', '-n', '-T4', '--unprivileged'], targets: ['10.77.0.0/24'] },
+        ],
         // nmap -Pn sweeps every port of every dead host until its timeouts: minutes on this /24,
         // so it checks the live hosts and a sample of the dead ones.
         nmapTargets: [...LIVE, 0, 25, 26, 100, 180, 181, 182, 255].map((o) => `10.77.0.${o}`),
@@ -129,6 +133,12 @@ describe('PortScanner on a mostly-dead /24 (private namespace) against nmap -sT'
         LIVE.length * PORTS.length * 2 + 1,
       );
       expect(Object.keys(reference).length).toBe(LIVE.length + 8);
+      // The same hosts up as nmap's own connect-based discovery finds.
+      const nmapUp = Object.entries(outcome.nmap[1]!.hosts)
+        .filter(([, h]) => h.up)
+        .map(([address]) => Number(address.split('.')[3]))
+        .sort((a, b) => a - b);
+      expect(nmapUp).toEqual(LIVE);
     },
     180_000,
   );
