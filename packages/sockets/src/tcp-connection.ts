@@ -1,11 +1,9 @@
 import { ErrorCodes, NetworkError, toNetworkError, type ConnectionError } from '@net/errors';
 import {
-  checkInteger,
   checkOptionKeys,
   checkSignal,
   checkTimeout,
   hasTimeout,
-  invalidArgValue,
   rejected,
   toBytes,
   withDeadline,
@@ -14,10 +12,6 @@ import type { Socket } from 'node:net';
 import { ByteQueue } from './byte-queue.js';
 import {
   CLOSE_OPTION_KEYS,
-  FRAMES_OPTION_KEYS,
-  READ_LINE_OPTION_KEYS,
-  READ_OPTION_KEYS,
-  RECEIVE_OPTION_KEYS,
   SEND_OPTION_KEYS,
   SHUTDOWN_OPTION_KEYS,
   WRITE_FRAME_OPTION_KEYS,
@@ -31,20 +25,18 @@ import {
   type ShutdownOptions,
 } from './connection-options.js';
 import { abortError, closedError, errorContext, timeoutError } from './connection-errors.js';
+import { encodeFrame, resolveFrameOptions, type FrameOptions } from './frame-decoder.js';
+import { NOT_READY, PendingRead, type Waiter } from './pending-read.js';
 import {
-  FrameDecoder,
-  encodeFrame,
-  resolveFrameOptions,
-  type FrameOptions,
-} from './frame-decoder.js';
-import { NOT_READY, PendingRead, type Attempt, type Waiter } from './pending-read.js';
+  frameRequest,
+  readExactlyRequest,
+  readLineRequest,
+  receiveRequest,
+  timedOptions,
+  type ReadRequest,
+  type Timed,
+} from './read-requests.js';
 import { DrainWaiters } from './wait-for-drain.js';
-
-/** A read's or write's checked `timeout` (the connection's when absent) and `signal`. */
-interface Timed {
-  timeout: number;
-  signal: AbortSignal | undefined;
-}
 
 /**
  * One TCP (or TLS) connection with a pull-style read API and backpressured writes. `TCPClient`
@@ -168,41 +160,26 @@ export class TCPConnection implements AsyncDisposable {
    * Up to `maxBytes` of what has arrived, waiting for at least one byte; `null` at end of stream.
    */
   receive(options?: ReceiveOptions): Promise<Buffer | null> {
-    let maxBytes: number;
-    let timed: Timed;
+    let request: ReadRequest<Buffer | null>;
     try {
-      const opts = checkOptionKeys<ReceiveOptions>('options', options, RECEIVE_OPTION_KEYS);
-      maxBytes = checkInteger('maxBytes', opts.maxBytes ?? 65_536, { min: 1 });
-      timed = this.#timed(opts);
+      request = receiveRequest(this.#queue, options, this.settings.timeout);
     } catch (err) {
       return rejected(err);
     }
-    return this.#read(
-      () =>
-        this.#queue.length > 0
-          ? this.#queue.take(Math.min(maxBytes, this.#queue.length))
-          : NOT_READY,
-      () => null,
-      timed,
-    );
+    return this.#read(request);
   }
 
   /** Exactly `n` bytes; rejects with ConnectionError (closed) if the stream ends first, leaving the partial bytes queued. */
   readExactly(n: number, options?: ReadOptions): Promise<Buffer> {
-    let timed: Timed;
+    let request: ReadRequest<Buffer>;
     try {
-      checkInteger('n', n, { min: 1 });
-      timed = this.#timed(checkOptionKeys<ReadOptions>('options', options, READ_OPTION_KEYS));
+      request = readExactlyRequest(this.#queue, n, options, this.settings.timeout, (have, want) =>
+        this.#closedError(`connection closed after ${have} of ${want} bytes`),
+      );
     } catch (err) {
       return rejected(err);
     }
-    return this.#read(
-      () => (this.#queue.length >= n ? this.#queue.take(n) : NOT_READY),
-      () => {
-        throw this.#closedError(`connection closed after ${this.#queue.length} of ${n} bytes`);
-      },
-      timed,
-    );
+    return this.#read(request);
   }
 
   /**
@@ -211,34 +188,13 @@ export class TCPConnection implements AsyncDisposable {
    * the connection (see the class notes).
    */
   readLine(options?: ReadLineOptions): Promise<string | null> {
-    let decoder: FrameDecoder;
-    let timed: Timed;
-    let encoding: BufferEncoding;
+    let request: ReadRequest<string | null>;
     try {
-      const opts = checkOptionKeys<ReadLineOptions>('options', options, READ_LINE_OPTION_KEYS);
-      decoder = new FrameDecoder(
-        resolveFrameOptions({
-          framing: 'line',
-          delimiter: opts.delimiter,
-          maxFrameSize: opts.maxLength ?? 65_536,
-        }),
-      );
-      encoding = opts.encoding ?? 'utf8';
-      if (typeof encoding !== 'string' || !Buffer.isEncoding(encoding)) {
-        throw invalidArgValue(
-          'encoding',
-          `Expected a Buffer encoding such as 'utf8'. Received ${JSON.stringify(String(encoding).slice(0, 32))}`,
-        );
-      }
-      timed = this.#timed(opts);
+      request = readLineRequest(this.#queue, options, this.settings.timeout);
     } catch (err) {
       return rejected(err);
     }
-    return this.#read(
-      () => decoder.next(this.#queue)?.toString(encoding) ?? NOT_READY,
-      () => decoder.finish(this.#queue)?.toString(encoding) ?? null,
-      timed,
-    );
+    return this.#read(request);
   }
 
   /**
@@ -249,25 +205,9 @@ export class TCPConnection implements AsyncDisposable {
    * for await (const frame of conn.frames({ framing: 'length-prefixed', lengthBytes: 2 })) handle(frame);
    */
   async *frames(options?: FramesOptions): AsyncGenerator<Buffer, void, undefined> {
-    const opts = checkOptionKeys<FramesOptions>('options', options, FRAMES_OPTION_KEYS);
-    const decoder = new FrameDecoder(
-      resolveFrameOptions({
-        framing: opts.framing,
-        lengthBytes: opts.lengthBytes,
-        delimiter: opts.delimiter,
-        maxFrameSize: opts.maxFrameSize,
-      }),
-    );
-    const timed: Timed = {
-      timeout: checkTimeout('timeout', opts.timeout, 0),
-      signal: checkSignal('signal', opts.signal),
-    };
+    const request = frameRequest(this.#queue, options);
     for (;;) {
-      const frame = await this.#read(
-        () => decoder.next(this.#queue) ?? NOT_READY,
-        () => decoder.finish(this.#queue) ?? null,
-        timed,
-      );
+      const frame = await this.#read(request);
       if (frame === null) return;
       yield frame;
     }
@@ -433,13 +373,10 @@ export class TCPConnection implements AsyncDisposable {
   }
 
   #timed(options: Partial<ReadOptions>): Timed {
-    return {
-      timeout: checkTimeout('timeout', options.timeout, this.settings.timeout),
-      signal: checkSignal('signal', options.signal),
-    };
+    return timedOptions(options, this.settings.timeout);
   }
 
-  #read<T>(attempt: Attempt<T>, atEnd: () => T, { timeout, signal }: Timed): Promise<T> {
+  #read<T>({ attempt, atEnd, timed: { timeout, signal } }: ReadRequest<T>): Promise<T> {
     const unusable = this.#failure ?? this.#closingError() ?? this.#notConnected();
     if (unusable) return Promise.reject(unusable);
     if (this.#waiters.length === 0) {
