@@ -1,4 +1,4 @@
-import { AbortError, NetworkError, toNetworkError } from '@net/errors';
+import { AbortError } from '@net/errors';
 import {
   checkHost,
   checkOptionKeys,
@@ -9,9 +9,8 @@ import {
   rejected,
   checkFunction,
 } from '@net/errors/internal';
-import { isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import { grabBanner, type BannerOptions } from './banner-grab.js';
-import { canonicalIp } from './ip-address.js';
 import {
   IPV6_DEFAULT_TIMEOUT,
   portScannerDefaults,
@@ -28,24 +27,19 @@ import { createParallelProber } from './parallel-handle-prober.js';
 import { RttEstimator } from './rtt-estimator.js';
 import { ScanEngine, type EngineHost, type EngineStats, type PortState } from './scan-engine.js';
 import { ScanPlan } from './scan-plan.js';
-import { emptyCounts, type HostReport, type PortResult, type ScanReport } from './scan-report.js';
+import type { PortResult, ScanReport } from './scan-report.js';
 import { serviceName } from './service-names.js';
-import { specialAddressError, specialAddressKind } from './special-address.js';
 import { createHandleProber } from './tcp-handle-prober.js';
 import { loadTcpWrap } from './tcp-wrap-binding.js';
 import { createSocketProber } from './tcp-socket-prober.js';
 import { expandTargets, parseTargets } from './target-spec.js';
+import { resolveTargets, type HostSlot } from './target-resolution.js';
 import { createUdpProber } from './udp-prober.js';
 
 /** Below this many attempts a worker thread costs more to start (~30 ms) than it saves. */
 const PARALLEL_MIN_ATTEMPTS = 4_096;
 /** The ports host discovery connects to, as `nmap -sT` does without root. */
 const DISCOVERY_PORTS = [80, 443] as const;
-
-interface HostSlot {
-  report: HostReport;
-  family: 4 | 6;
-}
 
 interface StreamSink {
   emit(result: PortResult): void;
@@ -193,7 +187,11 @@ export class PortScanner {
     const { groups } = parseTargets(targets, this.#o.maxTargets);
     const startedAt = new Date();
     const start = performance.now();
-    const slots = await this.#resolveTargets(expandTargets(groups), o.signal);
+    const slots = await resolveTargets(expandTargets(groups), {
+      lookup: this.#o.lookup,
+      allowNonUnicast: this.#o.allowNonUnicast,
+      signal: o.signal,
+    });
 
     const scanned = slots.filter((s) => s.report.address !== undefined && !s.report.error);
     const hosts: EngineHost[] = scanned.map((s) => ({
@@ -308,49 +306,6 @@ export class PortScanner {
     return report;
   }
 
-  /** Every target as a host slot: literals as they are, names looked up (failures recorded). */
-  async #resolveTargets(
-    targets: Iterable<{ target: string; host: string }>,
-    signal: AbortSignal | undefined,
-  ): Promise<HostSlot[]> {
-    const slots: HostSlot[] = [];
-    for (const { target, host } of targets) {
-      const report: HostReport = { target, host, up: false, ports: [], counts: emptyCounts() };
-      const family = isIP(host);
-      if (family !== 0) {
-        const kind = specialAddressKind(host);
-        if (kind && !this.#o.allowNonUnicast) {
-          throw specialAddressError('targets', target, host, kind, 'allowNonUnicast');
-        }
-        report.address = canonicalIp(host);
-        report.host = report.address;
-        slots.push({ report, family: family as 4 | 6 });
-        continue;
-      }
-      try {
-        const resolved = await this.#lookup(host);
-        report.address = resolved.address;
-        const kind = specialAddressKind(resolved.address);
-        if (kind && !this.#o.allowNonUnicast) {
-          const cause = specialAddressError(
-            'targets',
-            host,
-            resolved.address,
-            kind,
-            'allowNonUnicast',
-          );
-          report.error = new NetworkError(`not scanned: ${cause.message}`, { cause });
-        }
-        slots.push({ report, family: resolved.family });
-      } catch (err) {
-        report.error = err as NetworkError;
-        slots.push({ report, family: 4 });
-      }
-      if (signal?.aborted) throw new AbortError('scan aborted', { cause: signal.reason });
-    }
-    return slots;
-  }
-
   #tcpProber(): Prober {
     const binding = this.#o.engine === 'socket' ? null : loadTcpWrap();
     return binding ? createHandleProber(binding) : createSocketProber();
@@ -396,21 +351,5 @@ export class PortScanner {
       }
     };
     await Promise.all(Array.from({ length: Math.min(32, openPorts.length) }, worker));
-  }
-
-  #lookup(host: string): Promise<{ address: string; family: 4 | 6 }> {
-    return new Promise((resolve, reject) => {
-      this.#o.lookup(host, {}, (err, address, family) => {
-        if (err) reject(toNetworkError(err, { operation: 'lookup', host }));
-        else if (typeof address !== 'string')
-          reject(
-            toNetworkError(new Error('lookup returned no single address'), {
-              operation: 'lookup',
-              host,
-            }),
-          );
-        else resolve({ address: canonicalIp(address), family: family === 6 ? 6 : 4 });
-      });
-    });
   }
 }
