@@ -1,5 +1,6 @@
 import { startTcpPeer, startUdpEcho } from '@net/test-utils/sockets';
 import { closedPort, startHttpServer } from '@net/test-utils';
+import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { CLI_TEST_TIMEOUT, runCli } from './run-cli.js';
 
@@ -10,6 +11,29 @@ describe.concurrent('net tcp, net udp and net scan', { timeout: CLI_TEST_TIMEOUT
       stdin: 'hello\nworld\n',
     });
     expect(r).toMatchObject({ code: 0, stdout: 'hello\nworld\n' });
+  });
+
+  it('net tcp half-closes at the end of stdin, so a server that answers after EOF is heard', async () => {
+    // Like `nc -N`: the server reads the whole request (until our FIN), then replies.
+    const sockets = new Set<Socket>();
+    const server = createServer({ allowHalfOpen: true }, (socket) => {
+      sockets.add(socket);
+      let request = '';
+      socket.on('data', (chunk: Buffer) => (request += chunk.toString()));
+      socket.on('end', () => socket.end(`got ${request.length} bytes\n`));
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const r = await runCli(['tcp', '127.0.0.1', String(port), '--wait', '5000'], {
+        stdin: 'ping\n',
+      });
+      expect(r).toMatchObject({ code: 0, stdout: 'got 5 bytes\n' });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('net tcp exits 6 when nothing listens', async () => {
@@ -83,6 +107,37 @@ describe.concurrent('net scan flags', { timeout: CLI_TEST_TIMEOUT }, () => {
     expect(bare.code).toBe(2);
     expect(bare.stderr).toMatch(/^Usage: net sftp/);
     expect(bare.stderr).not.toContain('net: ');
+  });
+
+  it('--order random without --seed names the seed, so other shards can repeat the permutation', async () => {
+    await using a = await startHttpServer();
+    const r = await runCli([
+      'scan',
+      '127.0.0.1',
+      '-p',
+      String(a.port),
+      '--order',
+      'random',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const seed = (JSON.parse(r.stdout) as { seed: number }).seed;
+    expect(r.stderr).toContain(`--seed ${seed}`);
+  });
+
+  it('--no-host-discovery scans every target of a block', async () => {
+    await using a = await startHttpServer();
+    const r = await runCli([
+      'scan',
+      '127.0.0.1/31',
+      '-p',
+      String(a.port),
+      '--no-host-discovery',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { hosts: Array<{ address: string; reason?: string }> };
+    expect(report.hosts.map((h) => h.address)).toEqual(['127.0.0.0', '127.0.0.1']);
   });
 
   it('--shard I/N splits one seeded random-order scan: the shards together cover every port once', async () => {

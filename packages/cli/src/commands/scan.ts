@@ -15,6 +15,7 @@ export interface ScanFlags {
   shard?: { index: number; count: number };
   order?: 'sequential' | 'random';
   seed?: number;
+  hostDiscovery?: boolean;
 }
 
 /** `--shard 2/4`: the 2nd of 4 parts (1-based, as nmap users count). */
@@ -51,6 +52,10 @@ export function registerScan(program: Command, context: CommandContext): void {
       '--seed <n>',
       "the permutation's seed for --order random (same for every shard)",
       integerIn(0, 4_294_967_295),
+    )
+    .option(
+      '--no-host-discovery',
+      'scan every target even when it looks down (like nmap -Pn); multi-host scans discover by default',
     )
     .option('--shard <I/N>', 'probe only part I of N of the scan (run all N to cover it)', shard)
     .action(async (targets: string[], flags: ScanFlags) => {

@@ -15,6 +15,10 @@ export function formatScanTable(report: ScanReport): string {
       lines.push(`  not scanned: ${escapeControlChars(host.error.message)}`);
       continue;
     }
+    if (!host.up && host.reason !== undefined) {
+      lines.push(`  host seems down${host.reason ? ` (${escapeControlChars(host.reason)})` : ''}`);
+      continue;
+    }
     const closed = host.counts.closed;
     if (closed > 0) lines.push(`Not shown: ${closed} closed ${report.protocol} ports`);
     if (host.ports.length === 0) {

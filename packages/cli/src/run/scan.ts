@@ -29,6 +29,7 @@ export async function runScan(
   if (flags.order !== undefined) options.order = flags.order;
   if (flags.seed !== undefined) options.seed = flags.seed;
   if (flags.shard !== undefined) options.shard = flags.shard;
+  if (flags.hostDiscovery === false) options.hostDiscovery = false;
   const progress = startProgress('scan', 'ports');
   let report: ScanReport;
   try {
@@ -38,6 +39,10 @@ export async function runScan(
     });
   } finally {
     progress.stop();
+  }
+  if (flags.order === 'random' && flags.seed === undefined && report.seed !== undefined) {
+    // The other shards of this scan need the same permutation.
+    context.note(`random order seed ${report.seed} (pass --seed ${report.seed} to repeat it)`);
   }
   if (flags.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (flags.grepable) io.stdout.write(`${toGreppable(report)}\n`);

@@ -45,6 +45,9 @@ export async function runTcp(
       lastData = Date.now();
     }
     stdinDone = true;
+    // End of stdin is a FIN, as `nc -N` sends it: the peer sees the request is complete and
+    // its reply still reaches us over the half-open connection.
+    await client.shutdownWrite();
     await reading;
   } finally {
     stdinDone = true;
