@@ -22,6 +22,7 @@ export const ErrorCodes = {
   SSH_EXEC: 'ERR_NET_SSH_EXEC',
   SFTP: 'ERR_NET_SFTP',
   PROTOCOL: 'ERR_NET_PROTOCOL',
+  TOO_LARGE: 'ERR_NET_TOO_LARGE',
   ABORTED: 'ERR_NET_ABORTED',
 } as const;
 
@@ -39,6 +40,8 @@ export type WebSocketErrorCode =
   | typeof ErrorCodes.WS_HANDSHAKE
   | typeof ErrorCodes.WS_QUEUE_FULL
   | typeof ErrorCodes.WS_CLOSED;
+
+export type ProtocolErrorCode = typeof ErrorCodes.PROTOCOL | typeof ErrorCodes.TOO_LARGE;
 
 export type SSHErrorCode =
   | typeof ErrorCodes.SSH

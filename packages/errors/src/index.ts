@@ -2,7 +2,13 @@
 // from system errors, redaction, and the builders of Node-style argument errors. Shared checks
 // for the @net packages live in the non-public `@net/errors/internal` subpath instead.
 export { ErrorCodes } from './codes.js';
-export type { ErrorCode, ConnectionErrorCode, WebSocketErrorCode, SSHErrorCode } from './codes.js';
+export type {
+  ErrorCode,
+  ConnectionErrorCode,
+  WebSocketErrorCode,
+  SSHErrorCode,
+  ProtocolErrorCode,
+} from './codes.js';
 export { NetworkError } from './network-error.js';
 export type { NetworkErrorOptions } from './network-error.js';
 export { ConnectionError } from './connection-error.js';

@@ -184,3 +184,16 @@ describe('instanceof across two loaded copies of @net/errors', () => {
     expect(errors.toNetworkError(foreign)).toBe(foreign);
   });
 });
+
+describe('ProtocolError codes', () => {
+  it('is ERR_NET_PROTOCOL by default and ERR_NET_TOO_LARGE with the limit when a bound was passed', async () => {
+    const { ProtocolError } = await import('../src/index.js');
+    expect(new ProtocolError('bad json')).toMatchObject({
+      code: 'ERR_NET_PROTOCOL',
+      limit: undefined,
+    });
+    const tooLarge = new ProtocolError('too big', { code: 'ERR_NET_TOO_LARGE', limit: 10 });
+    expect(tooLarge.toJSON()).toMatchObject({ code: 'ERR_NET_TOO_LARGE', limit: 10 });
+    expect(tooLarge).toBeInstanceOf(ProtocolError);
+  });
+});

@@ -135,7 +135,7 @@ export function mapError(err: unknown, context: AttemptContext): NetworkError | 
   if (tooLarge) {
     return new ProtocolError(
       `Response body exceeds maxResponseSize (${tooLarge.limit} bytes): ${target}`,
-      { cause: err },
+      { cause: err, code: ErrorCodes.TOO_LARGE, limit: tooLarge.limit },
     );
   }
 

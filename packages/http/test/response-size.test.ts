@@ -31,6 +31,7 @@ describe('maxResponseSize', () => {
     const err = await client.get(server.url).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProtocolError);
     expect((err as Error).message).toContain('maxResponseSize (67108864 bytes)');
+    expect(err).toMatchObject({ code: 'ERR_NET_TOO_LARGE', limit: 67108864 });
     // Never the whole 256 MiB (loose: the GC decides when the discarded chunks go).
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * 1024 * 1024);
   }, 30_000);
