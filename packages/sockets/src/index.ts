@@ -30,6 +30,7 @@ export type { Framing, FrameOptions } from './frame-decoder.js';
 export { PortScanner } from './port-scanner.js';
 export type {
   PortScannerOptions,
+  PortScannerDefaults,
   ScanOptions,
   ScanProgress,
   ScanShard,

@@ -68,7 +68,8 @@ const SCANNER_KEYS = [
   'allowNonUnicast',
 ] as const;
 
-export const portScannerDefaults = deepFreeze<{
+/** The defaults of `new PortScanner()`, as `PortScanner.defaults` shows them. */
+export interface PortScannerDefaults {
   concurrency: number;
   timeout: number;
   retries: number;
@@ -77,7 +78,9 @@ export const portScannerDefaults = deepFreeze<{
   engine: 'auto' | 'handle' | 'socket';
   workers: number;
   allowNonUnicast: boolean;
-}>({
+}
+
+export const portScannerDefaults = deepFreeze<PortScannerDefaults>({
   concurrency: 256,
   timeout: 1_000,
   retries: 1,

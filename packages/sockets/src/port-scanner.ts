@@ -14,6 +14,7 @@ import { grabBanner, type BannerOptions } from './banner-grab.js';
 import {
   IPV6_DEFAULT_TIMEOUT,
   portScannerDefaults,
+  type PortScannerDefaults,
   resolveOptions,
   resolveScanOptions,
   scanSignal,
@@ -64,16 +65,7 @@ interface StreamSink {
  */
 export class PortScanner {
   /** The defaults of every option of `new PortScanner()` (frozen). */
-  static readonly defaults: Readonly<{
-    concurrency: number;
-    timeout: number;
-    retries: number;
-    rate: number;
-    maxTargets: number;
-    engine: 'auto' | 'handle' | 'socket';
-    workers: number;
-    allowNonUnicast: boolean;
-  }> = portScannerDefaults;
+  static readonly defaults: Readonly<PortScannerDefaults> = portScannerDefaults;
 
   readonly #o: ResolvedScannerOptions;
 

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exited, freePort, waitForPort } from './peer-process.js';
+import { controlPeerProcess, exited, freePort, waitForPort } from './peer-process.js';
 import { killTree, processTree } from './process-tree.js';
 
 export const DROPBEAR_PATH = '/usr/sbin/dropbear';
@@ -78,21 +78,7 @@ export async function startDropbear(options: TestDropbearOptions = {}): Promise<
       throw new Error(`startDropbear: dropbear did not start:\n${text}`);
     }
     const pid = child.pid!;
-    let killed = false;
-    const onExit = () => killTree(pid);
-    process.once('exit', onExit);
-    const kill = async (): Promise<void> => {
-      if (!killed) {
-        killed = true;
-        process.removeListener('exit', onExit);
-        killTree(pid);
-      }
-      await exited(child);
-    };
-    const stop = async (): Promise<void> => {
-      await kill();
-      rmSync(dir, { recursive: true, force: true });
-    };
+    const { kill, stop } = controlPeerProcess(child, dir);
     return {
       host: '127.0.0.1',
       port,

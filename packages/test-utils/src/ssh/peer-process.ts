@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
+import { killTree } from './process-tree.js';
 
 /** A port that was free on 127.0.0.1 a moment ago (the caller retries if it is taken meanwhile). */
 export async function freePort(): Promise<number> {
@@ -43,4 +45,34 @@ export async function waitForPort(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return false;
+}
+
+/** How a started server process is ended: `kill()` keeps its temp dir, `stop()` removes it too. */
+export interface PeerProcessControl {
+  kill: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Ends a server process and everything it forked (each SSH connection is its own process), once;
+ * also when the test process exits without stopping it, so no server is left behind.
+ */
+export function controlPeerProcess(child: ChildProcess, dir: string): PeerProcessControl {
+  const pid = child.pid!;
+  let killed = false;
+  const onExit = () => killTree(pid);
+  process.once('exit', onExit);
+  const kill = async (): Promise<void> => {
+    if (!killed) {
+      killed = true;
+      process.removeListener('exit', onExit);
+      killTree(pid);
+    }
+    await exited(child);
+  };
+  const stop = async (): Promise<void> => {
+    await kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { kill, stop };
 }

@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { exited, freePort, waitForPort } from './peer-process.js';
+import { controlPeerProcess, exited, freePort, waitForPort } from './peer-process.js';
 import { killTree, processTree, signalTree } from './process-tree.js';
 import { generateKeyPair, type TestKeyPair } from './ssh-keys.js';
 
@@ -147,22 +147,7 @@ export async function startSshd(options: TestSshdOptions = {}): Promise<TestSshd
       throw new Error(`startSshd: sshd did not start:\n${text}`);
     }
     const pid = child.pid!;
-    let killed = false;
-    // A test process that dies without stopping its server must not leave sshd behind.
-    const onExit = () => killTree(pid);
-    process.once('exit', onExit);
-    const kill = async (): Promise<void> => {
-      if (!killed) {
-        killed = true;
-        process.removeListener('exit', onExit);
-        killTree(pid);
-      }
-      await exited(child);
-    };
-    const stop = async (): Promise<void> => {
-      await kill();
-      rmSync(dir, { recursive: true, force: true });
-    };
+    const { kill, stop } = controlPeerProcess(child, dir);
     return {
       host: '127.0.0.1',
       port,
