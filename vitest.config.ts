@@ -7,7 +7,9 @@ const conditions = ['@net/source', 'module', 'node', 'import', 'default'];
 // Tests that prove the packed tarballs (pack, npm install, a tsc matrix) check nothing that
 // depends on the Node version running them and take minutes: CI runs them once, on Node 20, and
 // its Node 22/24 runs (scripts/test-node-matrix.sh) set NET_SKIP_ONCE_ONLY=1 to leave them out.
-const onceOnly = process.env.NET_SKIP_ONCE_ONLY ? ['test/tarballs.test.ts'] : [];
+const onceOnly = process.env.NET_SKIP_ONCE_ONLY
+  ? ['test/tarballs.test.ts', 'test/installed-cli.test.ts']
+  : [];
 
 export default defineConfig({
   resolve: { conditions },
