@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SSHClient } from '@net/ssh';
 import { startSshd } from '@net/test-utils/ssh';
+import { sshPeers } from '../ssh-peers.js';
 import { compare, report, type ComparisonResult } from '../harness.js';
 
 const run$ = promisify(execFile);
@@ -31,29 +31,7 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'net-bench-dirs-'));
   const knownHosts = join(dir, 'known_hosts');
   writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
-  const target = `${sshd.username}@127.0.0.1`;
-  const opensshArgs = [
-    '-i',
-    sshd.clientKey.privateKeyPath,
-    '-o',
-    'IdentitiesOnly=yes',
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    `UserKnownHostsFile=${knownHosts}`,
-    '-o',
-    'StrictHostKeyChecking=yes',
-    '-o',
-    'LogLevel=ERROR',
-  ];
-  const ours = () =>
-    new SSHClient({
-      host: '127.0.0.1',
-      port: sshd.port,
-      username: sshd.username,
-      privateKeyPath: sshd.clientKey.privateKeyPath,
-      hostKey: { knownHostsPath: knownHosts },
-    });
+  const { target, opensshArgs, ours } = sshPeers(sshd, knownHosts);
   let n = 0;
   const fresh = () => join(dir, `out-${n++}`);
   const batch = async (commands: string): Promise<void> => {

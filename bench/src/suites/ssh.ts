@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SSHClient } from '@net/ssh';
 import { startSshd } from '@net/test-utils/ssh';
 import SftpClient from 'ssh2-sftp-client';
+import { sshPeers } from '../ssh-peers.js';
 import { compare, report, type ComparisonResult } from '../harness.js';
 
 const run$ = promisify(execFile);
@@ -41,29 +41,7 @@ export async function run(): Promise<void> {
   writeFileSync(join(remote, 'big.bin'), execFileSync('cat', [big], { maxBuffer: BIG + 1 }));
   writeFileSync(join(remote, 'small.bin'), execFileSync('cat', [small], { maxBuffer: SMALL + 1 }));
 
-  const target = `${sshd.username}@127.0.0.1`;
-  const opensshArgs = [
-    '-i',
-    sshd.clientKey.privateKeyPath,
-    '-o',
-    'IdentitiesOnly=yes',
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    `UserKnownHostsFile=${knownHosts}`,
-    '-o',
-    'StrictHostKeyChecking=yes',
-    '-o',
-    'LogLevel=ERROR',
-  ];
-  const ours = () =>
-    new SSHClient({
-      host: '127.0.0.1',
-      port: sshd.port,
-      username: sshd.username,
-      privateKeyPath: sshd.clientKey.privateKeyPath,
-      hostKey: { knownHostsPath: knownHosts },
-    });
+  const { target, opensshArgs, ours } = sshPeers(sshd, knownHosts);
   const stock = async <T>(use: (sftp: SftpClient) => Promise<T>): Promise<T> => {
     const quiet = () => undefined;
     const sftp = new SftpClient('bench', { error: quiet, end: quiet, close: quiet });

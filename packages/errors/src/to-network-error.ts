@@ -4,6 +4,7 @@ import { ConnectionError } from './connection-error.js';
 import { DNSResolutionError } from './dns-resolution-error.js';
 import { NetworkError } from './network-error.js';
 import { NetworkTimeoutError, type TimeoutPhase } from './network-timeout-error.js';
+import { formatHostPort } from './internal/target.js';
 import { redactUrl } from './redact.js';
 import { SSLError } from './ssl-error.js';
 
@@ -86,10 +87,7 @@ function isAbort(err: unknown): boolean {
 
 function describeTarget(context: ErrorContext): string {
   if (context.url !== undefined) return redactUrl(context.url);
-  if (context.host !== undefined) {
-    const host = context.host.includes(':') ? `[${context.host}]` : context.host;
-    return context.port === undefined ? host : `${host}:${context.port}`;
-  }
+  if (context.host !== undefined) return formatHostPort(context.host, context.port);
   return 'unknown target';
 }
 

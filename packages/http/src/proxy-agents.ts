@@ -13,6 +13,7 @@ import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from '
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { formatHostPort } from '@net/errors/internal';
 
 /** @internal Marks an error raised while reaching a proxy (a non-enumerable property holding a {@link ProxyFailure}). */
 export const PROXY_FAILURE = Symbol('proxyFailure');
@@ -55,11 +56,6 @@ function proxyPort(proxyUrl: URL): number {
 
 function proxyHost(proxyUrl: URL): string {
   return proxyUrl.hostname.replace(/^\[|\]$/g, '');
-}
-
-function authority(host: string, port: number | string | undefined): string {
-  const bare = host.replace(/^\[|\]$/g, '');
-  return `${bare.includes(':') ? `[${bare}]` : bare}:${port}`;
 }
 
 /** A connection-phase timer: destroys `socket` when it has not connected within `ms`. */
@@ -134,7 +130,7 @@ export class ForwardProxyAgent extends HttpAgent {
 
   /** Node's Agent hook, called before the request head is written: rewrite its target. */
   addRequest(request: ClientRequest, options: ConnectOptions): void {
-    request.path = `http://${authority(String(options.host ?? 'localhost'), options.port ?? 80)}${request.path}`;
+    request.path = `http://${formatHostPort(String(options.host ?? 'localhost'), options.port ?? 80)}${request.path}`;
     if (this.authorization !== undefined)
       request.setHeader('proxy-authorization', this.authorization);
     (
@@ -172,7 +168,7 @@ export class TunnelProxyAgent extends HttpsAgent {
       callback(markProxyFailure(new Error('Agent destroyed'), proxyUrl));
       return undefined;
     }
-    const target = authority(String(options.host ?? 'localhost'), options.port ?? 443);
+    const target = formatHostPort(String(options.host ?? 'localhost'), options.port ?? 443);
     const headers: Record<string, string> = { host: target };
     if (this.authorization !== undefined) headers['proxy-authorization'] = this.authorization;
     const connect = proxyUrl.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -1,62 +1,32 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { lastJsonLine, namespaceUnsupported, runInNamespace } from '@net/test-utils';
 import { describe, expect, it } from 'vitest';
 
 // Issue 11: faults on a real network path, made inside a private network namespace with
 // nftables rules, so nothing outside the namespace is ever addressed. The client (and for the
 // lossy link, OpenSSH's sshd) runs in a child process inside that namespace.
-function namespaceSupport(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root (unshare --net)';
-  if (!existsSync('/usr/sbin/nft')) return 'needs nft (scripts/setup.sh installs nftables)';
-  if (!existsSync('/usr/sbin/sshd')) return 'needs OpenSSH sshd';
-  try {
-    execFileSync('unshare', ['--net', 'true'], { stdio: 'ignore' });
-  } catch {
-    return 'unshare --net is not permitted here';
-  }
-  return undefined;
-}
-
-const reason = namespaceSupport();
+const reason = namespaceUnsupported(['/usr/sbin/sshd']);
 if (reason) console.log(`@net/ssh network fault tests skipped: ${reason}`);
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 
 async function inNamespace(rules: string[], mode: string): Promise<Record<string, unknown>> {
-  const setup = [
-    'set -e',
-    'ip link set lo up',
-    'ip addr add 10.77.0.1/24 dev lo',
-    'nft add table inet faults',
-    "nft add chain inet faults out '{ type filter hook output priority 0; }'",
-    ...rules,
-    `exec "${tsx}" --conditions=@net/source faults/ssh-faults.mts ${mode}`,
-  ].join('\n');
-  const child = spawn('unshare', ['--net', 'sh', '-c', setup], {
+  const run = await runInNamespace({
     cwd: here,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    rules,
+    command: `"${tsx}" --conditions=@net/source faults/ssh-faults.mts ${mode}`,
+    timeoutMs: 90_000,
   });
-  let out = '';
-  let errOut = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (errOut += c.toString()));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(killer);
+  const { code, stderr: errOut } = run;
   // It exited by itself once the client was closed: nothing was left holding the loop open.
   expect({ code, errOut: code === 0 ? '' : errOut }).toEqual({ code: 0, errOut: '' });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  return lastJsonLine<Record<string, unknown>>(run);
 }
 
 describe.skipIf(reason !== undefined)('@net/ssh under network faults (in a namespace)', () => {
   it('a black-holed server (SYN dropped) fails with a typed timeout within readyTimeout, no secret in it', async () => {
-    const result = await inNamespace(
-      ['nft add rule inet faults out ip daddr 10.77.0.2 tcp dport 22 drop'],
-      'blackhole',
-    );
+    const result = await inNamespace(['ip daddr 10.77.0.2 tcp dport 22 drop'], 'blackhole');
     expect(result).toMatchObject({ name: 'NetworkTimeoutError', typed: true });
     expect(['connect', 'handshake']).toContain(result.phase);
     expect(result.message).toContain('10.77.0.2');
@@ -66,7 +36,7 @@ describe.skipIf(reason !== undefined)('@net/ssh under network faults (in a names
 
   it('over a link that drops 3 % of packets, verified transfers and exec calls still complete', async () => {
     const result = await inNamespace(
-      ['nft add rule inet faults out ip daddr 127.0.0.1 numgen random mod 100 \\< 3 drop'],
+      ['ip daddr 127.0.0.1 numgen random mod 100 \\< 3 drop'],
       'lossy',
     );
     expect(result).toEqual({ roundTrip: true, exec: 'n0\nn1\nn2\nn3\nn4\nn5\n' });

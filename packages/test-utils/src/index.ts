@@ -8,3 +8,5 @@ export { snapshotHandles, leakedHandles, expectNoLeakedHandles } from './open-ha
 export { HandleSnapshot } from './open-handles.js';
 export { listenOnLoopback } from './loopback-listener.js';
 export type { LoopbackListener } from './loopback-listener.js';
+export { namespaceUnsupported, runInNamespace, lastJsonLine } from './network-namespace.js';
+export type { NamespaceRun } from './network-namespace.js';
