@@ -33,8 +33,10 @@ describe('key and known_hosts hygiene, kept modes', () => {
     'two concurrent first connections meeting different keys under accept-new: one wins, one is refused',
     async () => {
       // One port, two servers: a relay hands the first connection to one sshd, the second to
-      // the other, as a man in the middle racing the real server would.
-      await using other = await startSshd();
+      // the other, as a man in the middle racing the real server would. Both servers accept the
+      // same client key, since which client's connection arrives first is up to the scheduler:
+      // only the host keys may differ.
+      await using other = await startSshd({ authorizedKeys: [fx.sshd.clientKey.publicKey] });
       const sockets = new Set<Socket>();
       let turn = 0;
       const relay = createServer((socket) => {
@@ -57,7 +59,7 @@ describe('key and known_hosts hygiene, kept modes', () => {
             hostKey: { policy: 'accept-new', knownHostsPath },
           });
         await using a = client(fx.sshd.clientKey.privateKeyPath);
-        await using b = client(other.clientKey.privateKeyPath);
+        await using b = client(fx.sshd.clientKey.privateKeyPath);
         const outcomes = await Promise.allSettled([a.connect(), b.connect()]);
         const refused = outcomes.filter((o) => o.status === 'rejected');
         expect(refused).toHaveLength(1);
