@@ -1,11 +1,19 @@
 import { execFile as execFileCallback } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_PACKAGES, distIsFresh } from './run-cli.js';
+
+/** `npm_config_nodedir` pointing at the running Node's own headers, when it has them. */
+function localNodeHeaders(): Record<string, string> {
+  const prefix = dirname(dirname(process.execPath));
+  return existsSync(join(prefix, 'include', 'node', 'node.h'))
+    ? { npm_config_nodedir: prefix }
+    : {};
+}
 
 const execFile = promisify(execFileCallback);
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -39,7 +47,12 @@ describe('the packed CLI installed with npm into a fresh prefix', () => {
     await execFile(
       'npm',
       ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', ...files],
-      { cwd: work, env: { ...process.env, npm_config_loglevel: 'error' } },
+      {
+        cwd: work,
+        // ssh2's install script builds its optional binding with node-gyp: against the headers
+        // next to this Node, when they are there, rather than headers fetched from nodejs.org.
+        env: { ...process.env, npm_config_loglevel: 'error', ...localNodeHeaders() },
+      },
     );
     bin = join(prefix, 'bin', 'net');
     env = {

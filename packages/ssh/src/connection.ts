@@ -7,6 +7,7 @@ import { ChannelLimiter } from './channel-limiter.js';
 import { createHostKeyVerifier } from './host-key-verifier.js';
 import type { ResolvedOptions } from './options.js';
 import { connectError, sshError, type SSHTarget } from './ssh-errors.js';
+import { coalesceWrites } from './write-coalescing.js';
 
 const { Client } = ssh2;
 type Ssh2Client = InstanceType<typeof Client>;
@@ -208,6 +209,7 @@ export class Connection {
       } else {
         sock = this.#socket = await Promise.race([this.#tcpConnect(options), deadline.expired]);
       }
+      coalesceWrites(sock);
       phase = 'handshake';
       const algorithms = verifier.preferredKeyTypes.flatMap(
         (type) => HOST_KEY_ALGORITHMS[type] ?? [],

@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
-import { lstat, open, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, rename, unlink } from 'node:fs/promises';
 import { AbortError, NetworkError } from '@net/errors';
 import type { Connection } from './connection.js';
+import { chmodFile, closeFile, fileSize, openFile, readFile, writeAll } from './local-files.js';
 import { remove as removeRemote, rename as renameRemote } from './sftp-ops.js';
 import {
   digestOverSftp,
@@ -10,6 +11,7 @@ import {
   uploadFrom,
   type DownloadSink,
   type RemoteDigest,
+  type UploadSource,
 } from './sftp-transfer.js';
 import { sshError } from './ssh-errors.js';
 import { transferDefaults, type ResolvedTransferOptions } from './transfer-options.js';
@@ -34,7 +36,78 @@ export function localError(
 /** Local reads for uploads happen in blocks of this size. */
 const BLOCK = 1024 * 1024;
 
-/** Upload of a local file. Reads it in 1 MiB blocks, handing out request-sized slices. @internal */
+/**
+ * The first read of an upload: a file that reads shorter than this is whole after one read
+ * (a regular file reads short only at its end), so it needs no fstat and no block buffer.
+ */
+const HEAD = 64 * 1024;
+
+/**
+ * Head buffers are reused across files: ssh2 copies a WRITE's payload when it is sent, so the
+ * buffer is free again once the upload settles. A directory of small files otherwise allocates
+ * 64 KiB per file for the garbage collector. Bounded, so a burst of uploads cannot pin memory.
+ */
+const spareHeads: Buffer[] = [];
+const MAX_SPARE_HEADS = 64;
+
+function takeHead(): Buffer {
+  return spareHeads.pop() ?? Buffer.allocUnsafe(HEAD);
+}
+
+function returnHead(buffer: Buffer): void {
+  if (spareHeads.length < MAX_SPARE_HEADS) spareHeads.push(buffer);
+}
+
+/** An upload source over bytes already in memory. */
+function bufferSource(data: Buffer): UploadSource {
+  return {
+    size: data.length,
+    read: async (position, length) => data.subarray(position, position + length),
+  };
+}
+
+/**
+ * An upload source over a local file read in 1 MiB blocks, handing out request-sized slices.
+ * One reused block buffer: ssh2 copies each WRITE's payload synchronously, so a view handed to
+ * sftp.write() may be overwritten by the next read. Fewer, larger fs reads and no per-chunk
+ * allocation keep the garbage collector out of the transfer.
+ */
+async function blockSource(
+  connection: Connection,
+  fd: number,
+  localPath: string,
+  options: ResolvedTransferOptions,
+): Promise<UploadSource> {
+  const size = await fileSize(fd);
+  const block = Buffer.allocUnsafe(Math.max(1, Math.min(size, Math.max(BLOCK, options.chunkSize))));
+  let blockStart = 0;
+  let blockEnd = 0;
+  return {
+    size,
+    read: async (position, length) => {
+      if (position < blockStart || position + length > blockEnd) {
+        const want = Math.min(block.length, size - position);
+        let filled = 0;
+        while (filled < want) {
+          const bytesRead = await readFile(fd, block, filled, want - filled, position + filled);
+          if (bytesRead === 0)
+            throw localError(
+              connection,
+              'upload',
+              localPath,
+              Object.assign(new Error('file shrank'), { code: 'ESHRANK' }),
+            );
+          filled += bytesRead;
+        }
+        blockStart = position;
+        blockEnd = position + filled;
+      }
+      return block.subarray(position - blockStart, position - blockStart + length);
+    },
+  };
+}
+
+/** Upload of a local file. @internal */
 export async function uploadFile(
   connection: Connection,
   localPath: string,
@@ -43,44 +116,18 @@ export async function uploadFile(
   remoteDigest: RemoteDigest,
   knownNew = false,
 ): Promise<void> {
-  const file = await open(localPath, 'r').catch((err: unknown) => {
+  const fd = await openFile(localPath, 'r').catch((err: unknown) => {
     throw localError(connection, 'upload', localPath, err);
   });
+  const head = takeHead();
   try {
-    const { size } = await file.stat();
-    // One reused block buffer: ssh2 copies each WRITE's payload synchronously, so a view
-    // handed to sftp.write() may be overwritten by the next read. Fewer, larger fs reads and
-    // no per-chunk allocation keep the garbage collector out of the transfer.
-    // Never larger than the file: a 1 MiB block per 4 KiB file would keep the garbage
-    // collector busy in a directory transfer. Small ones come from Node's shared pool.
-    const block = Buffer.allocUnsafe(
-      Math.max(1, Math.min(size, Math.max(BLOCK, options.chunkSize))),
-    );
-    let blockStart = 0;
-    let blockEnd = 0;
-    const source = {
-      size,
-      read: async (position: number, length: number): Promise<Buffer> => {
-        if (position < blockStart || position + length > blockEnd) {
-          const want = Math.min(block.length, size - position);
-          let filled = 0;
-          while (filled < want) {
-            const { bytesRead } = await file.read(block, filled, want - filled, position + filled);
-            if (bytesRead === 0)
-              throw localError(
-                connection,
-                'upload',
-                localPath,
-                Object.assign(new Error('file shrank'), { code: 'ESHRANK' }),
-              );
-            filled += bytesRead;
-          }
-          blockStart = position;
-          blockEnd = position + filled;
-        }
-        return block.subarray(position - blockStart, position - blockStart + length);
-      },
-    };
+    const headRead = await readFile(fd, head, 0, HEAD, 0).catch((err: unknown) => {
+      throw localError(connection, 'upload', localPath, err);
+    });
+    const source =
+      headRead < HEAD
+        ? bufferSource(head.subarray(0, headRead))
+        : await blockSource(connection, fd, localPath, options);
     await uploadFrom(
       connection,
       source,
@@ -92,7 +139,9 @@ export async function uploadFile(
       knownNew,
     );
   } finally {
-    await file.close();
+    returnHead(head);
+    // A read-only descriptor: nothing to lose in its close.
+    await closeFile(fd).catch(() => undefined);
   }
 }
 
@@ -106,10 +155,7 @@ export async function uploadBuffer(
 ): Promise<void> {
   await uploadFrom(
     connection,
-    {
-      size: data.length,
-      read: async (position, length) => data.subarray(position, position + length),
-    },
+    bufferSource(data),
     remotePath,
     options,
     remoteDigest,
@@ -145,7 +191,12 @@ function assertSameDigest(
   }
 }
 
-/** Download into a local file: a temporary sibling renamed into place when complete. @internal */
+/**
+ * Download into a local file: a temporary sibling renamed into place when complete.
+ * `knownNew`: the destination's folder was created by this transfer, so there is no file
+ * there whose mode to keep.
+ * @internal
+ */
 export async function downloadFile(
   connection: Connection,
   remotePath: string,
@@ -153,6 +204,7 @@ export async function downloadFile(
   options: ResolvedTransferOptions,
   remoteDigest: RemoteDigest,
   noFollow = false,
+  knownNew = false,
 ): Promise<void> {
   if (options.signal?.aborted)
     throw new AbortError(`download aborted: ${remotePath}`, { cause: options.signal.reason });
@@ -160,7 +212,7 @@ export async function downloadFile(
   // A replaced file keeps its mode (a 0600 file stays 0600) unless `mode` says otherwise.
   const mode =
     options.mode ??
-    (options.atomic
+    (options.atomic && !knownNew
       ? await lstat(localPath).then(
           (s) => (s.isFile() ? s.mode & 0o7777 : undefined),
           () => undefined,
@@ -173,44 +225,32 @@ export async function downloadFile(
     : noFollow
       ? constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW
       : 'w';
-  const file = await open(writePath, flags, mode ?? transferDefaults.mode).catch((err: unknown) => {
-    throw localError(connection, 'download', localPath, err);
-  });
+  const fd = await openFile(writePath, flags, mode ?? transferDefaults.mode).catch(
+    (err: unknown) => {
+      throw localError(connection, 'download', localPath, err);
+    },
+  );
   let closed = false;
   try {
     // Exact bits, whatever the umask did to the mode given at open.
-    if (mode !== undefined) await file.chmod(mode);
-    const sink: DownloadSink = {
-      write: async (data, position) => {
-        let written = 0;
-        while (written < data.length) {
-          const { bytesWritten } = await file.write(
-            data,
-            written,
-            data.length - written,
-            position + written,
-          );
-          written += bytesWritten;
-        }
-      },
-    };
+    if (mode !== undefined) await chmodFile(fd, mode);
+    const sink: DownloadSink = { write: (data, position) => writeAll(fd, data, position) };
     // The remote digest is computed while the bytes travel.
     const digestPromise =
       options.verify === 'sha256' ? remoteDigest(remotePath, options.signal) : undefined;
     digestPromise?.catch(() => undefined);
     const { size, digest } = await downloadTo(connection, remotePath, sink, options);
+    // The file as written, asked of the open descriptor (no second path lookup).
+    const written = options.verify === false ? size : await fileSize(fd);
     closed = true;
-    await file.close();
-    if (options.verify !== false) {
-      const { size: written } = await stat(writePath);
-      if (written !== size) {
-        throw sshError(
-          connection.target,
-          'ERR_NET_SFTP',
-          `verification failed: ${localPath} has ${written} bytes, expected ${size}`,
-          { path: remotePath },
-        );
-      }
+    await closeFile(fd);
+    if (written !== size) {
+      throw sshError(
+        connection.target,
+        'ERR_NET_SFTP',
+        `verification failed: ${localPath} has ${written} bytes, expected ${size}`,
+        { path: remotePath },
+      );
     }
     if (digestPromise)
       assertSameDigest(
@@ -224,7 +264,7 @@ export async function downloadFile(
         throw localError(connection, 'download', localPath, err);
       });
   } catch (err) {
-    if (!closed) await file.close().catch(() => undefined);
+    if (!closed) await closeFile(fd).catch(() => undefined);
     if (options.atomic) await unlink(writePath).catch(() => undefined);
     throw err;
   }

@@ -5,7 +5,7 @@ import {
   realpath as localRealpath,
   stat as localStat,
 } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Connection } from './connection.js';
 import { downloadFile, localError, uploadFile } from './file-transfers.js';
 import { isSafeEntryName } from './remote-names.js';
@@ -101,8 +101,10 @@ export async function uploadDir(
       const childLocal = join(local, entry.name);
       const childRemote = joinRemote(remote, entry.name);
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      let stats = await localLstat(childLocal);
-      if (stats.isSymbolicLink()) {
+      // The listing's own types (no lstat per entry: in a tree of small files those calls
+      // cost as much as the transfer); Node lstats the entries a file system leaves untyped.
+      let kind: { isDirectory(): boolean; isFile(): boolean } = entry;
+      if (entry.isSymbolicLink()) {
         // Followed only into the tree being copied: a link must not export /etc/shadow.
         const target =
           options.symlinks === 'follow'
@@ -112,10 +114,10 @@ export async function uploadDir(
           result.skipped.push(childRel);
           continue;
         }
-        stats = await localStat(target);
+        kind = await localStat(target);
       }
-      if (stats.isDirectory()) await walk(childLocal, childRemote, childRel);
-      else if (stats.isFile()) {
+      if (kind.isDirectory()) await walk(childLocal, childRemote, childRel);
+      else if (kind.isFile()) {
         result.files.push(childRel);
         files.push(() =>
           uploadFile(connection, childLocal, childRemote, options, remoteDigest, fresh.has(remote)),
@@ -220,8 +222,14 @@ export async function downloadDir(
   await walk(remoteDir, localRoot, '', 0);
   // Directories are created one level at a time without following anything already there: a
   // symlink planted in the destination must not carry the tree elsewhere.
+  // Folders this transfer created: no file in them whose mode to keep.
+  const fresh = new Set<string>();
   for (const dir of dirs) {
     await localMkdir(dir, { recursive: dir === localRoot })
+      .then((created) => {
+        // A recursive mkdir returns undefined when the folder was there already.
+        if (dir !== localRoot || created !== undefined) fresh.add(dir);
+      })
       .catch(async (err: NodeJS.ErrnoException) => {
         if (err.code !== 'EEXIST') throw err;
         if (!(await localLstat(dir)).isDirectory()) throw err;
@@ -234,7 +242,15 @@ export async function downloadDir(
     files.map(
       ({ remote, local }) =>
         () =>
-          downloadFile(connection, remote, local, options, remoteDigest, true),
+          downloadFile(
+            connection,
+            remote,
+            local,
+            options,
+            remoteDigest,
+            true,
+            fresh.has(dirname(local)),
+          ),
     ),
     options.parallelFiles,
   );

@@ -60,6 +60,25 @@ describe('upload and download against OpenSSH sshd (or the in-process server wit
     rmSync(remote, { recursive: true, force: true });
   });
 
+  it('round-trips files at the first-read boundary (64 KiB) byte for byte, up and down', async () => {
+    // An upload's first read is 64 KiB: shorter is the whole file, exactly 64 KiB or more
+    // takes the fstat and block path. Both sides of the edge, and an empty file.
+    for (const size of [0, 1, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 3 * 64 * 1024 + 7]) {
+      const data = randomBytes(size);
+      writeFileSync(join(local, `edge-${size}`), data);
+      await client.upload(join(local, `edge-${size}`), `${remote}/edge-${size}`);
+      expect(readFileSync(join(remote, `edge-${size}`)).equals(data)).toBe(true);
+      await client.download(`${remote}/edge-${size}`, join(local, `edge-${size}-back`));
+      expect(readFileSync(join(local, `edge-${size}-back`)).equals(data)).toBe(true);
+      for (const path of [
+        join(local, `edge-${size}`),
+        join(local, `edge-${size}-back`),
+        join(remote, `edge-${size}`),
+      ])
+        rmSync(path);
+    }
+  });
+
   it('uploads and downloads 100 MB with SHA-256 verification and progress', async () => {
     const size = 100 * MB;
     const digest = await writeRandomFile(join(local, 'big'), size);
