@@ -20,7 +20,7 @@ import { send } from './attempt.js';
 import { AttemptTimeout, mapError } from './map-error.js';
 import type { ResolvedOptions } from './options.js';
 import { redirectGuard } from './redirect-guard.js';
-import { prepareCall, type Call } from './request-options.js';
+import { prepareCall, REQUEST_KEYS, type Call } from './request-options.js';
 import { collectSecrets } from './request-secrets.js';
 import { Response } from './response.js';
 import {
@@ -87,6 +87,8 @@ export class AttemptEngine {
   readonly loop: LoopHost;
   /** got's strict Content-Length check is off (see buildGot): buffered reads check it. */
   readonly verifyLength: boolean;
+  /** What `request()` checks a call's options against. */
+  readonly requestLimits: { keys: readonly string[]; maxResponseSize: number };
   /** The source of back-off jitter; tests replace it. */
   random: () => number = Math.random;
   private readonly agents: AgentPool;
@@ -98,6 +100,7 @@ export class AttemptEngine {
   constructor(options: ResolvedOptions) {
     this.options = options;
     this.verifyLength = options.cookieJar !== undefined;
+    this.requestLimits = { keys: REQUEST_KEYS, maxResponseSize: options.maxResponseSize };
     const { timeout } = options;
     // A proxy that never answers must not hold a connection open past any budget we have.
     const proxyConnect = Math.min(timeout.connect, timeout.attempt, timeout.total);
@@ -136,24 +139,35 @@ export class AttemptEngine {
     attempt: (budget: AttemptBudget) => Promise<AttemptOutcome<T>>,
     settle: (response: Response) => T,
   ): Promise<T> {
-    if (call.signal !== undefined || this.closer.signal.aborted || Number.isFinite(call.totalMs)) {
-      return runWithRetries(this.loop, call, attempt, settle);
-    }
+    const budget = this.firstBudget(call);
+    if (budget === undefined) return runWithRetries(this.loop, call, attempt, settle);
     // The common case, a first attempt that succeeds, without the retry loop's async frame:
     // the loop takes over with this attempt's result only when it did not simply succeed.
-    const budget = {
-      retryCount: 0,
-      attemptMs: call.attemptMs,
-      totalMs: undefined,
-      mayRetry: call.maxRetries > 0,
-    };
     return attempt(budget).then(
       (outcome) =>
-        'value' in outcome
-          ? outcome.value
-          : runWithRetries(this.loop, call, attempt, settle, { outcome }),
-      (error: unknown) => runWithRetries(this.loop, call, attempt, settle, { error }),
+        'value' in outcome ? outcome.value : this.continueAfter(call, attempt, settle, { outcome }),
+      (error: unknown) => this.continueAfter(call, attempt, settle, { error }),
     );
+  }
+
+  /**
+   * The budget of a first attempt that may run outside the retry loop, or undefined when the
+   * loop must own the call from the start (a signal or a total budget to watch, or closing).
+   */
+  firstBudget(call: Call): AttemptBudget | undefined {
+    if (call.signal !== undefined || this.closer.signal.aborted || Number.isFinite(call.totalMs))
+      return undefined;
+    return new FirstBudget(call.attemptMs, call.maxRetries > 0);
+  }
+
+  /** Hands a call whose first attempt ran outside the loop to the retry loop. */
+  continueAfter<T>(
+    call: Call,
+    attempt: (budget: AttemptBudget) => Promise<AttemptOutcome<T>>,
+    settle: (response: Response) => T,
+    first: { outcome: AttemptOutcome<T> } | { error: unknown },
+  ): Promise<T> {
+    return runWithRetries(this.loop, call, attempt, settle, first);
   }
 
   /** Whether beforeRequest hooks run (then `beforeAttempt` must be awaited before `start`). */
@@ -207,14 +221,19 @@ export class AttemptEngine {
     return { stream, call, budget, proxyUrl };
   }
 
-  /** The attempt is over (its body read, handed out, or failed). */
-  settle(attempt: Attempt): void {
+  /**
+   * The attempt is over (its body read, handed out, or failed). `bodyRead`: the response
+   * ended normally, so its socket is already back in the pool.
+   */
+  settle(attempt: Attempt, bodyRead = false): void {
     const { stream } = attempt;
     clearTimeout(this.inFlight.get(stream));
     this.inFlight.delete(stream);
     // As got's promise API does once a body is read: a finished request is destroyed, which
-    // releases its listeners on the caller's AbortSignal (the socket is already back in the pool).
-    if (!stream.destroyed) stream.destroy();
+    // releases its listeners on the caller's AbortSignal. A request read to its end without a
+    // signal holds nothing that destroying would release: that work (and its 'close' tick) is
+    // skipped on the hot path.
+    if (!stream.destroyed && !(bodyRead && attempt.call.signal === undefined)) stream.destroy();
   }
 
   /** Maps an attempt's error to a `@net/errors` class. */
@@ -274,6 +293,16 @@ export class AttemptEngine {
     this.inFlight.clear();
     this.agents.destroy();
   }
+}
+
+/** A first attempt's budget (one shape, no literal per call). */
+class FirstBudget implements AttemptBudget {
+  retryCount = 0;
+  totalMs = undefined;
+  constructor(
+    public attemptMs: number,
+    public mayRetry: boolean,
+  ) {}
 }
 
 /** tinyproxy's own error pages name it in `Server`; its 401 is an authentication refusal. */

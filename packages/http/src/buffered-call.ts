@@ -14,7 +14,7 @@ function plainAttempt(
   const attempt = engine.start(call, budget);
   return readAll(attempt.stream, call.maxResponseSize, engine.verifyLength).then(
     ({ response: raw, body }) => {
-      engine.settle(attempt);
+      engine.settle(attempt, true);
       const refusal = raw.statusCode >= 401 ? engine.proxyRefusal(raw) : undefined;
       if (refusal) throw refusal;
       const response = makeResponse(call, raw, body, budget.retryCount);
@@ -53,12 +53,31 @@ async function hookedAttempt(
   return response.statusCode >= 400 ? { status: response } : { value: response };
 }
 
+const asIs = (response: Response): Response => response;
+
 /** @internal Runs `call` to completion with retries. */
 export function bufferedCall(engine: AttemptEngine, call: Call): Promise<Response> {
-  const attempt = engine.hasRequestHooks || engine.hasResponseHooks ? hookedAttempt : plainAttempt;
-  return engine.run(
-    call,
-    (budget) => attempt(engine, call, budget),
-    (response) => response,
+  if (engine.hasRequestHooks || engine.hasResponseHooks)
+    return engine.run(call, (budget) => hookedAttempt(engine, call, budget), asIs);
+  const budget = engine.firstBudget(call);
+  const attempt = (next: AttemptBudget) => plainAttempt(engine, call, next);
+  if (budget === undefined) return engine.run(call, attempt, asIs);
+  // The hot path in one promise step from got's stream to the caller: the first attempt's
+  // outcome is judged right here, and only a failure or a 4xx/5xx goes to the retry loop.
+  const started = engine.start(call, budget);
+  return readAll(started.stream, call.maxResponseSize, engine.verifyLength).then(
+    ({ response: raw, body }) => {
+      engine.settle(started, true);
+      const refusal = raw.statusCode >= 401 ? engine.proxyRefusal(raw) : undefined;
+      if (refusal) return engine.continueAfter(call, attempt, asIs, { error: refusal });
+      const response = makeResponse(call, raw, body, 0);
+      return response.statusCode >= 400
+        ? engine.continueAfter(call, attempt, asIs, { outcome: { status: response } })
+        : response;
+    },
+    (err: unknown) => {
+      engine.settle(started);
+      return engine.continueAfter(call, attempt, asIs, { error: engine.fail(started, err) });
+    },
   );
 }
