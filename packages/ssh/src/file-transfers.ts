@@ -14,6 +14,7 @@ import {
   type UploadSource,
 } from './sftp-transfer.js';
 import { sshError } from './ssh-errors.js';
+import { SMALL_FILE_BYTES, type TransferLanes } from './transfer-lanes.js';
 import { transferDefaults, type ResolvedTransferOptions } from './transfer-options.js';
 
 /** Local file system failures (a missing source, an unwritable folder) as ERR_NET_SFTP with the path. @internal */
@@ -40,7 +41,7 @@ const BLOCK = 1024 * 1024;
  * The first read of an upload: a file that reads shorter than this is whole after one read
  * (a regular file reads short only at its end), so it needs no fstat and no block buffer.
  */
-const HEAD = 64 * 1024;
+const HEAD = SMALL_FILE_BYTES;
 
 /**
  * Head buffers are reused across files: ssh2 copies a WRITE's payload when it is sent, so the
@@ -107,7 +108,11 @@ async function blockSource(
   };
 }
 
-/** Upload of a local file. @internal */
+/**
+ * Upload of a local file. In a directory transfer, `lanes` bounds how many large files move at
+ * once (a small one never waits for a lane).
+ * @internal
+ */
 export async function uploadFile(
   connection: Connection,
   localPath: string,
@@ -115,15 +120,18 @@ export async function uploadFile(
   options: ResolvedTransferOptions,
   remoteDigest: RemoteDigest,
   knownNew = false,
+  lanes?: TransferLanes,
 ): Promise<void> {
   const fd = await openFile(localPath, 'r').catch((err: unknown) => {
     throw localError(connection, 'upload', localPath, err);
   });
   const head = takeHead();
+  let releaseLane: (() => void) | undefined;
   try {
     const headRead = await readFile(fd, head, 0, HEAD, 0).catch((err: unknown) => {
       throw localError(connection, 'upload', localPath, err);
     });
+    if (headRead === HEAD) releaseLane = await lanes?.acquire();
     const source =
       headRead < HEAD
         ? bufferSource(head.subarray(0, headRead))
@@ -139,6 +147,7 @@ export async function uploadFile(
       knownNew,
     );
   } finally {
+    releaseLane?.();
     returnHead(head);
     // A read-only descriptor: nothing to lose in its close.
     await closeFile(fd).catch(() => undefined);
@@ -205,6 +214,7 @@ export async function downloadFile(
   remoteDigest: RemoteDigest,
   noFollow = false,
   knownNew = false,
+  lanes?: TransferLanes,
 ): Promise<void> {
   if (options.signal?.aborted)
     throw new AbortError(`download aborted: ${remotePath}`, { cause: options.signal.reason });
@@ -239,7 +249,7 @@ export async function downloadFile(
     const digestPromise =
       options.verify === 'sha256' ? remoteDigest(remotePath, options.signal) : undefined;
     digestPromise?.catch(() => undefined);
-    const { size, digest } = await downloadTo(connection, remotePath, sink, options);
+    const { size, digest } = await downloadTo(connection, remotePath, sink, options, lanes);
     // The file as written, asked of the open descriptor (no second path lookup).
     const written = options.verify === false ? size : await fileSize(fd);
     closed = true;

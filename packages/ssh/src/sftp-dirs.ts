@@ -9,6 +9,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Connection } from './connection.js';
 import { downloadFile, localError, uploadFile } from './file-transfers.js';
 import { isSafeEntryName } from './remote-names.js';
+import { LARGE_FILE_LANES, TransferLanes } from './transfer-lanes.js';
 import { mkdir, readdir, realpath, stat } from './sftp-ops.js';
 import type { RemoteDigest } from './sftp-transfer.js';
 import { sshError } from './ssh-errors.js';
@@ -24,7 +25,12 @@ export interface DirectoryTransferOptions extends TransferOptions {
    * @default 'skip'
    */
   symlinks?: 'skip' | 'follow';
-  /** Files transferred at once over the one SFTP session (each file also pipelines its own requests). @default 16 */
+  /**
+   * Files transferred at once over the one SFTP session (each file also pipelines its own
+   * requests). Files over 64 KiB also take one of at most 16 lanes, so a tree of large files
+   * holds at most 16 × `concurrency` × `chunkSize` bytes in flight (64 MiB with the defaults).
+   * @default 64
+   */
   parallelFiles?: number;
 }
 
@@ -81,6 +87,7 @@ export async function uploadDir(
   const result: DirectoryTransferResult = { files: [], directories: [], skipped: [] };
   const files: Array<() => Promise<void>> = [];
   const dirs: string[] = [];
+  const lanes = new TransferLanes(Math.min(LARGE_FILE_LANES, options.parallelFiles));
   // Folders this transfer created: nothing in them to keep the mode of.
   const fresh = new Set<string>();
   const visiting = new Set<string>();
@@ -120,7 +127,15 @@ export async function uploadDir(
       else if (kind.isFile()) {
         result.files.push(childRel);
         files.push(() =>
-          uploadFile(connection, childLocal, childRemote, options, remoteDigest, fresh.has(remote)),
+          uploadFile(
+            connection,
+            childLocal,
+            childRemote,
+            options,
+            remoteDigest,
+            fresh.has(remote),
+            lanes,
+          ),
         );
       } else result.skipped.push(childRel);
     }
@@ -154,6 +169,7 @@ export async function downloadDir(
   const localRoot = resolve(localDir);
   const dirs: string[] = [localRoot];
   const files: Array<{ remote: string; local: string }> = [];
+  const lanes = new TransferLanes(Math.min(LARGE_FILE_LANES, options.parallelFiles));
   const remoteRoot = options.symlinks === 'follow' ? await realpath(connection, remoteDir) : '';
   // The directories being walked (ancestors of the current one): a link back into one of them
   // is a loop. A link to a sibling tree is copied (again), as `scp -r` does.
@@ -250,6 +266,7 @@ export async function downloadDir(
             remoteDigest,
             true,
             fresh.has(dirname(local)),
+            lanes,
           ),
     ),
     options.parallelFiles,

@@ -5,6 +5,7 @@ import { transferDefaults, type ResolvedTransferOptions } from './transfer-optio
 import { sftpCall } from './sftp-ops.js';
 import { sftpRequestLimits } from './ssh2-adapter.js';
 import { describeTarget, sftpError, sftpStatus, sshError } from './ssh-errors.js';
+import type { TransferLanes } from './transfer-lanes.js';
 
 /** Where upload bytes come from: a local file or a Buffer. @internal */
 export interface UploadSource {
@@ -143,6 +144,7 @@ export async function digestOverSftp(
     path,
     { write: async () => undefined },
     { ...options, verify: false, onProgress: undefined },
+    undefined,
     hash,
   );
   return hash.digest('hex');
@@ -302,10 +304,12 @@ export async function downloadTo(
   remotePath: string,
   sink: DownloadSink,
   options: ResolvedTransferOptions,
+  lanes?: TransferLanes,
   hash: Hash | undefined = options.verify === 'sha256' ? createHash('sha256') : undefined,
 ): Promise<{ size: number; digest: string | undefined }> {
   const sftp = await connection.sftp(options.signal);
   const handle = await openRemote(connection, remotePath, 'r', 0);
+  let releaseLane: (() => void) | undefined;
   try {
     const chunk = Math.min(options.chunkSize, sftpRequestLimits(sftp).read);
     // The first read goes out with the fstat (one round trip for a small file, not two). Its
@@ -343,6 +347,9 @@ export async function downloadTo(
         hashed += part.length;
       }
     };
+    // More than the head left to fetch: a large file, which waits for a lane (by the size the
+    // server reports for the open file, not the one a listing claimed).
+    if (next < size) releaseLane = await lanes?.acquire();
     if (next > 0) {
       const data = headBuffer.subarray(0, next);
       feed(0, data);
@@ -392,6 +399,7 @@ export async function downloadTo(
     if (size === 0) options.onProgress?.({ transferred: 0, total: 0 });
     return { size, digest: options.verify === 'sha256' ? hash?.digest('hex') : undefined };
   } finally {
+    releaseLane?.();
     // Nothing depends on a read handle's close: it is not waited for (one round trip less
     // per file); the server answers it before any later request.
     if (!connection.lostError)

@@ -89,7 +89,7 @@ const DEFAULTS = Object.freeze({
   ...clientDefaults,
   exec: execDefaults,
   transfer: transferDefaults,
-  directoryTransfer: Object.freeze({ symlinks: 'skip' as const, parallelFiles: 16 }),
+  directoryTransfer: Object.freeze({ symlinks: 'skip' as const, parallelFiles: 64 }),
 });
 
 function resolveDirectoryOptions(input: unknown): ResolvedDirectoryOptions {

@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
  *
  * ssh2 hands each SSH packet to its own `write()`, so every SFTP request, window adjustment and
  * channel message is a separate send system call. A directory transfer answers a batch of
- * server replies with a batch of new requests in the same turn (16 files in flight), and on a
+ * server replies with a batch of new requests in the same turn (dozens of files in flight), and on a
  * fast link those sends, not the bytes, are what the client spends its CPU on. Corking at the
  * first write and uncorking once the turn is over (after its I/O callbacks, next ticks and
  * promise continuations) turns the batch into one `writev`. Nothing waits longer than the
