@@ -9,6 +9,7 @@ import { hasTimeout } from '@net/errors/internal';
 import {
   got,
   type BeforeRedirectHook,
+  type BeforeRequestHook,
   type ExtendOptions,
   type Got,
   type OptionsInit,
@@ -19,6 +20,7 @@ import { AgentPool } from './agent-pool.js';
 import { send } from './attempt.js';
 import { AttemptTimeout, mapError } from './map-error.js';
 import type { ResolvedOptions } from './options.js';
+import { SLOW_OPTION_SPREAD, useCheapNativeOptions } from './native-request-options.js';
 import { redirectGuard } from './redirect-guard.js';
 import { prepareCall, REQUEST_KEYS, type Call } from './request-options.js';
 import { collectSecrets } from './request-secrets.js';
@@ -74,6 +76,10 @@ function buildGot(options: ResolvedOptions, agents: AgentPool): Got {
     hooks: {
       beforeRedirect: options.followRedirects
         ? [redirectGuard(agents, options.http2) as BeforeRedirectHook]
+        : [],
+      // Node 20 only: got's own build of node:http's options is its costliest step there.
+      beforeRequest: SLOW_OPTION_SPREAD
+        ? [useCheapNativeOptions as unknown as BeforeRequestHook]
         : [],
     },
   };
