@@ -20,7 +20,7 @@ import { AgentPool } from './agent-pool.js';
 import { send } from './attempt.js';
 import { AttemptTimeout, mapError } from './map-error.js';
 import type { ResolvedOptions } from './options.js';
-import { SLOW_OPTION_SPREAD, useCheapNativeOptions } from './native-request-options.js';
+import { useCheapNativeOptions } from './native-request-options.js';
 import { redirectGuard } from './redirect-guard.js';
 import { prepareCall, REQUEST_KEYS, type Call } from './request-options.js';
 import { collectSecrets } from './request-secrets.js';
@@ -78,9 +78,9 @@ function buildGot(options: ResolvedOptions, agents: AgentPool): Got {
         ? [redirectGuard(agents, options.http2) as BeforeRedirectHook]
         : [],
       // Node 20 only: got's own build of node:http's options is its costliest step there.
-      beforeRequest: SLOW_OPTION_SPREAD
-        ? [useCheapNativeOptions as unknown as BeforeRequestHook]
-        : [],
+      beforeRequest: process.env.NET_NO_CHEAP
+        ? []
+        : [useCheapNativeOptions as unknown as BeforeRequestHook],
     },
   };
   return got.extend(settings);

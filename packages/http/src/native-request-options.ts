@@ -1,27 +1,27 @@
 /**
- * A cheaper build of the options got hands to `http.request()`, for Node 20.
+ * A cheaper build of the options got hands to `http.request()`.
  *
- * got 14 builds them in `Options#createNativeRequestOptions` with one object literal that
- * starts with two spreads (`{ ...cacheOptions, ...unixOptions, ALPNProtocols, ca, … }`). On
- * Node 20 (V8 11.3) that literal takes V8's slow path: measured 45–52 µs and ~22 KB of garbage
- * per call — more than all of HTTPClient's own per-request work, and about a sixth of a small
- * loopback request's CPU (see BENCHMARKS.md). Node 22 and later build the same literal in
- * ~0.2 µs, so there nothing is changed.
+ * got 14 builds them in `Options#createNativeRequestOptions` as one object literal of 37 keys
+ * that starts with two spreads (`{ ...cacheOptions, ...unixOptions, ALPNProtocols, ca, … }`),
+ * most of them undefined for a plain request. Two costs follow, measured on small loopback
+ * GETs (see BENCHMARKS.md):
+ * - On Node 20 (V8 11.3) that literal takes V8's slow path: 45–52 µs and ~22 KB of garbage per
+ *   call, about a sixth of the request's CPU. (Node 22 and later build it in ~0.2 µs.)
+ * - On every Node, `http.request()` and the agent each copy all 37 keys again; with only the
+ *   defined ones the request costs 15–20 % less CPU on Node 22.
  *
- * The replacement builds the same object, with the same keys and values (checked against got's
- * own by `test/native-request-options.test.ts` for the pinned got), with the fixed keys first
- * and the two spread parts assigned after: they share no key with the rest, so the order makes
- * no difference. It is installed on each request's Options instance through got's documented
- * `beforeRequest` hook (the hook receives that instance), shadowing the prototype method for
- * that request only. HTTP/2 and `pfx` given as objects keep got's own build: it merges agents and
+ * The replacement builds the same entries got's would, less those whose value is undefined
+ * (node:http and node:https treat a missing option and an undefined one alike) and less the
+ * cache options (read only by got's cache layer, which is off). The contract test
+ * (`test/native-request-options.test.ts`) checks it against got's own build for the pinned got.
+ * It is installed on each request's Options instance through got's documented `beforeRequest`
+ * hook (the hook receives that instance), shadowing the prototype method for that request
+ * only. HTTP/2, a cache and `pfx` given as objects keep got's own build: it merges agents and
  * rewrites pfx there.
  * @internal
  */
 import { checkServerIdentity } from 'node:tls';
 import type { Options } from 'got';
-
-/** Whether this runtime has the slow object-spread path (V8 before 12, i.e. Node 20). @internal */
-export const SLOW_OPTION_SPREAD = Number(process.versions.v8.split('.')[0]) < 12;
 
 /** The got internals read here (the same fields got's own build reads). */
 interface Internals {
@@ -40,6 +40,7 @@ interface Internals {
   headers: unknown;
   createConnection: unknown;
   h2session: unknown;
+  cache?: unknown;
 }
 
 interface OptionsInternals {
@@ -47,44 +48,59 @@ interface OptionsInternals {
   _unixOptions?: Record<string, unknown>;
 }
 
-/** @internal The same object as got's `createNativeRequestOptions()`, for HTTP/1.1. */
+/**
+ * @internal
+ * got's `createNativeRequestOptions()` for HTTP/1.1 without a cache, less the entries whose
+ * value is undefined and the cache options (read only by got's cache layer): node:http and
+ * node:https treat a missing option and an undefined one alike, and every key handed over is
+ * copied again by `http.request()` and by the agent.
+ */
 export function nativeRequestOptions(this: OptionsInternals): Record<string, unknown> {
   const internals = this._internals;
   const https = internals.https;
   const options: Record<string, unknown> = {
-    ALPNProtocols: https.alpnProtocols,
-    ca: https.certificateAuthority,
-    cert: https.certificate,
-    key: https.key,
-    passphrase: https.passphrase,
-    pfx: https.pfx,
-    rejectUnauthorized: https.rejectUnauthorized,
-    checkServerIdentity: https.checkServerIdentity ?? checkServerIdentity,
-    servername: https.serverName,
-    ciphers: https.ciphers,
-    honorCipherOrder: https.honorCipherOrder,
-    minVersion: https.minVersion,
-    maxVersion: https.maxVersion,
-    sigalgs: https.signatureAlgorithms,
-    sessionTimeout: https.tlsSessionLifetime,
-    dhparam: https.dhparam,
-    ecdhCurve: https.ecdhCurve,
-    crl: https.certificateRevocationLists,
-    secureOptions: https.secureOptions,
-    lookup: internals.dnsLookup ?? internals.dnsCache?.lookup,
-    family: internals.dnsLookupIpVersion,
     agent: internals.url.protocol === 'https:' ? internals.agent.https : internals.agent.http,
-    setHost: internals.setHost,
-    method: internals.method,
-    maxHeaderSize: internals.maxHeaderSize,
-    localAddress: internals.localAddress,
     headers: internals.headers,
-    createConnection: internals.createConnection,
-    timeout: undefined,
-    h2session: internals.h2session,
+    method: internals.method,
+    setHost: internals.setHost,
+    checkServerIdentity: https.checkServerIdentity ?? checkServerIdentity,
   };
-  return Object.assign(options, internals.cacheOptions, this._unixOptions);
+  for (const [from, to] of TLS_KEYS) {
+    const value = https[from];
+    if (value !== undefined) options[to] = value;
+  }
+  const lookup = internals.dnsLookup ?? internals.dnsCache?.lookup;
+  if (lookup !== undefined) options.lookup = lookup;
+  if (internals.dnsLookupIpVersion !== undefined) options.family = internals.dnsLookupIpVersion;
+  if (internals.maxHeaderSize !== undefined) options.maxHeaderSize = internals.maxHeaderSize;
+  if (internals.localAddress !== undefined) options.localAddress = internals.localAddress;
+  if (internals.createConnection !== undefined)
+    options.createConnection = internals.createConnection;
+  if (internals.h2session !== undefined) options.h2session = internals.h2session;
+  return this._unixOptions ? Object.assign(options, this._unixOptions) : options;
 }
+
+/** got's https option name → node:tls's, as got's own build maps them. */
+const TLS_KEYS: ReadonlyArray<readonly [string, string]> = [
+  ['alpnProtocols', 'ALPNProtocols'],
+  ['certificateAuthority', 'ca'],
+  ['certificate', 'cert'],
+  ['key', 'key'],
+  ['passphrase', 'passphrase'],
+  ['pfx', 'pfx'],
+  ['rejectUnauthorized', 'rejectUnauthorized'],
+  ['serverName', 'servername'],
+  ['ciphers', 'ciphers'],
+  ['honorCipherOrder', 'honorCipherOrder'],
+  ['minVersion', 'minVersion'],
+  ['maxVersion', 'maxVersion'],
+  ['signatureAlgorithms', 'sigalgs'],
+  ['tlsSessionLifetime', 'sessionTimeout'],
+  ['dhparam', 'dhparam'],
+  ['ecdhCurve', 'ecdhCurve'],
+  ['certificateRevocationLists', 'crl'],
+  ['secureOptions', 'secureOptions'],
+];
 
 /**
  * @internal
@@ -93,7 +109,7 @@ export function nativeRequestOptions(this: OptionsInternals): Record<string, unk
  */
 export function useCheapNativeOptions(options: Options): void {
   const internals = (options as unknown as OptionsInternals)._internals;
-  if (internals === undefined || internals.http2) return;
+  if (internals === undefined || internals.http2 || internals.cache !== undefined) return;
   const pfx = internals.https.pfx;
   if (Array.isArray(pfx)) return;
   (options as unknown as { createNativeRequestOptions: unknown }).createNativeRequestOptions =
