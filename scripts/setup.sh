@@ -11,7 +11,8 @@ if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
 # Debian packages: sshd and ssh tools for @net/ssh, nmap for the scanner comparison, Chromium
 # for the browser test of @net/ws, openssl to generate test certificates, iproute2 for `ip`,
 # and the third-party peers the suites run against (nginx, squid, tinyproxy, python websockets,
-# Dropbear, socat/ncat/netcat, zsh, nftables/iptables for faults inside a private namespace).
+# Dropbear, socat/ncat/netcat, zsh, nftables/iptables for faults inside a private namespace),
+# and a C++ toolchain for ssh2's optional crypto binding (scripts/build-ssh2-binding.mjs).
 # Each entry is `probe:package`; a package is installed only when its probe is missing.
 wanted=(
   /usr/sbin/sshd:openssh-server
@@ -32,6 +33,8 @@ wanted=(
   /usr/bin/zsh:zsh
   /usr/sbin/nft:nftables
   /usr/sbin/iptables:iptables
+  /usr/bin/g++:g++
+  /usr/bin/make:make
 )
 missing=()
 for entry in "${wanted[@]}"; do
