@@ -52,16 +52,16 @@ export async function run(): Promise<void> {
     };
     const by = new Map<string, number>();
     let total = 0;
-    const walk = (n: Node, stack: string) => {
+    const walk = (n: Node) => {
       const f = n.callFrame;
-      const here = `${f.functionName || '(anon)'} ${f.url.replace(/.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '').replace(/.*\/work\/main\//, '')}:${f.lineNumber}`;
+      const here = `${f.functionName || '(anon)'} ${f.url.replace(/.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '').replace(/.*\/(packages|bench)\//, '$1/')}:${f.lineNumber}`;
       if (n.selfSize) {
         by.set(here, (by.get(here) ?? 0) + n.selfSize);
         total += n.selfSize;
       }
-      for (const c of n.children) walk(c, here);
+      for (const c of n.children) walk(c);
     };
-    walk(profile.head, '');
+    walk(profile.head);
     console.log(`== ${name}: ${(total / N).toFixed(0)} bytes/req`);
     [...by]
       .sort((a, b) => b[1] - a[1])
