@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { lstat, rename, unlink } from 'node:fs/promises';
 import { AbortError, NetworkError } from '@net/errors';
 import type { Connection } from './connection.js';
-import { chmodFile, closeFile, fileSize, openFile, readFile, writeAll } from './local-files.js';
+import { chmodFile, closeFile, fileSize, openFile, readInto, writeAll } from './local-files.js';
 import { remove as removeRemote, rename as renameRemote } from './sftp-ops.js';
 import {
   digestOverSftp,
@@ -90,7 +90,7 @@ async function blockSource(
         const want = Math.min(block.length, size - position);
         let filled = 0;
         while (filled < want) {
-          const bytesRead = await readFile(fd, block, filled, want - filled, position + filled);
+          const bytesRead = await readInto(fd, block, filled, want - filled, position + filled);
           if (bytesRead === 0)
             throw localError(
               connection,
@@ -128,7 +128,7 @@ export async function uploadFile(
   const head = takeHead();
   let releaseLane: (() => void) | undefined;
   try {
-    const headRead = await readFile(fd, head, 0, HEAD, 0).catch((err: unknown) => {
+    const headRead = await readInto(fd, head, 0, HEAD, 0).catch((err: unknown) => {
       throw localError(connection, 'upload', localPath, err);
     });
     if (headRead === HEAD) releaseLane = await lanes?.acquire();

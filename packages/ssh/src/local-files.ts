@@ -28,7 +28,7 @@ export function fileSize(fd: number): Promise<number> {
 }
 
 /** Reads up to `length` bytes at `position` into `buffer` at `offset`; resolves with the count. */
-export function readFile(
+export function readInto(
   fd: number,
   buffer: Buffer,
   offset: number,
