@@ -14,7 +14,7 @@ import {
   type UploadSource,
 } from './sftp-transfer.js';
 import { sshError } from './ssh-errors.js';
-import { SMALL_FILE_BYTES, type TransferLanes } from './transfer-lanes.js';
+import { LARGE_FILE_LANES, SMALL_FILE_BYTES, type TransferLanes } from './transfer-lanes.js';
 import { transferDefaults, type ResolvedTransferOptions } from './transfer-options.js';
 
 /** Local file system failures (a missing source, an unwritable folder) as ERR_NET_SFTP with the path. @internal */
@@ -59,6 +59,15 @@ function returnHead(buffer: Buffer): void {
   if (spareHeads.length < MAX_SPARE_HEADS) spareHeads.push(buffer);
 }
 
+/**
+ * Full-size read blocks are reused the same way. Each fresh one is 1 MiB of memory outside the
+ * JavaScript heap, and V8 answers that growth with a full garbage collection every few dozen
+ * blocks: a tree of 1 MiB files allocated one per file. As many spares as large files move at
+ * once in a directory transfer.
+ */
+const spareBlocks: Buffer[] = [];
+const MAX_SPARE_BLOCKS = LARGE_FILE_LANES;
+
 /** An upload source over bytes already in memory. */
 function bufferSource(data: Buffer): UploadSource {
   return {
@@ -78,12 +87,17 @@ async function blockSource(
   fd: number,
   localPath: string,
   options: ResolvedTransferOptions,
-): Promise<UploadSource> {
+): Promise<UploadSource & { release: () => void }> {
   const size = await fileSize(fd);
-  const block = Buffer.allocUnsafe(Math.max(1, Math.min(size, Math.max(BLOCK, options.chunkSize))));
+  const length = Math.max(1, Math.min(size, Math.max(BLOCK, options.chunkSize)));
+  const pooled = length === BLOCK;
+  const block = (pooled ? spareBlocks.pop() : undefined) ?? Buffer.allocUnsafe(length);
   let blockStart = 0;
   let blockEnd = 0;
   return {
+    release: () => {
+      if (pooled && spareBlocks.length < MAX_SPARE_BLOCKS) spareBlocks.push(block);
+    },
     size,
     read: async (position, length) => {
       if (position < blockStart || position + length > blockEnd) {
@@ -127,15 +141,19 @@ export async function uploadFile(
   });
   const head = takeHead();
   let releaseLane: (() => void) | undefined;
+  let releaseBlock: (() => void) | undefined;
   try {
     const headRead = await readInto(fd, head, 0, HEAD, 0).catch((err: unknown) => {
       throw localError(connection, 'upload', localPath, err);
     });
-    if (headRead === HEAD) releaseLane = await lanes?.acquire();
-    const source =
-      headRead < HEAD
-        ? bufferSource(head.subarray(0, headRead))
-        : await blockSource(connection, fd, localPath, options);
+    let source: UploadSource;
+    if (headRead < HEAD) source = bufferSource(head.subarray(0, headRead));
+    else {
+      releaseLane = await lanes?.acquire();
+      const blocks = await blockSource(connection, fd, localPath, options);
+      releaseBlock = blocks.release;
+      source = blocks;
+    }
     await uploadFrom(
       connection,
       source,
@@ -147,6 +165,7 @@ export async function uploadFile(
       knownNew,
     );
   } finally {
+    releaseBlock?.();
     releaseLane?.();
     returnHead(head);
     // A read-only descriptor: nothing to lose in its close.
