@@ -41,13 +41,15 @@ function findNodeGyp(prefix) {
   return candidates.map((dir) => join(dir, 'bin', 'node-gyp.js')).find((file) => existsSync(file));
 }
 
+/**
+ * Whether `file` loads in this Node. Asked of a child process: a binding that failed to load
+ * (another ABI) stays mapped in this one, so a rebuilt file could not be judged here.
+ */
 function loads(file) {
-  try {
-    createRequire(import.meta.url)(file);
-    return true;
-  } catch {
-    return false;
-  }
+  const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(file)})`], {
+    stdio: 'ignore',
+  });
+  return probe.status === 0;
 }
 
 function main() {
@@ -60,7 +62,8 @@ function main() {
   const cryptoDir = join(dir, 'lib', 'protocol', 'crypto');
   const built = join(cryptoDir, 'build', 'Release', 'sshcrypto.node');
   if (existsSync(built) && loads(built)) return say(`present for Node ${process.version}`);
-  const prefix = dirname(dirname(process.execPath));
+  // The headers next to this Node, or where npm_config_nodedir says (as node-gyp reads it).
+  const prefix = process.env.npm_config_nodedir || dirname(dirname(realpathSync(process.execPath)));
   if (!existsSync(join(prefix, 'include', 'node', 'node.h')))
     return say(`not built: no Node headers under ${prefix}/include/node (ssh2 uses its JS path)`);
   const nodeGyp = findNodeGyp(prefix);

@@ -1,5 +1,5 @@
 import { execFile as execFileCallback } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import { CLI_PACKAGES, distIsFresh } from './run-cli.js';
 
 /** `npm_config_nodedir` pointing at the running Node's own headers, when it has them. */
 function localNodeHeaders(): Record<string, string> {
-  const prefix = dirname(dirname(process.execPath));
+  const prefix = dirname(dirname(realpathSync(process.execPath)));
   return existsSync(join(prefix, 'include', 'node', 'node.h'))
     ? { npm_config_nodedir: prefix }
     : {};
