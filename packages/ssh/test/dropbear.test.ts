@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SSHClient, type SSHClientOptions } from '../src/index.js';
 import { skipNotice, waitFor } from './peers.js';
+import { expectSameTree, writeMixedTree } from './trees.js';
 
 /**
  * Debian's Dropbear (issue 11): exec, SFTP through OpenSSH's sftp-server, host keys, password
@@ -119,6 +120,16 @@ describe.runIf(runs)('against Dropbear', () => {
     await client.close();
     expect(await pending).toBeInstanceOf(SSHError);
     expect(await waitFor(marker, false)).toBe(true);
+  });
+
+  it('uploadDir and downloadDir round-trip 284 files of mixed sizes through its sftp-server', async () => {
+    const mixed = join(dir, 'mixed');
+    writeMixedTree(mixed);
+    await using client = new SSHClient(options());
+    await client.uploadDir(mixed, `${user.home}/mixed`);
+    const back = join(dir, 'mixed-back');
+    await client.downloadDir(`${user.home}/mixed`, back);
+    expectSameTree(mixed, back, expect);
   });
 
   it('30 concurrent exec calls all succeed with default options', async () => {

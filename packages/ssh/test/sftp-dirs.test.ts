@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SSHClient } from '../src/index.js';
 import { requireSshd, startFixture, type Fixture } from './fixtures.js';
+import { expectSameTree, writeMixedTree } from './trees.js';
 
 requireSshd();
 
@@ -91,6 +92,17 @@ describe('uploadDir and downloadDir against OpenSSH sshd (or the in-process serv
     expect(paths).toContain('f link-to-dir/b/c/deep.txt');
     expect(readFileSync(join(work, 'followed', 'link-to-file'), 'utf8')).toBe('top');
     expect(followed.skipped).toEqual(['dangling']);
+  });
+
+  it('round-trips 284 files of mixed sizes byte for byte (more than the files and lanes run at once)', async () => {
+    const mixed = join(work, 'mixed');
+    const files = writeMixedTree(mixed);
+    const up = await client.uploadDir(mixed, `${work}/mixed-up`);
+    expect(up.files.sort()).toEqual([...files].sort());
+    expectSameTree(mixed, join(work, 'mixed-up'), expect);
+    const down = await client.downloadDir(`${work}/mixed-up`, join(work, 'mixed-down'));
+    expect(down.files.length).toBe(files.length);
+    expectSameTree(mixed, join(work, 'mixed-down'), expect);
   });
 
   it('a missing local or remote tree is ERR_NET_SFTP with the path', async () => {
