@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SSHClient } from '@net/ssh';
-import type { TestSshd } from '@net/test-utils/ssh';
+import { startSshd, type TestSshd } from '@net/test-utils/ssh';
 
 /**
  * How the SSH suites reach one test sshd both ways: OpenSSH's `ssh`/`sftp`/`scp` with the test
@@ -34,4 +38,33 @@ export function sshPeers(
         hostKey: { knownHostsPath: knownHosts },
       }),
   };
+}
+
+/**
+ * A throw-away sshd, a scratch folder (`dir`) holding a known_hosts file for it, and both
+ * clients' ways in (see {@link sshPeers}); `stop()` ends the server and removes the folder.
+ */
+export async function startSshPeers(name: string) {
+  const sshd = await startSshd({ maxSessions: 10 });
+  const dir = mkdtempSync(join(tmpdir(), `net-bench-${name}-`));
+  const knownHosts = join(dir, 'known_hosts');
+  writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
+  return {
+    sshd,
+    dir,
+    ...sshPeers(sshd, knownHosts),
+    stop: async (): Promise<void> => {
+      await sshd.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A tree of `count` random files of `size` bytes, in 10 subfolders. */
+export function makeTree(root: string, count: number, size: number): void {
+  for (let i = 0; i < count; i++) {
+    const folder = join(root, `d${i % 10}`);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `f${i}.bin`), randomBytes(size));
+  }
 }

@@ -10,13 +10,10 @@
  * its internal-sftp child), read from /proc once the connection is closed.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startSshd } from '@net/test-utils/ssh';
-import { sshPeers } from '../ssh-peers.js';
+import { makeTree, startSshPeers } from '../ssh-peers.js';
 
 const run$ = promisify(execFile);
 const CLOCK_TICKS = 100;
@@ -45,21 +42,14 @@ function sshdPid(): number {
 }
 
 export async function run(): Promise<void> {
-  const sshd = await startSshd({ maxSessions: 10 });
-  const dir = mkdtempSync(join(tmpdir(), 'net-bench-dirs-'));
-  const knownHosts = join(dir, 'known_hosts');
-  writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
-  const { target, opensshArgs, ours } = sshPeers(sshd, knownHosts);
+  const peers = await startSshPeers('dirs-profile');
+  const { sshd, dir, target, opensshArgs, ours } = peers;
   const pid = sshdPid();
   const count = Number(process.env.COUNT ?? 2000);
   const size = Number(process.env.SIZE ?? 4096);
   const mode = process.env.MODE ?? 'upload';
   const source = join(dir, 'src');
-  for (let i = 0; i < count; i++) {
-    const folder = join(source, `d${i % 10}`);
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, `f${i}.bin`), randomBytes(size));
-  }
+  makeTree(source, count, size);
   let n = 0;
   try {
     for (let round = 0; round < 4; round++) {
@@ -97,7 +87,6 @@ export async function run(): Promise<void> {
       }
     }
   } finally {
-    await sshd.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await peers.stop();
   }
 }

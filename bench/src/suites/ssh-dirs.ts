@@ -1,23 +1,11 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startSshd } from '@net/test-utils/ssh';
-import { sshPeers } from '../ssh-peers.js';
+import { makeTree, startSshPeers } from '../ssh-peers.js';
 import { compare, report, type ComparisonResult } from '../harness.js';
 
 const run$ = promisify(execFile);
-
-/** A tree of `count` random files of `size` bytes, in a few subfolders. */
-function makeTree(root: string, count: number, size: number): void {
-  for (let i = 0; i < count; i++) {
-    const folder = join(root, `d${i % 10}`);
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, `f${i}.bin`), randomBytes(size));
-  }
-}
 
 /**
  * Directory transfers on loopback against one OpenSSH sshd (issue 15, target 3): uploadDir and
@@ -27,11 +15,8 @@ function makeTree(root: string, count: number, size: number): void {
  * flight). `NET_BENCH_ROUNDS` overrides the number of measured rounds (default 3).
  */
 export async function run(): Promise<void> {
-  const sshd = await startSshd({ maxSessions: 10 });
-  const dir = mkdtempSync(join(tmpdir(), 'net-bench-dirs-'));
-  const knownHosts = join(dir, 'known_hosts');
-  writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
-  const { target, opensshArgs, ours } = sshPeers(sshd, knownHosts);
+  const peers = await startSshPeers('dirs');
+  const { sshd, dir, target, opensshArgs, ours } = peers;
   let n = 0;
   const fresh = () => join(dir, `out-${n++}`);
   const batch = async (commands: string): Promise<void> => {
@@ -107,7 +92,6 @@ export async function run(): Promise<void> {
     }
     report('ssh-dirs', results);
   } finally {
-    await sshd.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await peers.stop();
   }
 }

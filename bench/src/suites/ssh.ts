@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startSshd } from '@net/test-utils/ssh';
 import SftpClient from 'ssh2-sftp-client';
-import { sshPeers } from '../ssh-peers.js';
+import { startSshPeers } from '../ssh-peers.js';
 import { compare, report, type ComparisonResult } from '../harness.js';
 
 const run$ = promisify(execFile);
@@ -23,11 +22,9 @@ const SMALL = 8 * MiB;
  * connection vs `ssh` multiplexed over a ControlMaster.
  */
 export async function run(): Promise<void> {
-  const sshd = await startSshd({ maxSessions: 10 });
-  const dir = mkdtempSync(join(tmpdir(), 'net-bench-ssh-'));
+  const peers = await startSshPeers('ssh');
+  const { sshd, dir, target, opensshArgs, ours } = peers;
   const remote = mkdtempSync(join(tmpdir(), 'net-bench-ssh-remote-'));
-  const knownHosts = join(dir, 'known_hosts');
-  writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
   const big = join(dir, 'big.bin');
   const small = join(dir, 'small.bin');
   writeFileSync(
@@ -41,7 +38,6 @@ export async function run(): Promise<void> {
   writeFileSync(join(remote, 'big.bin'), execFileSync('cat', [big], { maxBuffer: BIG + 1 }));
   writeFileSync(join(remote, 'small.bin'), execFileSync('cat', [small], { maxBuffer: SMALL + 1 }));
 
-  const { target, opensshArgs, ours } = sshPeers(sshd, knownHosts);
   const stock = async <T>(use: (sftp: SftpClient) => Promise<T>): Promise<T> => {
     const quiet = () => undefined;
     const sftp = new SftpClient('bench', { error: quiet, end: quiet, close: quiet });
@@ -193,8 +189,7 @@ export async function run(): Promise<void> {
     }
     report('ssh', results);
   } finally {
-    await sshd.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await peers.stop();
     rmSync(remote, { recursive: true, force: true });
   }
 }

@@ -29,7 +29,6 @@ interface Internals {
   http2: boolean;
   agent: { http?: unknown; https?: unknown };
   https: Record<string, unknown>;
-  cacheOptions: Record<string, unknown>;
   dnsLookup?: unknown;
   dnsCache?: { lookup?: unknown };
   dnsLookupIpVersion?: unknown;

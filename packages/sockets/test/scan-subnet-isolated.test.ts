@@ -1,4 +1,4 @@
-import { hasNmap } from '@net/test-utils/sockets';
+import { hasNmap, mostlyDeadSubnet, octetRange } from '@net/test-utils/sockets';
 import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,25 +63,9 @@ function runLab(config: object): Promise<Outcome> {
   });
 }
 
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const PORTS = [21, 22, 25, 80, 443, 3306, 5432, 6379, 8080, 8443];
-const LIVE = range(1, 24);
-const lab = {
-  prefix: '10.77.0',
-  live: LIVE,
-  // Mostly dead, as real subnets are: silent hosts and hosts behind a router saying unreachable.
-  silent: [0, ...range(25, 180)],
-  unreachable: range(181, 255),
-  // Open ports vary per host; 80 is open on a few only, so discovery must also take a refusal
-  // (RST) as proof of life.
-  open: Object.fromEntries(
-    LIVE.map((o) => [o, o % 3 === 0 ? [22, 80] : o % 3 === 1 ? [8080] : [22, 443]]),
-  ),
-  dropPorts: [3306],
-  resetPorts: [5432],
-  prohibitedPorts: [6379],
-};
+const lab = mostlyDeadSubnet('10.77.0');
+const LIVE = lab.live;
 
 const skip = canBuildLab();
 const nmap = await hasNmap();
@@ -146,7 +130,12 @@ describe('PortScanner on a mostly-dead /24 (private namespace) against nmap -sT'
   it.runIf(!skip && nmap)(
     'with hostDiscovery: false (-Pn) sweeps every host and agrees with nmap -sT -Pn on all of them',
     async () => {
-      const small = { ...lab, silent: range(9, 12), unreachable: range(13, 16), live: range(1, 8) };
+      const small = {
+        ...lab,
+        silent: octetRange(9, 12),
+        unreachable: octetRange(13, 16),
+        live: octetRange(1, 8),
+      };
       const outcome = await runLab({
         lab: small,
         target: '10.77.0.1-16',

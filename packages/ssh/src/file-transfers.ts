@@ -44,29 +44,35 @@ const BLOCK = 1024 * 1024;
 const HEAD = SMALL_FILE_BYTES;
 
 /**
- * Head buffers are reused across files: ssh2 copies a WRITE's payload when it is sent, so the
- * buffer is free again once the upload settles. A directory of small files otherwise allocates
- * 64 KiB per file for the garbage collector. Bounded, so a burst of uploads cannot pin memory.
+ * Buffers of one size reused across files, at most `spares` of them kept: ssh2 copies a WRITE's
+ * payload when it is sent, so a read buffer is free again once its upload settles. Bounded, so
+ * a burst of uploads cannot pin memory.
  */
-const spareHeads: Buffer[] = [];
-const MAX_SPARE_HEADS = 64;
+class BufferPool {
+  readonly #spare: Buffer[] = [];
+  constructor(
+    readonly size: number,
+    private readonly spares: number,
+  ) {}
 
-function takeHead(): Buffer {
-  return spareHeads.pop() ?? Buffer.allocUnsafe(HEAD);
+  take(): Buffer {
+    return this.#spare.pop() ?? Buffer.allocUnsafe(this.size);
+  }
+
+  give(buffer: Buffer): void {
+    if (this.#spare.length < this.spares) this.#spare.push(buffer);
+  }
 }
 
-function returnHead(buffer: Buffer): void {
-  if (spareHeads.length < MAX_SPARE_HEADS) spareHeads.push(buffer);
-}
+/** Head buffers: a directory of small files would otherwise allocate 64 KiB per file. */
+const heads = new BufferPool(HEAD, 64);
 
 /**
- * Full-size read blocks are reused the same way. Each fresh one is 1 MiB of memory outside the
- * JavaScript heap, and V8 answers that growth with a full garbage collection every few dozen
- * blocks: a tree of 1 MiB files allocated one per file. As many spares as large files move at
- * once in a directory transfer.
+ * Full-size read blocks: each fresh one is 1 MiB outside the JavaScript heap, and V8 answers
+ * that growth with a full garbage collection every few dozen blocks (a tree of 1 MiB files
+ * allocated one per file). As many spares as large files move at once.
  */
-const spareBlocks: Buffer[] = [];
-const MAX_SPARE_BLOCKS = LARGE_FILE_LANES;
+const blocks = new BufferPool(BLOCK, LARGE_FILE_LANES);
 
 /** An upload source over bytes already in memory. */
 function bufferSource(data: Buffer): UploadSource {
@@ -90,13 +96,13 @@ async function blockSource(
 ): Promise<UploadSource & { release: () => void }> {
   const size = await fileSize(fd);
   const length = Math.max(1, Math.min(size, Math.max(BLOCK, options.chunkSize)));
-  const pooled = length === BLOCK;
-  const block = (pooled ? spareBlocks.pop() : undefined) ?? Buffer.allocUnsafe(length);
+  const pooled = length === blocks.size;
+  const block = pooled ? blocks.take() : Buffer.allocUnsafe(length);
   let blockStart = 0;
   let blockEnd = 0;
   return {
     release: () => {
-      if (pooled && spareBlocks.length < MAX_SPARE_BLOCKS) spareBlocks.push(block);
+      if (pooled) blocks.give(block);
     },
     size,
     read: async (position, length) => {
@@ -139,7 +145,7 @@ export async function uploadFile(
   const fd = await openFile(localPath, 'r').catch((err: unknown) => {
     throw localError(connection, 'upload', localPath, err);
   });
-  const head = takeHead();
+  const head = heads.take();
   let releaseLane: (() => void) | undefined;
   let releaseBlock: (() => void) | undefined;
   try {
@@ -167,7 +173,7 @@ export async function uploadFile(
   } finally {
     releaseBlock?.();
     releaseLane?.();
-    returnHead(head);
+    heads.give(head);
     // A read-only descriptor: nothing to lose in its close.
     await closeFile(fd).catch(() => undefined);
   }

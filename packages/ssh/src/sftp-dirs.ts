@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Connection } from './connection.js';
 import { downloadFile, localError, uploadFile } from './file-transfers.js';
 import { isSafeEntryName } from './remote-names.js';
-import { LARGE_FILE_LANES, TransferLanes } from './transfer-lanes.js';
+import { largeFileLanes } from './transfer-lanes.js';
 import { mkdir, readdir, realpath, stat } from './sftp-ops.js';
 import type { RemoteDigest } from './sftp-transfer.js';
 import { sshError } from './ssh-errors.js';
@@ -87,7 +87,7 @@ export async function uploadDir(
   const result: DirectoryTransferResult = { files: [], directories: [], skipped: [] };
   const files: Array<() => Promise<void>> = [];
   const dirs: string[] = [];
-  const lanes = new TransferLanes(Math.min(LARGE_FILE_LANES, options.parallelFiles));
+  const lanes = largeFileLanes(options.parallelFiles);
   // Folders this transfer created: nothing in them to keep the mode of.
   const fresh = new Set<string>();
   const visiting = new Set<string>();
@@ -169,7 +169,7 @@ export async function downloadDir(
   const localRoot = resolve(localDir);
   const dirs: string[] = [localRoot];
   const files: Array<{ remote: string; local: string }> = [];
-  const lanes = new TransferLanes(Math.min(LARGE_FILE_LANES, options.parallelFiles));
+  const lanes = largeFileLanes(options.parallelFiles);
   const remoteRoot = options.symlinks === 'follow' ? await realpath(connection, remoteDir) : '';
   // The directories being walked (ancestors of the current one): a link back into one of them
   // is a loop. A link to a sibling tree is copied (again), as `scp -r` does.

@@ -1,3 +1,5 @@
+import { ChannelLimiter } from './channel-limiter.js';
+
 /**
  * How many large files a directory transfer moves at once.
  *
@@ -10,32 +12,19 @@
  * is saturated by a handful of large files anyway.
  * @internal
  */
-export class TransferLanes {
-  #free: number;
-  readonly #waiting: Array<() => void> = [];
+export type TransferLanes = Pick<ChannelLimiter, 'acquire'>;
 
-  constructor(count: number) {
-    this.#free = Math.max(1, count);
-  }
-
-  /** Resolves with a release function once a lane is free. */
-  async acquire(): Promise<() => void> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.#waiting.shift();
-      // The lane passes straight to the next waiter, or back to the pool.
-      if (next) next();
-      else this.#free++;
-    };
-  }
-}
-
-/** Large files moving at once in one directory transfer (see {@link TransferLanes}). @internal */
+/** Large files moving at once in one directory transfer. @internal */
 export const LARGE_FILE_LANES = 16;
 
 /** Files up to this size count as small: they fit in the first read of an upload. @internal */
 export const SMALL_FILE_BYTES = 64 * 1024;
+
+/**
+ * The lanes of one directory transfer: the same counting semaphore as session channels, whose
+ * server-driven lowering is simply never triggered here.
+ * @internal
+ */
+export function largeFileLanes(parallelFiles: number): TransferLanes {
+  return new ChannelLimiter(Math.min(LARGE_FILE_LANES, parallelFiles));
+}

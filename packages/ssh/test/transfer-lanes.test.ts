@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TransferLanes } from '../src/transfer-lanes.js';
+import { largeFileLanes } from '../src/transfer-lanes.js';
 
-describe('TransferLanes', () => {
+describe('largeFileLanes', () => {
   it('lets at most `count` holders in at once, hands a released lane to the next waiter in order', async () => {
-    const lanes = new TransferLanes(2);
+    const lanes = largeFileLanes(2);
     const order: string[] = [];
     let inside = 0;
     let most = 0;

@@ -10,26 +10,13 @@
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as sockets from '@net/sockets';
-import { nmapStates, setUpSubnetLab, type SubnetLabConfig } from '@net/test-utils/sockets';
+import { mostlyDeadSubnet, nmapStates, setUpSubnetLab } from '@net/test-utils/sockets';
 import { compare, type ComparisonResult } from '../../harness.js';
 
 const PREFIX = '10.77.0';
 const TARGET = `${PREFIX}.0/24`;
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const LIVE = range(1, 24);
-const LAB: SubnetLabConfig = {
-  prefix: PREFIX,
-  live: LIVE,
-  silent: [0, ...range(25, 180)],
-  unreachable: range(181, 255),
-  open: Object.fromEntries(
-    LIVE.map((o) => [o, o % 3 === 0 ? [22, 80] : o % 3 === 1 ? [8080] : [22, 443]]),
-  ),
-  dropPorts: [3306],
-  resetPorts: [5432],
-  prohibitedPorts: [6379],
-};
+const LAB = mostlyDeadSubnet(PREFIX);
+const LIVE = LAB.live;
 /** The scanner's top-100 list, given to nmap as the same explicit list. */
 const PORTS = [...sockets.TOP_100_TCP_PORTS];
 

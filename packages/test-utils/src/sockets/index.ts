@@ -13,5 +13,11 @@ export {
 export type { FixedListener } from './scan-fixtures.js';
 export { hasCommand, runPeerClient, startListeningPeer } from './peer-processes.js';
 export type { ListeningPeer } from './peer-processes.js';
-export { inPrivateNamespace, nmapStates, setUpSubnetLab } from './subnet-lab.js';
+export {
+  inPrivateNamespace,
+  mostlyDeadSubnet,
+  nmapStates,
+  octetRange,
+  setUpSubnetLab,
+} from './subnet-lab.js';
 export type { NmapHost, SubnetLab, SubnetLabConfig } from './subnet-lab.js';

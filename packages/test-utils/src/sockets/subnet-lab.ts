@@ -38,6 +38,34 @@ export interface SubnetLabConfig {
   udpDropPorts?: number[];
 }
 
+/** The numbers `from` to `to`, both included (last octets). */
+export function octetRange(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/**
+ * The /24 the scanner's subnet test and its benchmark share: mostly dead, as real subnets are —
+ * 24 live hosts (.1–.24), silent ones (.0, .25–.180) and ones behind a router answering
+ * host-unreachable (.181–.255). Open ports vary per host and 80 is open on a few only, so host
+ * discovery must also take a refusal (RST) as proof of life; 3306 is dropped, 5432 reset and
+ * 6379 admin-prohibited on every live host.
+ */
+export function mostlyDeadSubnet(prefix: string): SubnetLabConfig {
+  const live = octetRange(1, 24);
+  return {
+    prefix,
+    live,
+    silent: [0, ...octetRange(25, 180)],
+    unreachable: octetRange(181, 255),
+    open: Object.fromEntries(
+      live.map((o) => [o, o % 3 === 0 ? [22, 80] : o % 3 === 1 ? [8080] : [22, 443]]),
+    ),
+    dropPorts: [3306],
+    resetPorts: [5432],
+    prohibitedPorts: [6379],
+  };
+}
+
 export interface SubnetLab {
   close(): Promise<void>;
 }
