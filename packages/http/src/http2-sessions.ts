@@ -27,3 +27,30 @@ export function watchGoaway(agent: EventEmitter): void {
     });
   });
 }
+
+/** nghttp2's REFUSED_STREAM error code (RFC 9113 §7): the server did not process the stream. */
+const REFUSED_STREAM = 7;
+
+interface RequestChain {
+  request?: { _request?: { _request?: { rstCode?: unknown } } };
+}
+
+/**
+ * @internal
+ * Whether the HTTP/2 stream behind a failed got request was closed as REFUSED_STREAM: a stream
+ * above a GOAWAY's last-stream-id, which nghttp2 closes so. On some Node versions the stream
+ * emits 'aborted' before its REFUSED_STREAM error, and http2-wrapper then fails the request
+ * with a generic "The server aborted the HTTP/2 stream" that says nothing of it; the stream's
+ * own `rstCode` still does. Reached through got's error (`request`, public), got's request
+ * (`_request`: http2-wrapper's ClientRequest) and that request (`_request`: the Http2Stream).
+ * False when any link is missing: the failure is then judged as before, never replayed.
+ */
+export function streamRefused(err: unknown): boolean {
+  const stream = (err as RequestChain | null)?.request?._request?._request;
+  return stream?.rstCode === REFUSED_STREAM;
+}
+
+/** @internal The Http2Stream behind a got request, for the contract test. */
+export function streamOf(gotRequest: object): { rstCode?: unknown; id?: unknown } | undefined {
+  return (gotRequest as RequestChain['request'])?._request?._request;
+}

@@ -15,6 +15,7 @@ import { PROXY_FAILURE, type ProxyFailure } from './proxy-agents.js';
 import { isRefusedStream, markRefused } from './refused-stream.js';
 import { ResponseTooLarge } from './size-limit.js';
 import { malformedUrl } from './validate-request.js';
+import { streamRefused } from './http2-sessions.js';
 
 /** @internal The client's own per-attempt timer fired; handed to `stream.destroy()`, found again in the cause chain. */
 export class AttemptTimeout extends Error {
@@ -80,6 +81,7 @@ function codeOf(err: unknown): string | undefined {
 
 /** Where HTTP/2 said a stream was never processed (RFC 9113 §8.7), so any method may be replayed. */
 function wasRefused(err: unknown): boolean {
+  if (streamRefused(err)) return true;
   return (
     findInChain(err, (e) => {
       const { code, message } = e as { code?: string; message?: string };
